@@ -1,0 +1,179 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Tags } from "../shared/tags";
+import { ArgProblem, throwIfProblems } from "../shared/validation";
+
+/** Retention values CloudWatch Logs accepts (anything else is rejected by the API at deploy time). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export interface VpcFlowLogsArgs {
+    /** The VPC whose traffic is logged. */
+    readonly vpcId: pulumi.Input<string>;
+    /** Days CloudWatch keeps the flow logs (a value CloudWatch accepts). Defaults to 90. */
+    readonly retentionDays?: number;
+    /** Which traffic is recorded. Defaults to "ALL". */
+    readonly trafficType?: "ALL" | "ACCEPT" | "REJECT";
+    /** KMS key ARN that encrypts the log group; when unset a dedicated key with rotation is created. Defaults to a key of this component. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /** Tags added to every taggable child (provider default tags come on top). Defaults to {}. */
+    readonly tags?: Tags;
+}
+
+export const VPC_FLOW_LOGS_DEFAULTS = {
+    retentionDays: 90,
+    trafficType: "ALL",
+    tags: {},
+} as const;
+
+/** Pure check of VpcFlowLogsArgs; throws every problem at once. */
+export function validateVpcFlowLogsArgs(args: VpcFlowLogsArgs): void {
+    const problems: ArgProblem[] = [];
+    const days = args.retentionDays ?? VPC_FLOW_LOGS_DEFAULTS.retentionDays;
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+        problems.push({ path: "retentionDays", reason: `${days} is not a CloudWatch retention (one of ${LOG_RETENTION_DAYS.join(", ")})` });
+    }
+    throwIfProblems("VpcFlowLogs", problems);
+}
+
+/**
+ * VPC flow logs into a KMS-encrypted CloudWatch log group with retention, written by a role that can
+ * only write that group and that only the flow-logs service of this account can assume.
+ */
+export class VpcFlowLogs extends pulumi.ComponentResource {
+    public readonly logGroupName: pulumi.Output<string>;
+    public readonly logGroupArn: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    public readonly flowLogId: pulumi.Output<string>;
+
+    constructor(name: string, args: VpcFlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("pr-cybr:network:VpcFlowLogs", name, {}, opts);
+        validateVpcFlowLogsArgs(args);
+        const tags = { ...VPC_FLOW_LOGS_DEFAULTS.tags, ...args.tags };
+        const invokeOpts = { parent: this };
+        const account = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
+        const partition = aws.getPartitionOutput({}, invokeOpts).partition;
+        const region = aws.getRegionOutput({}, invokeOpts).region;
+        // An explicit name lets the key policy scope the logs service to exactly this group.
+        const logGroupName = `/aws/vpc-flow-logs/${name}`;
+        const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
+
+        const kmsKeyArn = args.kmsKeyArn
+            ? pulumi.output(args.kmsKeyArn)
+            : this.createKey(name, tags, { account, partition, region, logGroupArn });
+
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-group`,
+            {
+                name: logGroupName,
+                retentionInDays: args.retentionDays ?? VPC_FLOW_LOGS_DEFAULTS.retentionDays,
+                kmsKeyId: kmsKeyArn,
+                tags: { ...tags, Name: logGroupName },
+            },
+            { parent: this },
+        );
+
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `Writes VPC flow logs to ${logGroupName}`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            // Confused-deputy guard: only flow logs of this account may use the role.
+                            Condition: { StringEquals: { "aws:SourceAccount": account } },
+                        },
+                    ],
+                }),
+                tags: { ...tags, Name: `${name}-role` },
+            },
+            { parent: this },
+        );
+
+        new aws.iam.RolePolicy(
+            `${name}-write`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+
+        const flowLog = new aws.ec2.FlowLog(
+            `${name}-flow-log`,
+            {
+                vpcId: args.vpcId,
+                trafficType: args.trafficType ?? VPC_FLOW_LOGS_DEFAULTS.trafficType,
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: role.arn,
+                // One-minute aggregation: incident timelines need better than the 10-minute default.
+                maxAggregationInterval: 60,
+                tags: { ...tags, Name: `${name}-flow-log` },
+            },
+            { parent: this },
+        );
+
+        this.logGroupName = logGroup.name;
+        this.logGroupArn = logGroup.arn;
+        this.kmsKeyArn = kmsKeyArn;
+        this.flowLogId = flowLog.id;
+        this.registerOutputs({
+            logGroupName: this.logGroupName,
+            logGroupArn: this.logGroupArn,
+            kmsKeyArn: this.kmsKeyArn,
+            flowLogId: this.flowLogId,
+        });
+    }
+
+    private createKey(
+        name: string,
+        tags: Tags,
+        ctx: { account: pulumi.Output<string>; partition: pulumi.Output<string>; region: pulumi.Output<string>; logGroupArn: pulumi.Output<string> },
+    ): pulumi.Output<string> {
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `Encrypts the VPC flow-log group of ${name}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AccountAdministers",
+                            Effect: "Allow",
+                            Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.account}:root` },
+                            Action: "kms:*",
+                            Resource: "*",
+                        },
+                        {
+                            Sid: "CloudWatchLogsUsesForThisGroupOnly",
+                            Effect: "Allow",
+                            Principal: { Service: pulumi.interpolate`logs.${ctx.region}.amazonaws.com` },
+                            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                            Resource: "*",
+                            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": ctx.logGroupArn } },
+                        },
+                    ],
+                }),
+                tags: { ...tags, Name: `${name}-key` },
+            },
+            { parent: this },
+        );
+        new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${name}`, targetKeyId: key.keyId }, { parent: this });
+        return key.arn;
+    }
+}

@@ -1,0 +1,188 @@
+import { z } from "zod";
+import { DNS_LABEL_HELP, isDnsLabel } from "../components/shared/names";
+import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
+import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
+import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
+import { cidrSyntaxProblem, vpcCidrProblem } from "../components/network/subnet-plan";
+
+/**
+ * The stack config schema: every area, with per-environment defaults. Each leaf says what is wrong and
+ * what is allowed, so a user error reads `<path>: <what is wrong> (<what is allowed>)`.
+ * Cross-field rules (uniqueness, min <= desired <= max, overlaps) live in config-checks.ts.
+ */
+
+export const ENVIRONMENTS = ["dev", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Values that differ between environments when the stack file leaves them out. */
+export const ENVIRONMENT_DEFAULTS = {
+    dev: { azCount: 2, natGateways: "single", flowLogRetentionDays: 30, endpointPublicAccess: true, controlPlaneLogRetentionDays: 30, argocdHa: false, swarmManagers: 1 },
+    prod: { azCount: 3, natGateways: "onePerAz", flowLogRetentionDays: 365, endpointPublicAccess: false, controlPlaneLogRetentionDays: 365, argocdHa: true, swarmManagers: 3 },
+} as const;
+
+/** Defaults that are the same in every environment. */
+export const CONFIG_DEFAULTS = {
+    clusterVersion: "1.33",
+    nodeGroup: { capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 50 },
+    tenantLoadBalancers: 0,
+    argocd: { targetRevision: "main" },
+    swarm: { instanceType: "t4g.medium", rootVolumeGiB: 30 },
+    edge: { vpnCidr: "100.64.0.0/10" },
+    secrets: { rotationDays: 30 },
+} as const;
+
+export const MIN_EKS_MINOR = 30;
+const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const show = (v: unknown) => (typeof v === "string" ? `"${v}"` : Array.isArray(v) ? "a list" : v === null ? "null" : typeof v === "object" ? "an object" : String(v));
+
+/** The error for a value of the wrong type, or a missing one. */
+const typeError = (hint: string) => (iss: { input?: unknown }) =>
+    iss.input === undefined ? `is required (${hint})` : `${show(iss.input)} is not ${hint}`;
+
+/** A string leaf whose content is checked by `problem` (returns why it is wrong, or undefined). */
+const checkedString = (hint: string, problem: (v: string) => string | undefined) =>
+    z.string({ error: typeError(hint) }).superRefine((v, ctx) => {
+        const p = problem(v);
+        if (p) ctx.addIssue({ code: "custom", message: p });
+    });
+
+const pattern = (re: RegExp, hint: string) => checkedString(hint, (v) => (re.test(v) ? undefined : `${show(v)} is not ${hint}`));
+const dnsLabel = checkedString(`a DNS label: ${DNS_LABEL_HELP}`, (v) => (isDnsLabel(v) ? undefined : `${show(v)} is not a DNS label (${DNS_LABEL_HELP})`));
+const nonEmpty = (hint: string) => pattern(/\S/, hint);
+const iamArn = pattern(IAM_PRINCIPAL_ARN, "an IAM role or user ARN (arn:aws:iam::123456789012:role/name)");
+const cidr = checkedString("an IPv4 CIDR such as 203.0.113.0/24", (v) => cidrSyntaxProblem(v));
+const instanceType = pattern(INSTANCE_TYPE, 'an EC2 instance type such as "m7g.large"');
+const arch = z.enum(ARCHES, { error: (iss) => `${show(iss.input)} is not an architecture (arm64 or amd64)` });
+
+const quantity = (what: string) =>
+    z.union([z.string(), z.number()], { error: typeError(QUANTITY_HELP) }).superRefine((v, ctx) => {
+        const n = parseQuantity(v);
+        if (n === undefined) ctx.addIssue({ code: "custom", message: `${show(v)} is not ${QUANTITY_HELP}` });
+        else if (n <= 0) ctx.addIssue({ code: "custom", message: `${show(v)} is not a positive ${what} (more than 0)` });
+    });
+
+const intIn = (min: number, max: number) =>
+    z.number({ error: typeError(`a whole number from ${min} to ${max}`) }).superRefine((v, ctx) => {
+        if (!Number.isInteger(v) || v < min || v > max) ctx.addIssue({ code: "custom", message: `${v} is out of range (a whole number from ${min} to ${max})` });
+    });
+
+const oneOf = <T extends readonly (string | number)[]>(values: T, what: string) =>
+    z.custom<T[number]>((v) => values.includes(v as T[number]), { error: (iss) => `${show(iss.input)} is not ${what} (one of ${values.join(", ")})` });
+
+const bool = z.boolean({ error: typeError("true or false") });
+const list = <T extends z.ZodType>(item: T) => z.array(item, { error: typeError("a list") });
+
+/** An object that rejects unknown keys, naming the ones it allows (typos in YAML are the usual cause). */
+const strict = <S extends z.ZodRawShape>(shape: S) =>
+    z.strictObject(shape, {
+        error: (iss) =>
+            iss.code === "unrecognized_keys"
+                ? `unknown key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.map((k: string) => `"${k}"`).join(", ")} (allowed: ${Object.keys(shape).join(", ")})`
+                : iss.input === undefined
+                  ? "is required (an object)"
+                  : `${show(iss.input)} is not an object`,
+    });
+
+const eksVersion = z
+    .union([z.string(), z.number()], { error: typeError('a quoted EKS version such as "1.33"') })
+    .superRefine((v, ctx) => {
+        if (typeof v === "number") {
+            ctx.addIssue({ code: "custom", message: `${v} is a YAML number, not a version (quote it, e.g. "1.33": unquoted 1.30 reads as 1.3)` });
+            return;
+        }
+        const m = /^1\.(\d{2})$/.exec(v);
+        if (!m || Number(m[1]) < MIN_EKS_MINOR) ctx.addIssue({ code: "custom", message: `"${v}" is not a supported EKS version ("1.${MIN_EKS_MINOR}" or later, as "1.NN")` });
+    });
+
+/** The whole schema for one environment (defaults depend on it). */
+export function stackConfigSchema(env: Environment) {
+    const d = ENVIRONMENT_DEFAULTS[env];
+    const nodeGroup = strict({
+        name: dnsLabel,
+        instanceTypes: list(instanceType).min(1, { error: "is empty (list at least one instance type)" }),
+        arch,
+        capacityType: oneOf(["ON_DEMAND", "SPOT"] as const, "a capacity type").default(CONFIG_DEFAULTS.nodeGroup.capacityType),
+        amiFamily: oneOf(["AL2023", "Bottlerocket"] as const, "an AMI family").default(CONFIG_DEFAULTS.nodeGroup.amiFamily),
+        minSize: intIn(0, 1000),
+        maxSize: intIn(1, 1000),
+        desiredSize: intIn(0, 1000),
+        diskSizeGiB: intIn(20, 16384).default(CONFIG_DEFAULTS.nodeGroup.diskSizeGiB),
+        labels: z.record(z.string(), z.string(), { error: typeError("a map of label: value") }).default({}),
+    });
+    const tenant = strict({
+        name: dnsLabel,
+        quota: strict({
+            cpu: quantity("cpu quantity"),
+            memory: quantity("memory quantity"),
+            pods: intIn(1, 10000),
+            storage: quantity("storage quantity").optional(),
+            persistentVolumeClaims: intIn(0, 1000).optional(),
+            loadBalancers: intIn(0, 100).default(CONFIG_DEFAULTS.tenantLoadBalancers),
+        }),
+        admins: list(iamArn).min(1, { error: "is empty (list at least one IAM role that administers the tenant)" }),
+        developers: list(iamArn).default([]),
+        viewers: list(iamArn).default([]),
+        repos: list(pattern(/^(https:\/\/|ssh:\/\/|git@)\S+$/, "a git repository URL (https://, ssh:// or git@)")).default([]),
+        allowWorldEgress: bool.default(false),
+    });
+    const edgeNode = strict({
+        name: dnsLabel,
+        arch,
+        site: dnsLabel,
+        vpn: oneOf(["tailscale", "zerotier"] as const, "a VPN"),
+    });
+    return strict({
+        region: pattern(AWS_REGION, 'an AWS region such as "us-east-1", set as aws:region'),
+        environment: z.enum(ENVIRONMENTS, { error: (iss) => `${show(iss.input)} is not an environment (dev or prod)` }),
+        tags: strict({
+            owner: nonEmpty("the owning team, e.g. platform-team"),
+            costCenter: nonEmpty("a cost center, e.g. cc-1234"),
+        }),
+        network: strict({
+            cidr: checkedString("a private IPv4 CIDR such as 10.20.0.0/16", (v) => vpcCidrProblem(v)),
+            azCount: intIn(2, 6).default(d.azCount),
+            natGateways: oneOf(["single", "onePerAz"] as const, "a NAT strategy").default(d.natGateways),
+            flowLogRetentionDays: oneOf(LOG_RETENTION_DAYS, "a CloudWatch retention in days").default(d.flowLogRetentionDays),
+            /** Unset: on when the cluster endpoint is private (nodes then reach AWS APIs without NAT). */
+            interfaceEndpoints: bool.optional(),
+        }),
+        cluster: strict({
+            name: dnsLabel.default(`pr-cybr-${env}`),
+            version: eksVersion.default(CONFIG_DEFAULTS.clusterVersion),
+            endpointPublicAccess: bool.default(d.endpointPublicAccess),
+            publicAccessCidrs: list(cidr).default([]),
+            admins: list(iamArn).default([]),
+            logRetentionDays: oneOf(LOG_RETENTION_DAYS, "a CloudWatch retention in days").default(d.controlPlaneLogRetentionDays),
+            nodeGroups: list(nodeGroup).min(1, { error: "is empty (define at least one node group)" }),
+        }),
+        tenants: list(tenant).default([]),
+        gitops: strict({
+            repoUrl: pattern(/^https:\/\/\S+$/, "an https git URL of the platform repository"),
+            path: nonEmpty("a path in the repository, e.g. envs/dev").default(`envs/${env}`),
+            targetRevision: nonEmpty("a branch, tag or commit").default(CONFIG_DEFAULTS.argocd.targetRevision),
+            ha: bool.default(d.argocdHa),
+        }),
+        swarm: strict({
+            managers: oneOf([1, 3, 5] as const, "an odd manager count for Raft quorum").default(d.swarmManagers),
+            instanceType: instanceType.default(CONFIG_DEFAULTS.swarm.instanceType),
+            rootVolumeGiB: intIn(20, 1024).default(CONFIG_DEFAULTS.swarm.rootVolumeGiB),
+            deployCidrs: list(cidr).default([]),
+        }),
+        edge: strict({
+            domain: pattern(HOSTNAME, "a DNS zone such as edge.example.com"),
+            vpnCidr: cidr.default(CONFIG_DEFAULTS.edge.vpnCidr),
+            nodes: list(edgeNode).default([]),
+        }),
+        secrets: strict({
+            rotationDays: intIn(1, 90).default(CONFIG_DEFAULTS.secrets.rotationDays),
+        }).default({ rotationDays: CONFIG_DEFAULTS.secrets.rotationDays }),
+    });
+}
+
+export type PlatformConfig = z.output<ReturnType<typeof stackConfigSchema>>;
+export type NodeGroupConfig = PlatformConfig["cluster"]["nodeGroups"][number];
+export type TenantConfig = PlatformConfig["tenants"][number];
+export type EdgeNodeConfig = PlatformConfig["edge"]["nodes"][number];
