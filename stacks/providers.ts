@@ -1,0 +1,25 @@
+import * as aws from "@pulumi/aws";
+import { REQUIRED_TAG_KEYS, Tags } from "../components/shared/tags";
+import { PlatformConfig, PROJECT } from "./config";
+
+/** The four tags every taggable AWS resource carries, from stack config. */
+export function platformTags(cfg: PlatformConfig): Tags {
+    const tags: Record<(typeof REQUIRED_TAG_KEYS)[number], string> = {
+        environment: cfg.environment,
+        project: PROJECT,
+        owner: cfg.tags.owner,
+        "cost-center": cfg.tags.costCenter,
+    };
+    return tags;
+}
+
+/**
+ * The AWS provider every AWS resource uses (default providers are disabled in Pulumi.yaml). Its
+ * default tags put the required tags on every taggable resource without each component repeating them.
+ */
+export function awsProvider(cfg: PlatformConfig): aws.Provider {
+    return new aws.Provider(`aws-${cfg.environment}`, {
+        region: cfg.region as aws.Region,
+        defaultTags: { tags: platformTags(cfg) },
+    });
+}

@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
+import { answerInvoke, DEFAULT_CLOUD, FakeCloud } from "./invokes";
+import { Recorder, RecordedResource, secretEnvelope } from "./recorder";
+import { fakeResource } from "./resources";
+
+export { DEFAULT_CLOUD, FakeCloud, INVOKES } from "./invokes";
+export { RecordedResource, Recorder, SecretValue } from "./recorder";
+
+export interface MockHarnessOptions {
+    /** Project name; must match the config namespace the program reads. Defaults to "pr-cybr-platform". */
+    readonly project?: string;
+    /** Stack name. Defaults to "test". */
+    readonly stack?: string;
+    /** Run as a preview (unknowns stay unknown). Defaults to false, so every output resolves. */
+    readonly preview?: boolean;
+    /** The fake account, region and partition answers are built from. Defaults to DEFAULT_CLOUD. */
+    readonly cloud?: Partial<FakeCloud>;
+}
+
+export interface MockHarness {
+    readonly recorder: Recorder;
+    readonly cloud: FakeCloud;
+    /** Every generated secret value (passwords, keys) handed out so far: none may appear in plain text. */
+    readonly generatedSecrets: Set<string>;
+    /** Every invoke the program made, in order. */
+    readonly invokes: MockCallArgs[];
+    /** Waits until every registration in flight has finished. */
+    settle(): Promise<void>;
+    /** Recorded resources of a type (token or class with __pulumiType), sorted by URN. */
+    ofType(type: string | { __pulumiType?: string }): RecordedResource[];
+    /** The one recorded resource with this type and logical name; throws when absent. */
+    get(type: string | { __pulumiType?: string }, name: string): RecordedResource;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { rpcDone: Promise<unknown> } } };
+
+const tokenOf = (type: string | { __pulumiType?: string }) => (typeof type === "string" ? type : String(type.__pulumiType));
+
+/**
+ * Installs Pulumi's mock runtime with our realistic, deterministic mocks and a recorder. Call it before
+ * the program (or component under test) is constructed; tests and synth both use this one harness.
+ */
+export function installMocks(options: MockHarnessOptions = {}): MockHarness {
+    const cloud: FakeCloud = { ...DEFAULT_CLOUD, ...options.cloud };
+    const recorder = new Recorder();
+    const generatedSecrets = new Set<string>();
+    const invokes: MockCallArgs[] = [];
+
+    const mocks: pulumi.runtime.Mocks = {
+        newResource(args: MockResourceArgs) {
+            const key = `${args.type}::${args.name}`;
+            const result = fakeResource(args, cloud, (v) => generatedSecrets.add(v));
+            recorder.pendingOutputs.set(key, result);
+            // The engine, not the SDK, marks additionalSecretOutputs secret; do what it would.
+            const secretOutputs = recorder.pendingSecretOutputs.get(key) ?? [];
+            const state = { ...result.state };
+            for (const out of secretOutputs) if (out in state) state[out] = secretEnvelope(state[out]);
+            return { id: result.id, state };
+        },
+        call(args: MockCallArgs) {
+            invokes.push(args);
+            return answerInvoke(args, cloud);
+        },
+    };
+    pulumi.runtime.setMocks(mocks, options.project ?? "pr-cybr-platform", options.stack ?? "test", options.preview ?? false);
+    recorder.attach(settings.getMonitor() as Parameters<Recorder["attach"]>[0]);
+
+    return {
+        recorder,
+        cloud,
+        generatedSecrets,
+        invokes,
+        async settle() {
+            // Same loop as the SDK's waitForRPCs: wait until no new registration started meanwhile.
+            const store = state.getStore();
+            let done: Promise<unknown> | undefined;
+            while (done !== store.settings.rpcDone) {
+                done = store.settings.rpcDone;
+                await done;
+            }
+        },
+        ofType(type) {
+            return recorder.list().filter((r) => r.type === tokenOf(type));
+        },
+        get(type, name) {
+            const found = recorder.list().filter((r) => r.type === tokenOf(type) && r.name === name);
+            if (found.length !== 1) throw new Error(`expected one ${tokenOf(type)} named ${name}, found ${found.length}`);
+            return found[0];
+        },
+    };
+}

@@ -1,0 +1,60 @@
+import { MockCallArgs } from "@pulumi/pulumi/runtime";
+
+/** The fake cloud the mocks describe; synth and tests share it. */
+export interface FakeCloud {
+    readonly region: string;
+    readonly accountId: string;
+    readonly partition: string;
+}
+
+export const DEFAULT_CLOUD: FakeCloud = { region: "us-east-1", accountId: "123456789012", partition: "aws" };
+
+/** AZ letters a region offers without opt-in; us-east-1 really has six. */
+const AZ_LETTERS: Record<string, string> = { "us-east-1": "abcdef", "us-west-2": "abcd", "eu-west-1": "abc" };
+
+type InvokeHandler = (args: MockCallArgs, cloud: FakeCloud) => Record<string, unknown>;
+
+/**
+ * Every invoke (data-source lookup) the program makes, answered realistically. An invoke missing from
+ * this table fails the run on purpose: a new lookup must be mocked deliberately, never silently empty.
+ */
+export const INVOKES: Record<string, InvokeHandler> = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (_args, cloud) => {
+        const letters = AZ_LETTERS[cloud.region] ?? "abc";
+        const names = [...letters].map((l) => `${cloud.region}${l}`);
+        return {
+            id: cloud.region,
+            names,
+            zoneIds: names.map((_, i) => `${cloud.region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`),
+            groupNames: names.map(() => cloud.region),
+            state: "available",
+        };
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": (_args, cloud) => ({
+        accountId: cloud.accountId,
+        arn: `arn:${cloud.partition}:sts::${cloud.accountId}:assumed-role/pulumi-deploy/session`,
+        id: cloud.accountId,
+        userId: "AROAEXAMPLEDEPLOYROLE:session",
+    }),
+    "aws:index/getPartition:getPartition": (_args, cloud) => ({
+        partition: cloud.partition,
+        dnsSuffix: "amazonaws.com",
+        reverseDnsPrefix: "com.amazonaws",
+        id: cloud.partition,
+    }),
+    "aws:index/getRegion:getRegion": (_args, cloud) => ({
+        region: cloud.region,
+        name: cloud.region,
+        id: cloud.region,
+        endpoint: `ec2.${cloud.region}.amazonaws.com`,
+        description: "US East (N. Virginia)",
+    }),
+};
+
+export function answerInvoke(args: MockCallArgs, cloud: FakeCloud): Record<string, unknown> {
+    const handler = INVOKES[args.token];
+    if (!handler) {
+        throw new Error(`unmocked invoke ${args.token}: add a realistic answer to test/mocks/invokes.ts`);
+    }
+    return handler(args, cloud);
+}

@@ -1,0 +1,137 @@
+/**
+ * Records what the program registers, at the RPC boundary of Pulumi's mock monitor, where parent,
+ * dependencies, options and secretness are all still visible (the public Mocks interface only sees
+ * type, name and unwrapped inputs).
+ */
+
+// Internal SDK modules: pinned @pulumi/pulumi version, covered by test/mocks.test.ts.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+    deserializeProperties(struct: unknown, keepUnknowns?: boolean): Record<string, unknown>;
+    specialSigKey: string;
+    specialSecretSig: string;
+};
+
+/** A value that was a Pulumi secret when registered; plan writers print it as "[secret]". */
+export class SecretValue {
+    constructor(public readonly value: unknown) {}
+}
+
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    readonly parent: string | undefined;
+    readonly dependsOn: string[];
+    readonly propertyDependencies: Record<string, string[]>;
+    readonly protect: boolean;
+    readonly ignoreChanges: string[];
+    readonly additionalSecretOutputs: string[];
+    readonly deleteBeforeReplace: boolean;
+    readonly retainOnDelete: boolean;
+    /** The provider reference (`<provider urn>::<id>`), empty for components and default providers. */
+    readonly providerRef: string;
+    /** Inputs as registered; secrets are SecretValue instances. */
+    readonly inputs: Record<string, unknown>;
+    /** What the mock provider returned (inputs plus computed outputs), secrets as SecretValue. */
+    id?: string;
+    outputs: Record<string, unknown>;
+}
+
+/** Turns the SDK's secret envelopes ({sig: secretSig, value}) into SecretValue, recursively. */
+export function liftSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(liftSecrets);
+    if (value && typeof value === "object" && value.constructor === Object) {
+        const obj = value as Record<string, unknown>;
+        if (obj[rpc.specialSigKey] === rpc.specialSecretSig) return new SecretValue(liftSecrets(obj.value));
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, liftSecrets(v)]));
+    }
+    return value;
+}
+
+/** The SDK's secret envelope, for returning a secret from a mock. */
+export function secretEnvelope(value: unknown): Record<string, unknown> {
+    return { [rpc.specialSigKey]: rpc.specialSecretSig, value };
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+    getIgnorechangesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+    getDeletebeforereplace(): boolean;
+    getRetainondelete(): boolean | undefined;
+    getProvider(): string;
+    getObject(): unknown;
+}
+
+type Monitor = {
+    registerResource(req: RegisterRequest, cb: (err: unknown, resp: { getUrn(): string; getId(): string } | undefined) => void): Promise<void>;
+    registerResourceOutputs(req: { getUrn(): string; getOutputs(): unknown }, cb: (err: unknown, resp: unknown) => void): void;
+};
+
+export class Recorder {
+    readonly resources = new Map<string, RecordedResource>();
+    /** Outputs the next newResource of `type::name` must mark secret (from the request's options). */
+    readonly pendingSecretOutputs = new Map<string, string[]>();
+    /** Outputs by `type::name`, filled by the mocks, picked up when the registration completes. */
+    readonly pendingOutputs = new Map<string, { id?: string; state: Record<string, unknown> }>();
+    /** What components (and the root stack) registered as their outputs, secrets as SecretValue. */
+    readonly registeredOutputs = new Map<string, Record<string, unknown>>();
+
+    attach(monitor: Monitor): void {
+        const original = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) => {
+            const key = `${req.getType()}::${req.getName()}`;
+            this.pendingSecretOutputs.set(key, req.getAdditionalsecretoutputsList());
+            return original(req, (err, resp) => {
+                if (!err && resp) this.record(req, resp.getUrn(), key);
+                callback(err, resp);
+            });
+        };
+        const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+        monitor.registerResourceOutputs = (req, callback) => {
+            const outputs = req.getOutputs() ? rpc.deserializeProperties(req.getOutputs(), true) : {};
+            this.registeredOutputs.set(req.getUrn(), liftSecrets(outputs) as Record<string, unknown>);
+            originalOutputs(req, callback);
+        };
+    }
+
+    private record(req: RegisterRequest, urn: string, key: string): void {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, prop) => {
+            propertyDependencies[prop] = [...deps.getUrnsList()].sort();
+        });
+        const produced = this.pendingOutputs.get(key);
+        this.pendingOutputs.delete(key);
+        this.resources.set(urn, {
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            parent: req.getParent() || undefined,
+            dependsOn: [...new Set(req.getDependenciesList())].sort(),
+            propertyDependencies,
+            protect: req.getProtect() ?? false,
+            ignoreChanges: req.getIgnorechangesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            retainOnDelete: req.getRetainondelete() ?? false,
+            providerRef: req.getProvider(),
+            inputs: liftSecrets(rpc.deserializeProperties(req.getObject(), true)) as Record<string, unknown>,
+            id: produced?.id,
+            outputs: liftSecrets(produced?.state ?? {}) as Record<string, unknown>,
+        });
+    }
+
+    /** The recorded resources, sorted by URN so every consumer sees one stable order. */
+    list(): RecordedResource[] {
+        return [...this.resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    }
+}

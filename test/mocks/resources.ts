@@ -1,0 +1,95 @@
+import { MockResourceArgs } from "@pulumi/pulumi/runtime";
+import { FakeCloud } from "./invokes";
+import { hexOf, passwordOf, pemKeyOf, publicIpOf, uuidOf } from "./ids";
+
+/** EC2-style id prefixes ("vpc-0a1b…"), as the provider would return them. */
+const EC2_ID_PREFIX: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2/flowLog:FlowLog": "fl",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+    "aws:ec2/instance:Instance": "i",
+};
+
+/** Values a real provider generates that must never reach a plan in plain text. */
+export type SecretSink = (value: string) => void;
+
+type Computed = (ctx: { name: string; id: string; inputs: Record<string, any>; cloud: FakeCloud; seed: string; secret: SecretSink }) => Record<string, unknown>;
+
+const arn = (cloud: FakeCloud, service: string, resource: string, regional = true) =>
+    `arn:${cloud.partition}:${service}:${regional ? cloud.region : ""}:${cloud.accountId}:${resource}`;
+
+/** Auto-naming as Pulumi does it: logical name plus a 7-hex suffix, stable per resource here. */
+const autoName = (name: string, seed: string) => `${name}-${hexOf(seed, 7)}`;
+
+/** Outputs a provider computes, per type; anything not listed just echoes its inputs. */
+const COMPUTED: Record<string, Computed> = {
+    "aws:ec2/vpc:Vpc": ({ id, cloud, seed }) => ({
+        arn: arn(cloud, "ec2", `vpc/${id}`),
+        defaultSecurityGroupId: `sg-${hexOf(`${seed}:dsg`, 17)}`,
+        mainRouteTableId: `rtb-${hexOf(`${seed}:main`, 17)}`,
+        defaultNetworkAclId: `acl-${hexOf(`${seed}:acl`, 17)}`,
+        ownerId: cloud.accountId,
+    }),
+    "aws:ec2/subnet:Subnet": ({ id, cloud }) => ({ arn: arn(cloud, "ec2", `subnet/${id}`), ownerId: cloud.accountId }),
+    "aws:ec2/eip:Eip": ({ seed }) => ({ publicIp: publicIpOf(seed), allocationId: `eipalloc-${hexOf(seed, 17)}`, domain: "vpc" }),
+    "aws:ec2/natGateway:NatGateway": ({ seed }) => ({ publicIp: publicIpOf(`${seed}:nat`), networkInterfaceId: `eni-${hexOf(seed, 17)}` }),
+    "aws:ec2/securityGroup:SecurityGroup": ({ id, cloud, name, inputs, seed }) => ({
+        arn: arn(cloud, "ec2", `security-group/${id}`),
+        name: inputs.name ?? autoName(name, seed),
+        ownerId: cloud.accountId,
+    }),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ({ id, cloud }) => ({ arn: arn(cloud, "ec2", `vpc-endpoint/${id}`), state: "available" }),
+    "aws:ec2/flowLog:FlowLog": ({ id, cloud }) => ({ arn: arn(cloud, "ec2", `vpc-flow-log/${id}`) }),
+    "aws:kms/key:Key": ({ id, cloud }) => ({ arn: arn(cloud, "kms", `key/${id}`), keyId: id }),
+    "aws:kms/alias:Alias": ({ inputs, cloud }) => ({ arn: arn(cloud, "kms", String(inputs.name)) }),
+    "aws:cloudwatch/logGroup:LogGroup": ({ inputs, cloud, name, seed }) => {
+        const groupName = inputs.name ?? autoName(name, seed);
+        return { name: groupName, arn: arn(cloud, "logs", `log-group:${groupName}`) };
+    },
+    "aws:iam/role:Role": ({ inputs, cloud, name, seed }) => {
+        const roleName = inputs.name ?? autoName(name, seed);
+        return { name: roleName, arn: arn(cloud, "iam", `role/${roleName}`, false), uniqueId: `AROA${hexOf(seed, 17).toUpperCase()}` };
+    },
+    "aws:iam/rolePolicy:RolePolicy": ({ inputs, name, seed }) => ({ name: inputs.name ?? autoName(name, seed) }),
+    "random:index/randomPassword:RandomPassword": ({ inputs, seed, secret }) => {
+        const result = passwordOf(seed, Number(inputs.length ?? 32));
+        secret(result);
+        return { result, bcryptHash: `$2a$10$${hexOf(`${seed}:bcrypt`, 53)}` };
+    },
+    "tls:index/privateKey:PrivateKey": ({ seed, secret }) => {
+        const privateKeyPem = pemKeyOf(seed);
+        secret(privateKeyPem);
+        return { privateKeyPem, privateKeyOpenssh: privateKeyPem, publicKeyPem: pemKeyOf(`${seed}:pub`, "PUBLIC KEY") };
+    },
+};
+
+/** The id a provider would assign: EC2 prefix + 17 hex, a UUID for KMS keys, else name-based. */
+function fakeId(type: string, name: string, inputs: Record<string, any>, seed: string): string {
+    const prefix = EC2_ID_PREFIX[type];
+    if (prefix) return `${prefix}-${hexOf(seed, 17)}`;
+    if (type === "aws:kms/key:Key") return uuidOf(seed);
+    if (typeof inputs.name === "string") return inputs.name;
+    return `${name}-${hexOf(seed, 8)}`;
+}
+
+/** The provider's answer to a create: an id and the full state (inputs plus computed outputs). */
+export function fakeResource(args: MockResourceArgs, cloud: FakeCloud, secret: SecretSink): { id: string | undefined; state: Record<string, unknown> } {
+    const inputs = (args.inputs ?? {}) as Record<string, any>;
+    // Components and providers carry no id; the engine gives providers a UUID-like one.
+    if (args.custom === false) return { id: undefined, state: inputs };
+    const seed = `${args.type}::${args.name}`;
+    const id = args.type.startsWith("pulumi:providers:") ? uuidOf(seed) : fakeId(args.type, args.name, inputs, seed);
+    const computed = COMPUTED[args.type]?.({ name: args.name, id, inputs, cloud, seed, secret }) ?? {};
+    return { id, state: { ...inputs, ...computed, id } };
+}

@@ -1,0 +1,210 @@
+import Ajv from "ajv";
+import type {
+    EnforcementLevel,
+    Policies,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import type { RecordedResource } from "../../test/mocks";
+import { unwrapSecrets } from "./values";
+
+/**
+ * Evaluates CrossGuard rules on recorded resources the way the Pulumi engine does: resource policies get
+ * each resource's inputs (with its provider's props, so default tags count), stack policies get every
+ * resource's outputs with parents and dependencies linked; levels and config come from the policy-pack
+ * config file. Unlike a preview, every value is known here, so no mandatory rule degrades to advisory.
+ */
+
+export type PolicyConfigFile = Record<string, unknown>;
+
+export interface Violation {
+    policy: string;
+    enforcementLevel: EnforcementLevel;
+    urn: string;
+    message: string;
+}
+
+export interface PolicyReport {
+    evaluated: { policy: string; enforcementLevel: EnforcementLevel }[];
+    violations: Violation[];
+}
+
+const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+class NotApplicable extends Error {}
+
+interface ResolvedPolicy {
+    policy: ResourceValidationPolicy | StackValidationPolicy;
+    level: EnforcementLevel;
+    config: Record<string, unknown>;
+}
+
+/** Problems with a policy-pack config file (unknown policy, bad level, config not matching a rule's schema). */
+export function policyConfigProblems(policies: Policies, file: PolicyConfigFile): string[] {
+    return resolvePolicies(policies, file).problems;
+}
+
+function resolvePolicies(policies: Policies, file: PolicyConfigFile): { resolved: ResolvedPolicy[]; problems: string[] } {
+    const problems: string[] = [];
+    const names = new Set(policies.map((p) => p.name));
+    for (const key of Object.keys(file)) {
+        if (key !== "all" && !names.has(key)) problems.push(`${key}: no such policy (known: all, ${[...names].join(", ")})`);
+    }
+    const all = file.all;
+    if (all !== undefined && !LEVELS.includes(all as EnforcementLevel)) problems.push(`all: "${String(all)}" is not an enforcement level (${LEVELS.join(", ")})`);
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+    const resolved = policies.map((policy): ResolvedPolicy => {
+        const entry = file[policy.name];
+        const { enforcementLevel, ...given } = typeof entry === "string" ? { enforcementLevel: entry } : ((entry ?? {}) as Record<string, unknown>);
+        if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel as EnforcementLevel)) {
+            problems.push(`${policy.name}.enforcementLevel: "${String(enforcementLevel)}" is not an enforcement level (${LEVELS.join(", ")})`);
+        }
+        // Precedence as in the engine: the policy's own entry, then "all", then the rule's default.
+        const level = (enforcementLevel ?? all ?? policy.enforcementLevel ?? "advisory") as EnforcementLevel;
+        const config = { ...given };
+        const schema = { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [], additionalProperties: false };
+        const validate = ajv.compile(schema);
+        if (!validate(config)) {
+            for (const e of validate.errors ?? []) {
+                const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "";
+                const extra = e.keyword === "additionalProperties" ? ` "${String((e.params as { additionalProperty: string }).additionalProperty)}"` : "";
+                problems.push(`${policy.name}${where ? "." + where : ""}: ${e.message}${extra}`);
+            }
+        }
+        return { policy, level, config };
+    });
+    return { resolved, problems };
+}
+
+/** Runs every rule over the resources; throws when the config file itself is invalid. */
+export async function evaluatePolicies(policies: Policies, resources: RecordedResource[], file: PolicyConfigFile): Promise<PolicyReport> {
+    const { resolved, problems } = resolvePolicies(policies, file);
+    if (problems.length > 0) throw new Error(`invalid policy config:\n  ${problems.join("\n  ")}`);
+    const evaluated = resolved.filter((r) => r.level !== "disabled");
+    const violations: Violation[] = [];
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const stackResources = linkStackResources(resources);
+
+    for (const { policy, level, config } of evaluated) {
+        // Stack rules cannot remediate, so "remediate" reports as mandatory, as in the engine.
+        const enforcementLevel: EnforcementLevel = level === "remediate" ? "mandatory" : level;
+        const report = (urn: string) => (message: string, reportedUrn?: string) =>
+            violations.push({ policy: policy.name, enforcementLevel, urn: reportedUrn ?? urn, message });
+        const getConfig = <T extends object>() => ({ ...defaultsOf(policy), ...config }) as T;
+        const notApplicable = (reason?: string): never => {
+            throw new NotApplicable(reason);
+        };
+        try {
+            if ("validateStack" in policy) {
+                const args: StackValidationArgs = { resources: stackResources, stackTags: new Map(), getConfig, notApplicable };
+                await runIgnoringNotApplicable(() => (policy as StackValidationPolicy).validateStack(args, report("")));
+            } else {
+                const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
+                for (const r of resources) {
+                    if (r.type === "pulumi:pulumi:Stack") continue;
+                    const args = resourceArgs(r, byUrn, getConfig, notApplicable);
+                    for (const validate of validations) await runIgnoringNotApplicable(() => validate(args, report(r.urn)));
+                }
+            }
+        } catch (err) {
+            throw new Error(`policy ${policy.name} failed: ${(err as Error).stack ?? String(err)}`);
+        }
+    }
+    violations.sort((a, b) => a.policy.localeCompare(b.policy) || a.urn.localeCompare(b.urn) || a.message.localeCompare(b.message));
+    return { evaluated: evaluated.map(({ policy, level }) => ({ policy: policy.name, enforcementLevel: level })), violations };
+}
+
+async function runIgnoringNotApplicable(fn: () => void | Promise<void>): Promise<void> {
+    try {
+        await fn();
+    } catch (err) {
+        if (!(err instanceof NotApplicable)) throw err;
+    }
+}
+
+function defaultsOf(policy: { configSchema?: { properties?: Record<string, unknown> } }): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+        if (schema && typeof schema === "object" && "default" in schema) out[key] = structuredClone((schema as { default: unknown }).default);
+    }
+    return out;
+}
+
+type Cls = { __pulumiType?: string };
+
+/** isType as the engine does it; provider classes register as `pulumi:providers:<pkg>`. */
+const isTypeOf = (type: string) => (cls: Cls) => cls.__pulumiType === type || `pulumi:providers:${cls.__pulumiType}` === type;
+
+function options(r: RecordedResource): PolicyResourceOptions {
+    return {
+        protect: r.protect,
+        ignoreChanges: r.ignoreChanges,
+        deleteBeforeReplace: r.deleteBeforeReplace,
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: r.additionalSecretOutputs,
+        parent: r.parent,
+    };
+}
+
+/** `<provider urn>::<id>` -> the recorded provider resource. */
+function providerOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): RecordedResource | undefined {
+    if (!r.providerRef) return undefined;
+    return byUrn.get(r.providerRef.slice(0, r.providerRef.lastIndexOf("::")));
+}
+
+function resourceArgs(
+    r: RecordedResource,
+    byUrn: Map<string, RecordedResource>,
+    getConfig: <T extends object>() => T,
+    notApplicable: (reason?: string) => never,
+): ResourceValidationArgs {
+    const props = unwrapSecrets(r.inputs) as Record<string, unknown>;
+    const provider = providerOf(r, byUrn);
+    const isType = isTypeOf(r.type);
+    return {
+        type: r.type,
+        props,
+        urn: r.urn,
+        name: r.name,
+        opts: options(r),
+        provider: provider && { type: provider.type, props: unwrapSecrets(provider.inputs) as Record<string, unknown>, urn: provider.urn, name: provider.name },
+        stackTags: new Map(),
+        isType: isType as ResourceValidationArgs["isType"],
+        asType: ((cls: Cls) => (isType(cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+        getConfig,
+        notApplicable,
+    };
+}
+
+/** PolicyResources for stack rules: outputs as props, with parent and dependencies linked. */
+function linkStackResources(resources: RecordedResource[]): PolicyResource[] {
+    const byUrn = new Map<string, PolicyResource>();
+    for (const r of resources) {
+        const isType = isTypeOf(r.type);
+        const props = unwrapSecrets(r.outputs) as Record<string, unknown>;
+        byUrn.set(r.urn, {
+            type: r.type,
+            props,
+            urn: r.urn,
+            name: r.name,
+            opts: options(r),
+            dependencies: [],
+            propertyDependencies: {},
+            isType: isType as PolicyResource["isType"],
+            asType: ((cls: Cls) => (isType(cls) ? props : undefined)) as PolicyResource["asType"],
+        });
+    }
+    const resolve = (urns: string[]) => urns.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
+    for (const r of resources) {
+        const target = byUrn.get(r.urn)!;
+        target.parent = r.parent ? byUrn.get(r.parent) : undefined;
+        target.dependencies = resolve(r.dependsOn);
+        target.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, resolve(urns)]));
+    }
+    return [...byUrn.values()];
+}

@@ -1,0 +1,97 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { policies } from "../../policy/rules";
+import { installMocks } from "../../test/mocks";
+import { evaluatePolicies, policyConfigProblems, PolicyConfigFile } from "./policy-engine";
+import { buildPlan, findLeaks, Plan, serializePlan } from "./plan";
+import { readStackFiles, UsageError } from "./stack-files";
+import { renderSummary } from "./summary";
+
+export interface SynthOptions {
+    stack: string;
+    /** Project root (where Pulumi.yaml is). */
+    root: string;
+    configFile: string;
+    policyConfigFile: string;
+    outDir: string;
+    /** Write the measured duration into stats.durationMs (else 0, which keeps plans byte-identical). */
+    recordTimings: boolean;
+}
+
+export type SynthResult =
+    | { kind: "usage" | "config" | "error"; message: string }
+    | { kind: "ok"; plan: Plan; text: string; summary: string; leaks: string[]; durationMs: number };
+
+/** The compiled tree (.build/) this file runs from; the program entry is resolved inside it. */
+const BUILD_ROOT = path.resolve(__dirname, "..", "..");
+
+const isConfigError = (err: unknown) => !!err && typeof err === "object" && (err as Error).name === "ConfigError";
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Synthesizes one stack. Global state (the mock runtime) makes this once-per-process: the CLI calls
+ * it once; tests run the CLI as a child process.
+ */
+export async function runSynth(o: SynthOptions): Promise<SynthResult> {
+    const started = performance.now();
+    let project: { name: string; main?: string };
+    let files: ReturnType<typeof readStackFiles>;
+    let policyFile: PolicyConfigFile;
+    try {
+        const projectFile = path.join(o.root, "Pulumi.yaml");
+        project = YAML.parse(fs.readFileSync(projectFile, "utf8"));
+        files = readStackFiles(projectFile, path.resolve(o.root, o.configFile));
+        policyFile = readJson(path.resolve(o.root, o.policyConfigFile));
+    } catch (err) {
+        return { kind: err instanceof UsageError ? "usage" : "error", message: `synth: ${messageOf(err)}` };
+    }
+    const policyProblems = policyConfigProblems(policies, policyFile);
+    if (policyProblems.length > 0) {
+        return { kind: "config", message: `invalid policy config (${o.policyConfigFile}):\n  ${policyProblems.join("\n  ")}` };
+    }
+
+    const harness = installMocks({ project: project.name, stack: o.stack, cloud: { region: files.values["aws:region"] } });
+    pulumi.runtime.setAllConfig(files.values, files.secretKeys);
+    const failures: unknown[] = [];
+    const onRejection = (err: unknown) => failures.push(err);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const entry = path.join(BUILD_ROOT, (project.main ?? "index.ts").replace(/\.ts$/, ".js"));
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        await pulumi.runtime.runInPulumiStack(async () => require(entry));
+        await harness.settle();
+    } catch (err) {
+        failures.push(err);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    const configFailure = failures.find(isConfigError);
+    if (configFailure) return { kind: "config", message: `${o.configFile}: ${messageOf(configFailure)}` };
+    if (failures.length > 0) return { kind: "error", message: `synth failed:\n${failures.map((f) => (f instanceof Error && !(f instanceof pulumi.ResourceError) ? f.stack : messageOf(f))).join("\n")}` };
+
+    const resources = harness.recorder.list();
+    const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+    const report = await evaluatePolicies(policies, resources, policyFile);
+    const durationMs = Math.round(performance.now() - started);
+    const plan = buildPlan({
+        project: project.name,
+        stack: o.stack,
+        resources,
+        outputs: harness.recorder.registeredOutputs.get(stackUrn) ?? {},
+        policies: report,
+        durationMs: o.recordTimings ? durationMs : 0,
+    });
+    const leaks = findLeaks(plan, [...harness.generatedSecrets, ...files.fakeSecrets]);
+    return { kind: "ok", plan, text: serializePlan(plan), summary: renderSummary(plan, durationMs), leaks, durationMs };
+}
+
+function readJson(file: string): PolicyConfigFile {
+    if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        throw new UsageError(`${file}: invalid JSON: ${messageOf(err)}`);
+    }
+}

@@ -1,0 +1,87 @@
+/**
+ * synth: runs the Pulumi program for one stack under the mock runtime, evaluates the policy pack on what
+ * it registered, and writes `<out>/<stack>.plan.json` (DESIGN §5).
+ *
+ *   npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings]
+ *
+ * Exit codes: 0 ok (advisory violations allowed), 1 a mandatory violation or a secret in plain text,
+ * 2 invalid config or usage.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { runSynth, SynthOptions } from "./lib/run-synth";
+import { UsageError } from "./lib/stack-files";
+
+const USAGE = "usage: npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings]";
+
+function parseCommandLine(argv: string[]): SynthOptions {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string" },
+                config: { type: "string" },
+                "policy-config": { type: "string" },
+                out: { type: "string" },
+                timings: { type: "boolean" },
+                help: { type: "boolean" },
+            },
+            strict: true,
+        }));
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+    if (values.help) {
+        console.log(USAGE);
+        process.exit(0);
+    }
+    const stack = values.stack;
+    if (!stack) throw new UsageError("--stack is required");
+    if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack "${stack}" is not a stack name (letters, digits, _ . -)`);
+    return {
+        stack,
+        root: process.cwd(),
+        configFile: values.config ?? `Pulumi.${stack}.yaml`,
+        policyConfigFile: values["policy-config"] ?? path.join("policy", "config", `${stack}.json`),
+        outDir: values.out ?? ".synth",
+        recordTimings: values.timings ?? false,
+    };
+}
+
+async function main(): Promise<number> {
+    let options: SynthOptions;
+    try {
+        options = parseCommandLine(process.argv.slice(2));
+    } catch (err) {
+        console.error(`synth: ${(err as Error).message}\n${USAGE}`);
+        return 2;
+    }
+    const result = await runSynth(options);
+    if (result.kind === "usage" || result.kind === "config") {
+        console.error(result.message);
+        return 2;
+    }
+    if (result.kind === "error") {
+        console.error(result.message);
+        return 1;
+    }
+    fs.mkdirSync(options.outDir, { recursive: true });
+    const file = path.join(options.outDir, `${options.stack}.plan.json`);
+    fs.writeFileSync(file, result.text);
+    console.log(result.summary);
+    console.log(`\nwrote ${file}`);
+    for (const leak of result.leaks) console.error(`secret in plain text: ${leak}`);
+    const mandatory = result.plan.policies.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    if (mandatory > 0) console.error(`${mandatory} mandatory policy violation${mandatory > 1 ? "s" : ""}`);
+    return mandatory > 0 || result.leaks.length > 0 ? 1 : 0;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (err) => {
+        console.error(err);
+        process.exit(1);
+    },
+);
