@@ -59,13 +59,9 @@ async function main(): Promise<number> {
         return 2;
     }
     const result = await runSynth(options);
-    if (result.kind === "usage" || result.kind === "config") {
+    if (result.kind !== "ok") {
         console.error(result.message);
-        return 2;
-    }
-    if (result.kind === "error") {
-        console.error(result.message);
-        return 1;
+        return result.kind === "error" ? 1 : 2;
     }
     fs.mkdirSync(options.outDir, { recursive: true });
     const file = path.join(options.outDir, `${options.stack}.plan.json`);

@@ -66,7 +66,8 @@ export function installMocks(options: MockHarnessOptions = {}): MockHarness {
             return answerInvoke(args, cloud);
         },
     };
-    pulumi.runtime.setMocks(mocks, options.project ?? "pr-cybr-platform", options.stack ?? "test", options.preview ?? false);
+    // setMocks does all its work before its first await, so the mocks are live when it returns.
+    void pulumi.runtime.setMocks(mocks, options.project ?? "pr-cybr-platform", options.stack ?? "test", options.preview ?? false);
     recorder.attach(settings.getMonitor() as Parameters<Recorder["attach"]>[0]);
 
     return {

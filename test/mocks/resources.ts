@@ -21,10 +21,12 @@ const EC2_ID_PREFIX: Record<string, string> = {
     "aws:ec2/instance:Instance": "i",
 };
 
+type Inputs = Record<string, unknown>;
+
 /** Values a real provider generates that must never reach a plan in plain text. */
 export type SecretSink = (value: string) => void;
 
-type Computed = (ctx: { name: string; id: string; inputs: Record<string, any>; cloud: FakeCloud; seed: string; secret: SecretSink }) => Record<string, unknown>;
+type Computed = (ctx: { name: string; id: string; inputs: Inputs; cloud: FakeCloud; seed: string; secret: SecretSink }) => Record<string, unknown>;
 
 const arn = (cloud: FakeCloud, service: string, resource: string, regional = true) =>
     `arn:${cloud.partition}:${service}:${regional ? cloud.region : ""}:${cloud.accountId}:${resource}`;
@@ -75,7 +77,7 @@ const COMPUTED: Record<string, Computed> = {
 };
 
 /** The id a provider would assign: EC2 prefix + 17 hex, a UUID for KMS keys, else name-based. */
-function fakeId(type: string, name: string, inputs: Record<string, any>, seed: string): string {
+function fakeId(type: string, name: string, inputs: Inputs, seed: string): string {
     const prefix = EC2_ID_PREFIX[type];
     if (prefix) return `${prefix}-${hexOf(seed, 17)}`;
     if (type === "aws:kms/key:Key") return uuidOf(seed);
@@ -85,7 +87,7 @@ function fakeId(type: string, name: string, inputs: Record<string, any>, seed: s
 
 /** The provider's answer to a create: an id and the full state (inputs plus computed outputs). */
 export function fakeResource(args: MockResourceArgs, cloud: FakeCloud, secret: SecretSink): { id: string | undefined; state: Record<string, unknown> } {
-    const inputs = (args.inputs ?? {}) as Record<string, any>;
+    const inputs = (args.inputs ?? {}) as Inputs;
     // Components and providers carry no id; the engine gives providers a UUID-like one.
     if (args.custom === false) return { id: undefined, state: inputs };
     const seed = `${args.type}::${args.name}`;

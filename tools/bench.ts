@@ -1,0 +1,80 @@
+/**
+ * Benchmark: synth wall time and peak memory at growing scale, next to the floor (Pulumi's bare mock
+ * runtime registering the same number of resources). Prints figures; asserts nothing.
+ *
+ *   npm run bench [-- --sizes 10x50,50x250,200x1000]   (tenants x edge nodes, derived from Pulumi.prod.yaml)
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import * as YAML from "yaml";
+
+const ROOT = process.cwd();
+const OUT = path.join(ROOT, ".bench");
+const RSS_HOOK = path.join(__dirname, "lib", "report-rss.js");
+
+interface Run {
+    ms: number;
+    rssMiB: number;
+    ok: boolean;
+    output: string;
+}
+
+function timed(args: string[]): Run {
+    const rssFile = path.join(OUT, `rss-${process.pid}.txt`);
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ["-r", RSS_HOOK, ...args], { cwd: ROOT, env: { ...process.env, BENCH_RSS_FILE: rssFile }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const ms = performance.now() - started;
+    const rssKiB = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, "utf8")) : NaN;
+    return { ms, rssMiB: rssKiB / 1024, ok: child.status === 0, output: `${child.stdout}${child.stderr}` };
+}
+
+/** Prod's config with `tenants` tenants and `nodes` edge nodes spread over one site per 50 nodes. */
+function scaledConfig(tenants: number, nodes: number): string {
+    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
+    const cfg = doc.config;
+    const baseTenants = cfg["pr-cybr-platform:tenants"];
+    cfg["pr-cybr-platform:tenants"] = Array.from({ length: tenants }, (_, i) => ({ ...baseTenants[i % baseTenants.length], name: `tenant-${String(i).padStart(4, "0")}` }));
+    const sites = Math.max(1, Math.ceil(nodes / 50));
+    cfg["pr-cybr-platform:edge"].nodes = Array.from({ length: nodes }, (_, i) => ({
+        name: `n0d3-s${String(i % sites).padStart(3, "0")}-${String(i).padStart(4, "0")}`,
+        arch: i % 3 === 0 ? "amd64" : "arm64",
+        site: `site-${String(i % sites).padStart(3, "0")}`,
+        vpn: i % 2 === 0 ? "tailscale" : "zerotier",
+    }));
+    return YAML.stringify(doc);
+}
+
+function main(): void {
+    const { values } = parseArgs({ args: process.argv.slice(2), options: { sizes: { type: "string" } } });
+    const sizes = (values.sizes ?? "10x50,50x250,200x1000").split(",").map((s) => s.split("x").map(Number) as [number, number]);
+    fs.mkdirSync(OUT, { recursive: true });
+    console.log("size (tenants x nodes)  resources  synth s  synth MiB  floor s  floor MiB  synth/floor");
+    for (const [tenants, nodes] of sizes) {
+        const stack = `bench-${tenants}x${nodes}`;
+        const configFile = path.join(OUT, `Pulumi.${stack}.yaml`);
+        fs.writeFileSync(configFile, scaledConfig(tenants, nodes));
+        const synth = timed([path.join(__dirname, "synth.js"), "--stack", stack, "--config", configFile, "--policy-config", "policy/config/prod.json", "--out", OUT]);
+        if (!synth.ok) {
+            console.error(`${stack}: synth failed\n${synth.output}`);
+            process.exitCode = 1;
+            continue;
+        }
+        const plan = JSON.parse(fs.readFileSync(path.join(OUT, `${stack}.plan.json`), "utf8"));
+        const count: number = plan.stats.resourceCount;
+        const floor = timed([path.join(__dirname, "bench-floor.js"), String(count)]);
+        const row = [
+            `${tenants}x${nodes}`.padEnd(22),
+            String(count).padStart(9),
+            (synth.ms / 1000).toFixed(2).padStart(8),
+            synth.rssMiB.toFixed(0).padStart(10),
+            (floor.ms / 1000).toFixed(2).padStart(8),
+            floor.rssMiB.toFixed(0).padStart(10),
+            (synth.ms / floor.ms).toFixed(2).padStart(12),
+        ];
+        console.log(row.join(" "));
+    }
+}
+
+main();
