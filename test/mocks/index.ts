@@ -54,11 +54,11 @@ export function installMocks(options: MockHarnessOptions = {}): MockHarness {
         newResource(args: MockResourceArgs) {
             const key = `${args.type}::${args.name}`;
             const result = fakeResource(args, cloud, (v) => generatedSecrets.add(v));
-            recorder.pendingOutputs.set(key, result);
             // The engine, not the SDK, marks additionalSecretOutputs secret; do what it would.
             const secretOutputs = recorder.pendingSecretOutputs.get(key) ?? [];
             const state = { ...result.state };
             for (const out of secretOutputs) if (out in state) state[out] = secretEnvelope(state[out]);
+            recorder.pendingOutputs.set(key, { id: result.id, state });
             return { id: result.id, state };
         },
         call(args: MockCallArgs) {

@@ -54,7 +54,9 @@ export const INVOKES: Record<string, InvokeHandler> = {
 export function answerInvoke(args: MockCallArgs, cloud: FakeCloud): Record<string, unknown> {
     const handler = INVOKES[args.token];
     if (!handler) {
-        throw new Error(`unmocked invoke ${args.token}: add a realistic answer to test/mocks/invokes.ts`);
+        // The SDK rethrows an invoke failure as new Error(err.details), as for a gRPC error.
+        const message = `unmocked invoke ${args.token}: add a realistic answer to test/mocks/invokes.ts`;
+        throw Object.assign(new Error(message), { details: message });
     }
     return handler(args, cloud);
 }

@@ -69,7 +69,7 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
     }
     const configFailure = failures.find(isConfigError);
     if (configFailure) return { kind: "config", message: `${o.configFile}: ${messageOf(configFailure)}` };
-    if (failures.length > 0) return { kind: "error", message: `synth failed:\n${failures.map((f) => (f instanceof Error && !(f instanceof pulumi.ResourceError) ? f.stack : messageOf(f))).join("\n")}` };
+    if (failures.length > 0) return { kind: "error", message: `synth failed:\n${describeFailures(failures)}` };
 
     const resources = harness.recorder.list();
     const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
@@ -94,4 +94,19 @@ function readJson(file: string): PolicyConfigFile {
     } catch (err) {
         throw new UsageError(`${file}: invalid JSON: ${messageOf(err)}`);
     }
+}
+
+/**
+ * One line per distinct failure. A failed apply rejects every output that depends on it, each wrapped
+ * in "error serializing property ..." layers; the user needs the root message once. Resource errors
+ * are user-facing (message only); anything else is a bug and keeps its stack.
+ */
+function describeFailures(failures: unknown[]): string {
+    const lines = failures.map((f) => {
+        const message = messageOf(f);
+        const root = message.replace(/^(error serializing property "[^"]*": )+/, "");
+        const userFacing = pulumi.ResourceError.isInstance(f) || root !== message || !(f instanceof Error);
+        return userFacing ? root : ((f as Error).stack ?? root);
+    });
+    return [...new Set(lines)].map((l) => `  ${l}`).join("\n");
 }

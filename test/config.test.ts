@@ -1,0 +1,139 @@
+import { ENVIRONMENT_DEFAULTS, formatProblems, parseStackConfig, requireValidConfig, ConfigError } from "../stacks/config";
+import { rawConfigOf, withEdit } from "./helpers/config";
+
+/** The formatted problem lines (`path: message`) for a raw config. */
+function problems(raw: Record<string, unknown>): string[] {
+    const parsed = parseStackConfig(raw);
+    return (parsed.problems ?? []).map((p) => `${p.path}: ${p.message}`);
+}
+
+describe("stack files", () => {
+    it.each(["dev", "prod"] as const)("%s parses with no problems", (stack) => {
+        expect(problems(rawConfigOf(stack))).toEqual([]);
+    });
+
+    it("dev has 2 AZs, single NAT, 1 node group, 3 tenants, 1 manager, 2 edge nodes of both arches", () => {
+        const { config } = parseStackConfig(rawConfigOf("dev"));
+        expect(config!.network).toMatchObject({ azCount: 2, natGateways: "single", interfaceEndpoints: false });
+        expect(config!.cluster.nodeGroups).toHaveLength(1);
+        expect(config!.tenants).toHaveLength(3);
+        expect(config!.swarm.managers).toBe(1);
+        expect(config!.edge.nodes.map((n) => n.arch).sort()).toEqual(["amd64", "arm64"]);
+    });
+
+    it("prod has 3 AZs, NAT per AZ, private endpoint, >=2 node groups, >=5 tenants with different quotas, 3 managers, >=6 nodes over >=2 sites", () => {
+        const { config } = parseStackConfig(rawConfigOf("prod"));
+        expect(config!.network).toMatchObject({ azCount: 3, natGateways: "onePerAz", interfaceEndpoints: true });
+        expect(config!.cluster.endpointPublicAccess).toBe(false);
+        expect(config!.cluster.nodeGroups.length).toBeGreaterThanOrEqual(2);
+        expect(config!.tenants.length).toBeGreaterThanOrEqual(5);
+        expect(new Set(config!.tenants.map((t) => `${t.quota.cpu}/${t.quota.memory}`)).size).toBe(config!.tenants.length);
+        expect(config!.swarm.managers).toBe(3);
+        expect(config!.edge.nodes.length).toBeGreaterThanOrEqual(6);
+        expect(new Set(config!.edge.nodes.map((n) => n.site)).size).toBeGreaterThanOrEqual(2);
+    });
+});
+
+describe("per-environment defaults", () => {
+    const minimal = (environment: "dev" | "prod") =>
+        withEdit(environment, (raw) => {
+            raw.environment = environment;
+            raw.network = { cidr: "10.60.0.0/16" };
+            raw.cluster = { publicAccessCidrs: ["198.51.100.24/32"], nodeGroups: raw.cluster.nodeGroups };
+            delete raw.swarm.managers;
+            delete raw.gitops.path;
+        });
+
+    it.each(["dev", "prod"] as const)("%s fills its defaults", (env) => {
+        const { config, problems: found } = parseStackConfig(minimal(env));
+        expect(found).toBeUndefined();
+        const d = ENVIRONMENT_DEFAULTS[env];
+        expect(config!.network).toEqual({ cidr: "10.60.0.0/16", azCount: d.azCount, natGateways: d.natGateways, flowLogRetentionDays: d.flowLogRetentionDays, interfaceEndpoints: !d.endpointPublicAccess });
+        expect(config!.cluster).toMatchObject({ name: `pr-cybr-${env}`, version: "1.33", endpointPublicAccess: d.endpointPublicAccess, logRetentionDays: d.controlPlaneLogRetentionDays });
+        expect(config!.swarm.managers).toBe(d.swarmManagers);
+        expect(config!.gitops).toMatchObject({ path: `envs/${env}`, ha: d.argocdHa, targetRevision: "main" });
+        expect(config!.secrets.rotationDays).toBe(30);
+        expect(config!.cluster.nodeGroups[0]).toMatchObject({ capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 50 });
+    });
+});
+
+describe("each rule rejects bad config with an exact message", () => {
+    const cases: [string, "dev" | "prod", (raw: any) => void, string][] = [
+        ["CIDR syntax", "dev", (r) => (r.network.cidr = "10.20.0/16"), 'network.cidr: "10.20.0/16" is not an IPv4 CIDR (a.b.c.d/n, e.g. 10.20.0.0/16)'],
+        ["CIDR prefix too small", "dev", (r) => (r.network.cidr = "10.20.0.0/24"), "network.cidr: prefix /24 is out of range (/16 to /20: each tier needs 8 AZ slots)"],
+        ["CIDR prefix too large", "dev", (r) => (r.network.cidr = "10.0.0.0/8"), "network.cidr: prefix /8 is out of range (/16 to /20: each tier needs 8 AZ slots)"],
+        ["CIDR host bits", "dev", (r) => (r.network.cidr = "10.20.1.0/16"), 'network.cidr: "10.20.1.0/16" has host bits set (use its network address, 10.20.0.0/16)'],
+        ["CIDR public range", "dev", (r) => (r.network.cidr = "8.8.0.0/16"), 'network.cidr: "8.8.0.0/16" is not a private range (use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)'],
+        ["azCount below range", "dev", (r) => (r.network.azCount = 1), "network.azCount: 1 is out of range (a whole number from 2 to 6)"],
+        ["azCount above range", "dev", (r) => (r.network.azCount = 7), "network.azCount: 7 is out of range (a whole number from 2 to 6)"],
+        ["azCount not whole", "dev", (r) => (r.network.azCount = 2.5), "network.azCount: 2.5 is out of range (a whole number from 2 to 6)"],
+        ["azCount wrong type", "dev", (r) => (r.network.azCount = "3"), 'network.azCount: "3" is not a whole number from 2 to 6'],
+        ["NAT strategy", "dev", (r) => (r.network.natGateways = "two"), 'network.natGateways: "two" is not a NAT strategy (one of single, onePerAz)'],
+        ["tenant name DNS label", "dev", (r) => (r.tenants[2].name = "Org_A"), `tenants[2].name: "Org_A" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
+        ["edge node name DNS label", "dev", (r) => (r.edge.nodes[1].name = "-bad"), `edge.nodes[1].name: "-bad" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
+        ["node group name DNS label", "dev", (r) => (r.cluster.nodeGroups[0].name = "System"), `cluster.nodeGroups[0].name: "System" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
+        ["unique tenant names", "dev", (r) => (r.tenants[2].name = "org-a"), 'tenants[2].name: "org-a" is already used by tenants[0] (tenant names must be unique)'],
+        ["unique edge node names", "prod", (r) => (r.edge.nodes[5].name = "n0d3-sju-02"), 'edge.nodes[5].name: "n0d3-sju-02" is already used by edge.nodes[1] (edge node names must be unique)'],
+        ["unique node group names", "prod", (r) => (r.cluster.nodeGroups[2].name = "system"), 'cluster.nodeGroups[2].name: "system" is already used by cluster.nodeGroups[0] (node group names must be unique)'],
+        ["odd manager count", "prod", (r) => (r.swarm.managers = 2), "swarm.managers: 2 is not an odd manager count for Raft quorum (one of 1, 3, 5)"],
+        ["manager count too high", "prod", (r) => (r.swarm.managers = 7), "swarm.managers: 7 is not an odd manager count for Raft quorum (one of 1, 3, 5)"],
+        ["edge arch enum", "dev", (r) => (r.edge.nodes[0].arch = "x86"), 'edge.nodes[0].arch: "x86" is not an architecture (arm64 or amd64)'],
+        ["node group arch enum", "dev", (r) => (r.cluster.nodeGroups[0].arch = "aarch64"), 'cluster.nodeGroups[0].arch: "aarch64" is not an architecture (arm64 or amd64)'],
+        ["min > max", "dev", (r) => Object.assign(r.cluster.nodeGroups[0], { minSize: 5, desiredSize: 5, maxSize: 4 }), "cluster.nodeGroups[0].desiredSize: 5 is more than maxSize 4 (minSize <= desiredSize <= maxSize)\ncluster.nodeGroups[0].minSize: 5 is more than maxSize 4 (minSize <= desiredSize <= maxSize)"],
+        ["desired < min", "dev", (r) => Object.assign(r.cluster.nodeGroups[0], { minSize: 2, desiredSize: 1 }), "cluster.nodeGroups[0].desiredSize: 1 is less than minSize 2 (minSize <= desiredSize <= maxSize)"],
+        ["desired > max", "dev", (r) => Object.assign(r.cluster.nodeGroups[0], { desiredSize: 9 }), "cluster.nodeGroups[0].desiredSize: 9 is more than maxSize 4 (minSize <= desiredSize <= maxSize)"],
+        ["instance type arch mismatch", "dev", (r) => (r.cluster.nodeGroups[0].instanceTypes = ["m7i.large"]), 'cluster.nodeGroups[0].instanceTypes[0]: "m7i.large" is an amd64 type but arch is arm64 (use a Graviton type such as m7g.large, or change arch)'],
+        ["cpu quantity malformed", "dev", (r) => (r.tenants[0].quota.cpu = "4 cores"), 'tenants[0].quota.cpu: "4 cores" is not a Kubernetes quantity such as "500m", "2", "8Gi" or "512Mi"'],
+        ["cpu quantity not positive", "dev", (r) => (r.tenants[0].quota.cpu = "0"), 'tenants[0].quota.cpu: "0" is not a positive cpu quantity (more than 0)'],
+        ["memory quantity malformed", "dev", (r) => (r.tenants[1].quota.memory = "8GB"), 'tenants[1].quota.memory: "8GB" is not a Kubernetes quantity such as "500m", "2", "8Gi" or "512Mi"'],
+        ["memory quantity negative", "dev", (r) => (r.tenants[1].quota.memory = "-1Gi"), 'tenants[1].quota.memory: "-1Gi" is not a positive memory quantity (more than 0)'],
+        ["environment enum", "dev", (r) => (r.environment = "staging"), 'environment: "staging" is not an environment (dev or prod)'],
+        ["unknown key", "dev", (r) => (r.network.natGateway = "single"), 'network: unknown key "natGateway" (allowed: cidr, azCount, natGateways, flowLogRetentionDays, interfaceEndpoints)'],
+        ["unquoted version", "dev", (r) => (r.cluster.version = 1.3), 'cluster.version: 1.3 is a YAML number, not a version (quote it, e.g. "1.33": unquoted 1.30 reads as 1.3)'],
+        ["old version", "dev", (r) => (r.cluster.version = "1.27"), 'cluster.version: "1.27" is not a supported EKS version ("1.30" or later, as "1.NN")'],
+        ["public endpoint without CIDRs", "dev", (r) => (r.cluster.publicAccessCidrs = []), "cluster.publicAccessCidrs: is empty while endpointPublicAccess is true (list the networks allowed to reach the API, e.g. your VPN egress x.x.x.x/32)"],
+        ["public endpoint open to the world", "dev", (r) => (r.cluster.publicAccessCidrs = ["0.0.0.0/0"]), 'cluster.publicAccessCidrs[0]: "0.0.0.0/0" opens the API to the internet (list specific networks, or set endpointPublicAccess: false)'],
+        ["VPN range overlaps VPC", "dev", (r) => (r.edge.vpnCidr = "10.20.128.0/20"), "edge.vpnCidr: 10.20.128.0/20 overlaps network.cidr 10.20.0.0/16 (edge VPN and VPC ranges must be disjoint for routing)"],
+        ["tenant without admins", "dev", (r) => (r.tenants[0].admins = []), "tenants[0].admins: is empty (list at least one IAM role that administers the tenant)"],
+        ["admin not an ARN", "dev", (r) => (r.cluster.admins = ["platform-admin"]), 'cluster.admins[0]: "platform-admin" is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name)'],
+        ["missing area", "dev", (r) => delete r.network, "network: is required (an object)"],
+        ["missing region", "dev", (r) => delete r.region, 'region: is required (an AWS region such as "us-east-1", set as aws:region)'],
+        ["flow-log retention CloudWatch rejects", "dev", (r) => (r.network.flowLogRetentionDays = 45), "network.flowLogRetentionDays: 45 is not a CloudWatch retention in days (one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)"],
+        ["secret rotation over 90 days", "prod", (r) => (r.secrets.rotationDays = 120), "secrets.rotationDays: 120 is out of range (a whole number from 1 to 90)"],
+    ];
+
+    it.each(cases)("%s", (_title, stack, edit, expected) => {
+        expect(problems(withEdit(stack, edit)).join("\n")).toBe(expected);
+    });
+});
+
+describe("error reporting", () => {
+    it("lists every problem at once, schema and cross-field together, sorted by path", () => {
+        const raw = withEdit("dev", (r) => {
+            r.network.azCount = 9;
+            r.tenants[1].name = "org-a";
+            r.tenants[2].quota.pods = 0;
+            r.swarm.managers = 4;
+        });
+        expect(problems(raw)).toEqual([
+            "network.azCount: 9 is out of range (a whole number from 2 to 6)",
+            "swarm.managers: 4 is not an odd manager count for Raft quorum (one of 1, 3, 5)",
+            'tenants[1].name: "org-a" is already used by tenants[0] (tenant names must be unique)',
+            "tenants[2].quota.pods: 0 is out of range (a whole number from 1 to 10000)",
+        ]);
+    });
+
+    it("throws a ConfigError (a Pulumi RunError: message only, no stack trace) with the DESIGN §4 format", () => {
+        const raw = withEdit("dev", (r) => (r.tenants[2].name = "Org_A"));
+        let error: unknown;
+        try {
+            requireValidConfig(raw);
+        } catch (err) {
+            error = err;
+        }
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).name).toBe("ConfigError");
+        expect((error as Error).message).toBe(formatProblems([{ path: "tenants[2].name", message: `"Org_A" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)` }]));
+        expect((error as Error).message.split("\n")[0]).toBe("invalid stack config: 1 problem");
+    });
+});
