@@ -6,4 +6,5 @@ module.exports = {
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
+  globalSetup: "<rootDir>/test/global-setup.js",
 };

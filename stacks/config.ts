@@ -2,6 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, crossFieldProblems } from "./config-checks";
 import { ENVIRONMENTS, Environment, PlatformConfig, stackConfigSchema } from "./config-schema";
 
+// Not in the SDK's typings, but exported: whether a config key was set with --secret.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
 export * from "./config-schema";
 export { ConfigProblem } from "./config-checks";
 
@@ -72,6 +76,10 @@ export function readStackConfig(): PlatformConfig {
     const raw: RawConfig = { region: new pulumi.Config("aws").get("region") };
     const problems: ConfigProblem[] = [];
     for (const key of CONFIG_KEYS) {
+        if (isConfigSecret(`${PROJECT}:${key}`)) {
+            problems.push({ path: key, message: "is stored as a secret, but it is plain config that ends up in names, tags and plans (set it without --secret)" });
+            continue;
+        }
         try {
             raw[key] = key === "environment" ? project.get(key) : project.getObject(key);
         } catch {

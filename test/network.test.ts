@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Vpc, VPC_DEFAULTS, validateVpcArgs, validateVpcFlowLogsArgs, validateVpcEndpointsArgs, VPC_FLOW_LOGS_DEFAULTS, INTERFACE_ENDPOINT_SERVICES, VPC_ENDPOINTS_DEFAULTS } from "../components/network";
-import { installMocks, RecordedResource } from "./mocks";
+import { installMocks, RecordedResource, TypeRef } from "./mocks";
 import { promiseOf } from "./helpers/outputs";
 
 // The AZ shortage error (an apply that fails after registration started) is tested end to end in
@@ -10,7 +10,7 @@ import { promiseOf } from "./helpers/outputs";
 const harness = installMocks({ stack: "network" });
 const provider = new aws.Provider("aws-test", { region: "us-east-1" });
 
-const named = (type: { __pulumiType?: string } | string, prefix: string) => harness.ofType(type).filter((r) => r.name.startsWith(prefix));
+const named = (type: TypeRef, prefix: string) => harness.ofType(type).filter((r) => r.name.startsWith(prefix));
 const byName = (rs: RecordedResource[]) => Object.fromEntries(rs.map((r) => [r.name, r]));
 
 describe("Vpc, dev shape (2 AZs, single NAT, no interface endpoints)", () => {
@@ -89,7 +89,7 @@ describe("Vpc, dev shape (2 AZs, single NAT, no interface endpoints)", () => {
     it("always adds the S3 gateway endpoint to the private and intra route tables, and no interface endpoints", () => {
         const endpoints = named(aws.ec2.VpcEndpoint, "dev-");
         expect(endpoints).toHaveLength(1);
-        const rts = ["dev-private-rt-0", "dev-private-rt-1", "dev-intra-rt"].map((n) => harness.get(aws.ec2.RouteTable, n).id);
+        const rts = ["dev-intra-rt", "dev-private-rt-0", "dev-private-rt-1"].map((n) => harness.get(aws.ec2.RouteTable, n).id);
         expect(endpoints[0].inputs).toMatchObject({ serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway", routeTableIds: rts });
         expect(named(aws.ec2.SecurityGroup, "dev-")).toEqual([]);
     });

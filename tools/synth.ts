@@ -63,15 +63,20 @@ async function main(): Promise<number> {
         console.error(result.message);
         return result.kind === "error" ? 1 : 2;
     }
-    fs.mkdirSync(options.outDir, { recursive: true });
-    const file = path.join(options.outDir, `${options.stack}.plan.json`);
-    fs.writeFileSync(file, result.text);
     console.log(result.summary);
+    const file = path.join(options.outDir, `${options.stack}.plan.json`);
+    if (result.leaks.length > 0) {
+        // A plan holding a secret must not be written (it would be uploaded as a CI artifact).
+        for (const leak of result.leaks) console.error(`secret in plain text: ${leak}`);
+        console.error(`not writing ${file}: mark those values as secrets (pulumi.secret / additionalSecretOutputs)`);
+        return 1;
+    }
+    fs.mkdirSync(options.outDir, { recursive: true });
+    fs.writeFileSync(file, result.text);
     console.log(`\nwrote ${file}`);
-    for (const leak of result.leaks) console.error(`secret in plain text: ${leak}`);
     const mandatory = result.plan.policies.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     if (mandatory > 0) console.error(`${mandatory} mandatory policy violation${mandatory > 1 ? "s" : ""}`);
-    return mandatory > 0 || result.leaks.length > 0 ? 1 : 0;
+    return mandatory > 0 ? 1 : 0;
 }
 
 main().then(

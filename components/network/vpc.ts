@@ -175,7 +175,8 @@ export class Vpc extends pulumi.ComponentResource {
             {
                 vpcId: vpc.id,
                 vpcCidr: args.cidr,
-                gatewayRouteTableIds: [...privateRts.map((rt) => rt.id), intraRt.id],
+                // Intra first: a new AZ then appends its route table instead of shifting the list.
+                gatewayRouteTableIds: [intraRt.id, ...privateRts.map((rt) => rt.id)],
                 interfaceSubnetIds: subnets.private.map((s) => s.id),
                 services: args.interfaceEndpoints ?? VPC_DEFAULTS.interfaceEndpoints,
                 tags,

@@ -28,9 +28,9 @@ export interface MockHarness {
     /** Waits until every registration in flight has finished. */
     settle(): Promise<void>;
     /** Recorded resources of a type (token or class with __pulumiType), sorted by URN. */
-    ofType(type: string | { __pulumiType?: string }): RecordedResource[];
+    ofType(type: TypeRef): RecordedResource[];
     /** The one recorded resource with this type and logical name; throws when absent. */
-    get(type: string | { __pulumiType?: string }, name: string): RecordedResource;
+    get(type: TypeRef, name: string): RecordedResource;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,7 +38,10 @@ const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): u
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { rpcDone: Promise<unknown> } } };
 
-const tokenOf = (type: string | { __pulumiType?: string }) => (typeof type === "string" ? type : String(type.__pulumiType));
+/** A type token, or a resource class (its token is the class's static, SDK-internal __pulumiType). */
+export type TypeRef = string | (abstract new (...args: never[]) => unknown);
+
+const tokenOf = (type: TypeRef) => (typeof type === "string" ? type : String((type as unknown as { __pulumiType: string }).__pulumiType));
 
 /**
  * Installs Pulumi's mock runtime with our realistic, deterministic mocks and a recorder. Call it before

@@ -1,0 +1,170 @@
+import * as fs from "fs";
+import * as path from "path";
+import { derivedStackFile, runTool, tempDir } from "./helpers/cli";
+
+const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe("npm run synth", () => {
+    const out = tempDir("synth");
+
+    it("synthesizes dev: exit 0, the plan file per DESIGN §5, and the summary", () => {
+        const run = runTool("synth", ["--stack", "dev", "--out", out]);
+        expect(run.stderr).toBe("");
+        expect(run.status).toBe(0);
+        const plan = JSON.parse(fs.readFileSync(path.join(out, "dev.plan.json"), "utf8"));
+        expect(Object.keys(plan)).toEqual(["project", "stack", "resources", "outputs", "policies", "stats"]);
+        expect(plan).toMatchObject({ project: "pr-cybr-platform", stack: "dev", stats: { resourceCount: plan.resources.length, durationMs: 0 } });
+        expect(Object.keys(plan.resources[0])).toEqual(["urn", "type", "name", "parent", "dependsOn", "protect", "inputs"]);
+        const types = plan.resources.map((r: { type: string }) => r.type);
+        expect(types.filter((t: string) => t === "aws:ec2/vpc:Vpc")).toHaveLength(1);
+        expect(types.filter((t: string) => t === "aws:ec2/subnet:Subnet")).toHaveLength(6);
+        expect(types.filter((t: string) => t === "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+        expect(types.filter((t: string) => t === "aws:ec2/flowLog:FlowLog")).toHaveLength(1);
+        expect(plan.policies.evaluated.map((p: { policy: string }) => p.policy)).toEqual(["aws-required-tags", "vpc-flow-logs-enabled"]);
+        expect(plan.policies.violations).toEqual([]);
+        expect(plan.outputs).toMatchObject({ environment: "dev", vpcCidr: "10.20.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b"] });
+        expect(run.stdout).toContain("pr-cybr-platform/dev: ");
+        expect(run.stdout).toContain("pr-cybr:network:Vpc  pr-cybr-dev");
+        expect(run.stdout).toMatch(/aws:ec2\/subnet:Subnet\s+6/);
+        expect(run.stdout).toMatch(/aws-required-tags\s+mandatory\s+0/);
+    });
+
+    it("is deterministic: two prod runs write byte-identical plans; --timings records the duration", () => {
+        const a = tempDir("a");
+        const b = tempDir("b");
+        expect(runTool("synth", ["--stack", "prod", "--out", a]).status).toBe(0);
+        expect(runTool("synth", ["--stack", "prod", "--out", b]).status).toBe(0);
+        const first = fs.readFileSync(path.join(a, "prod.plan.json"));
+        expect(first.equals(fs.readFileSync(path.join(b, "prod.plan.json")))).toBe(true);
+        const prod = JSON.parse(first.toString());
+        expect(prod.resources.filter((r: { type: string }) => r.type === "aws:ec2/natGateway:NatGateway")).toHaveLength(3);
+        expect(prod.resources.filter((r: { type: string }) => r.type === "aws:ec2/subnet:Subnet")).toHaveLength(9);
+        expect(runTool("synth", ["--stack", "prod", "--out", a, "--timings"]).status).toBe(0);
+        expect(JSON.parse(fs.readFileSync(path.join(a, "prod.plan.json"), "utf8")).stats.durationMs).toBeGreaterThan(0);
+    });
+
+    it("rejects invalid config with exit 2, every problem as `path: what (allowed)`, no stack trace and no plan", () => {
+        const dir = tempDir("badcfg");
+        const file = derivedStackFile(dir, "dev", (c) => {
+            c["pr-cybr-platform:tenants"][2].name = "Org_A";
+            c["pr-cybr-platform:swarm"].managers = 2;
+        });
+        const run = runTool("synth", ["--stack", "dev", "--config", file, "--out", dir]);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain("invalid stack config: 2 problems\n  swarm.managers: 2 is not an odd manager count for Raft quorum (one of 1, 3, 5)\n");
+        expect(run.stderr).toContain(`  tenants[2].name: "Org_A" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`);
+        expect(run.stderr).not.toMatch(STACK_TRACE);
+        expect(fs.existsSync(path.join(dir, "dev.plan.json"))).toBe(false);
+    });
+
+    it("rejects an unknown project config key and a config area stored as a secret (exit 2)", () => {
+        const dir = tempDir("keys");
+        const file = derivedStackFile(dir, "dev", (c) => {
+            c["pr-cybr-platform:tenant"] = [];
+            c["pr-cybr-platform:tags"] = { secure: "v1:AAAAbogusciphertext" };
+        });
+        const run = runTool("synth", ["--stack", "dev", "--config", file, "--out", dir]);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain("tags: is stored as a secret, but it is plain config that ends up in names, tags and plans (set it without --secret)");
+        expect(run.stderr).toContain("tenant: is not a config key of this project (allowed: environment, tags, network, cluster, tenants, gitops, swarm, edge, secrets)");
+        expect(run.stderr).not.toMatch(STACK_TRACE);
+    });
+
+    it.each([
+        [[], "--stack is required"],
+        [["--stack", "dev", "--frobnicate"], "Unknown option '--frobnicate'"],
+        [["--stack", "qa"], "Pulumi.qa.yaml: no such file"],
+        [["--stack", "dev", "--policy-config", "nope.json"], "nope.json: no such file"],
+    ])("exits 2 on a usage error: %j", (args, message) => {
+        const run = runTool("synth", args as string[]);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain(message);
+        expect(run.stderr).not.toMatch(STACK_TRACE);
+    });
+
+    it("exits 2 on a policy config that names no rule or breaks a rule's schema", () => {
+        const dir = tempDir("polcfg");
+        const file = path.join(dir, "p.json");
+        fs.writeFileSync(file, JSON.stringify({ "aws-required-tag": "mandatory", "vpc-flow-logs-enabled": { trafficTypes: ["SOME"] } }));
+        const run = runTool("synth", ["--stack", "dev", "--policy-config", file, "--out", dir]);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain("aws-required-tag: no such policy (known: all, aws-required-tags, vpc-flow-logs-enabled)");
+        expect(run.stderr).toContain("vpc-flow-logs-enabled.trafficTypes.0: must be equal to one of the allowed values");
+    });
+
+    it("exits 1 on a mandatory violation (plan still written, with the violations) and 0 when it is advisory", () => {
+        const dir = tempDir("violations");
+        const file = path.join(dir, "p.json");
+        fs.writeFileSync(file, JSON.stringify({ "aws-required-tags": { enforcementLevel: "mandatory", requiredTags: ["data-classification"] } }));
+        const mandatory = runTool("synth", ["--stack", "dev", "--policy-config", file, "--out", dir]);
+        expect(mandatory.status).toBe(1);
+        const plan = JSON.parse(fs.readFileSync(path.join(dir, "dev.plan.json"), "utf8"));
+        expect(plan.policies.violations.length).toBeGreaterThan(10);
+        expect(plan.policies.violations[0]).toMatchObject({ policy: "aws-required-tags", enforcementLevel: "mandatory", urn: expect.stringMatching(/^urn:pulumi:dev::/) });
+        expect(mandatory.stderr).toContain(`${plan.policies.violations.length} mandatory policy violations`);
+
+        fs.writeFileSync(file, JSON.stringify({ "aws-required-tags": { enforcementLevel: "advisory", requiredTags: ["data-classification"] } }));
+        const advisory = runTool("synth", ["--stack", "dev", "--policy-config", file, "--out", dir]);
+        expect(advisory.status).toBe(0);
+        expect(advisory.stdout).toMatch(/\[advisory\] aws-required-tags: aws:ec2\/vpc:Vpc "pr-cybr-dev-vpc" is missing tag data-classification/);
+    });
+
+    it("reports a cloud mismatch found while running (too few AZs) as one clean line, exit 1", () => {
+        const dir = tempDir("azs");
+        const file = derivedStackFile(dir, "dev", (c) => {
+            c["aws:region"] = "eu-west-1";
+            c["pr-cybr-platform:network"].azCount = 4;
+        });
+        const run = runTool("synth", ["--stack", "dev", "--config", file, "--out", dir]);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toBe("synth failed:\n  azCount is 4 but the region offers 3 AZs without opt-in (eu-west-1a, eu-west-1b, eu-west-1c); lower network.azCount\n");
+    });
+});
+
+describe("npm run diff", () => {
+    const dir = tempDir("diff");
+    let base: string;
+    let head: string;
+
+    beforeAll(() => {
+        const baseDir = path.join(dir, "base");
+        const headDir = path.join(dir, "head");
+        expect(runTool("synth", ["--stack", "dev", "--out", baseDir]).status).toBe(0);
+        const file = derivedStackFile(dir, "dev", (c) => {
+            c["pr-cybr-platform:network"].azCount = 3;
+            c["pr-cybr-platform:tags"].owner = "network-team";
+        });
+        expect(runTool("synth", ["--stack", "dev", "--config", file, "--out", headDir]).status).toBe(0);
+        base = path.join(baseDir, "dev.plan.json");
+        head = path.join(headDir, "dev.plan.json");
+    });
+
+    it("prints adds, deletes and updates with changed paths, exit 0", () => {
+        const run = runTool("diff", [base, head]);
+        expect(run.status).toBe(0);
+        expect(run.stdout.split("\n")[0]).toMatch(/^\+8 -0 ~2, 36 -> 44 resources$/);
+        expect(run.stdout).toContain("+ urn:pulumi:dev::pr-cybr-platform::pr-cybr:network:Vpc$aws:ec2/subnet:Subnet::pr-cybr-dev-private-2");
+        expect(run.stdout).toContain("~ urn:pulumi:dev::pr-cybr-platform::pulumi:pulumi:Stack$pulumi:providers:aws::aws-dev\n    changed: defaultTags");
+        // Growing 2 -> 3 AZs must not touch the existing subnets (stable CIDR plan).
+        expect(run.stdout).not.toMatch(/~ \S+subnet:Subnet::/);
+        // The gateway endpoint lists intra first, so a new AZ appends a route table rather than shifting them.
+        expect(run.stdout).toContain("pr-cybr-dev-endpoints-s3\n    changed: routeTableIds[3], (dependsOn)");
+    });
+
+    it("--markdown gives a PR comment: counts first, details folded", () => {
+        const run = runTool("diff", [base, head, "--markdown"]);
+        expect(run.status).toBe(0);
+        expect(run.stdout).toMatch(/^### Plan diff: `dev` → `dev`\n\n\| adds \| deletes \| updates \|/);
+        expect(run.stdout).toContain("<details><summary>Adds (8)</summary>");
+    });
+
+    it("compares a plan with itself as no changes", () => {
+        expect(runTool("diff", [base, base]).stdout).toBe("no changes (36 resources)\n");
+    });
+
+    it.each([[["only-one.json"]], [["missing.json", "missing2.json"]]])("exits 2 on a usage error: %j", (args) => {
+        const run = runTool("diff", args);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toMatch(/^diff: /);
+    });
+});
