@@ -40,6 +40,23 @@ export interface Outcome {
     notApplicable: boolean;
 }
 
+const notApplicable = (reason?: string): never => {
+    throw new NotApplicable(reason);
+};
+
+/** Runs one validation into `out`: violations collected, notApplicable recorded, anything else rethrown. */
+async function collect(out: Outcome, run: (report: (message: string, urn?: string) => void) => void | Promise<void>): Promise<void> {
+    try {
+        await run((message, urn) => {
+            out.messages.push(message);
+            out.urns.push(urn);
+        });
+    } catch (err) {
+        if (err instanceof NotApplicable) out.notApplicable = true;
+        else throw err;
+    }
+}
+
 /** Runs a resource rule on one resource. */
 export async function runResource(
     policy: ResourceValidationPolicy,
@@ -62,21 +79,9 @@ export async function runResource(
         isType: ((c: Cls) => c.__pulumiType === t) as ResourceValidationArgs["isType"],
         asType: ((c: Cls) => (c.__pulumiType === t ? proxied : undefined)) as ResourceValidationArgs["asType"],
         getConfig: <T extends object>() => configFor(policy, o.config ?? {}) as T,
-        notApplicable: (reason?: string): never => {
-            throw new NotApplicable(reason);
-        },
+        notApplicable,
     };
-    for (const validate of [policy.validateResource ?? []].flat()) {
-        try {
-            await validate(args, (message, urn) => {
-                out.messages.push(message);
-                out.urns.push(urn);
-            });
-        } catch (err) {
-            if (err instanceof NotApplicable) out.notApplicable = true;
-            else throw err;
-        }
-    }
+    for (const validate of [policy.validateResource ?? []].flat()) await collect(out, (report) => validate(args, report));
     return out;
 }
 
@@ -100,25 +105,8 @@ export function stackResource(type: TypeRef, name: string, props: Record<string,
 /** Runs a stack rule over resources. */
 export async function runStack(policy: StackValidationPolicy, resources: PolicyResource[], config: Record<string, unknown> = {}): Promise<Outcome> {
     const out: Outcome = { messages: [], urns: [], notApplicable: false };
-    try {
-        await policy.validateStack(
-            {
-                resources,
-                stackTags: new Map(),
-                getConfig: <T extends object>() => configFor(policy, config) as T,
-                notApplicable: (reason?: string): never => {
-                    throw new NotApplicable(reason);
-                },
-            },
-            (message, urn) => {
-                out.messages.push(message);
-                out.urns.push(urn);
-            },
-        );
-    } catch (err) {
-        if (err instanceof NotApplicable) out.notApplicable = true;
-        else throw err;
-    }
+    const args = { resources, stackTags: new Map<string, string>(), getConfig: <T extends object>() => configFor(policy, config) as T, notApplicable };
+    await collect(out, (report) => policy.validateStack(args, report));
     return out;
 }
 
