@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DNS_LABEL_HELP, isDnsLabel } from "../components/shared/names";
 import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
 import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
+import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { cidrSyntaxProblem, vpcCidrProblem } from "../components/network/subnet-plan";
 
@@ -22,7 +23,7 @@ export const ENVIRONMENT_DEFAULTS = {
 
 /** Defaults that are the same in every environment. */
 export const CONFIG_DEFAULTS = {
-    clusterVersion: "1.33",
+    clusterVersion: "1.34",
     nodeGroup: { capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 50 },
     tenantLoadBalancers: 0,
     argocd: { targetRevision: "main" },
@@ -32,6 +33,7 @@ export const CONFIG_DEFAULTS = {
 } as const;
 
 export const MIN_EKS_MINOR = 30;
+const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -95,7 +97,9 @@ const eksVersion = z
         }
         const m = /^1\.(\d{2})$/.exec(v);
         if (!m || Number(m[1]) < MIN_EKS_MINOR) ctx.addIssue({ code: "custom", message: `"${v}" is not a supported EKS version ("1.${MIN_EKS_MINOR}" or later, as "1.NN")` });
-    });
+    })
+    // Past the refinement a version is always a string.
+    .transform((v) => String(v));
 
 /** The whole schema for one environment (defaults depend on it). */
 export function stackConfigSchema(env: Environment) {
@@ -152,6 +156,8 @@ export function stackConfigSchema(env: Environment) {
         cluster: strict({
             name: dnsLabel.default(`pr-cybr-${env}`),
             version: eksVersion.default(CONFIG_DEFAULTS.clusterVersion),
+            deployRoleArn: pattern(IAM_ROLE_ARN, "the IAM role ARN Pulumi runs as, e.g. arn:aws:iam::123456789012:role/pr-cybr-deploy"),
+            ciliumVersion: pattern(/^1\.\d+\.\d+$/, 'a cilium chart version such as "1.19.4"').default(CILIUM_CHART_VERSION),
             endpointPublicAccess: bool.default(d.endpointPublicAccess),
             publicAccessCidrs: list(cidr).default([]),
             admins: list(iamArn).default([]),

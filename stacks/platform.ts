@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
 import { PlatformConfig } from "./config";
-import { awsProvider } from "./providers";
+import { awsProvider, platformTags } from "./providers";
 
 /** The stack outputs consumers (CI, other stacks, runbooks) rely on. */
 export interface PlatformOutputs {
@@ -15,15 +16,22 @@ export interface PlatformOutputs {
     intraSubnetIds: pulumi.Output<string[]>;
     natPublicIps: pulumi.Output<string[]>;
     flowLogGroupName: pulumi.Output<string>;
+    clusterName: pulumi.Output<string>;
+    clusterEndpoint: pulumi.Output<string>;
+    oidcIssuerUrl: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
+    nodeGroupNames: pulumi.Output<string[]>;
+    ciliumVersion: string;
 }
 
 /**
- * Composes one environment from validated config. Areas are added here in dependency order
+ * Composes one environment from validated config. Areas are added in dependency order
  * (network -> cluster -> gitops/tenancy; network -> swarm -> edge); components never read config.
  */
 export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     const prefix = `pr-cybr-${cfg.environment}`;
     const aws = awsProvider(cfg);
+    const prod = cfg.environment === "prod";
 
     const network = new Vpc(
         prefix,
@@ -39,6 +47,79 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         { providers: { aws } },
     );
 
+    const clusterTags = { component: "cluster" };
+    const cluster = new EksCluster(
+        `${prefix}-cluster`,
+        {
+            clusterName: cfg.cluster.name,
+            version: cfg.cluster.version,
+            subnetIds: network.privateSubnetIds,
+            endpointPublicAccess: cfg.cluster.endpointPublicAccess,
+            publicAccessCidrs: cfg.cluster.endpointPublicAccess ? cfg.cluster.publicAccessCidrs : [],
+            deployRoleArn: cfg.cluster.deployRoleArn,
+            adminArns: cfg.cluster.admins.filter((a) => a !== cfg.cluster.deployRoleArn),
+            // dev keeps the two logs incident response needs; prod keeps all five.
+            logTypes: prod ? undefined : ["audit", "authenticator"],
+            logRetentionDays: cfg.cluster.logRetentionDays,
+            deletionProtection: prod,
+            protect: prod,
+            tags: clusterTags,
+        },
+        { providers: { aws } },
+    );
+
+    const nodeGroups = cfg.cluster.nodeGroups.map(
+        (g) =>
+            new ManagedNodeGroup(
+                `${prefix}-ng-${g.name}`,
+                {
+                    clusterName: cluster.clusterName,
+                    kubernetesVersion: cfg.cluster.version,
+                    nodeRoleArn: cluster.nodeRoleArn,
+                    subnetIds: network.privateSubnetIds,
+                    groupName: g.name,
+                    instanceTypes: g.instanceTypes,
+                    arch: g.arch,
+                    capacityType: g.capacityType,
+                    amiFamily: g.amiFamily,
+                    minSize: g.minSize,
+                    maxSize: g.maxSize,
+                    desiredSize: g.desiredSize,
+                    diskSizeGiB: g.diskSizeGiB,
+                    labels: g.labels,
+                    tags: { ...platformTags(cfg), ...clusterTags },
+                },
+                // Nodes pull images and join through NAT or endpoints: those routes must exist first.
+                { providers: { aws }, dependsOn: network.privateEgress },
+            ),
+    );
+
+    // No dependency on the node groups: they cannot become Ready until Cilium runs on them.
+    const cilium = new Cilium(
+        `${prefix}-cilium`,
+        {
+            clusterName: cfg.cluster.name,
+            apiServerHost: cluster.endpointHost,
+            vpcCidr: cfg.network.cidr,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcIssuerHostPath: cluster.oidcIssuerHostPath,
+            chartVersion: cfg.cluster.ciliumVersion,
+            tags: clusterTags,
+        },
+        { providers: { aws, kubernetes: cluster.provider } },
+    );
+
+    new CoreDns(
+        `${prefix}-coredns`,
+        {
+            clusterName: cluster.clusterName,
+            kubernetesVersion: cfg.cluster.version,
+            minNodes: cfg.cluster.nodeGroups.reduce((n, g) => n + g.minSize, 0),
+            tags: clusterTags,
+        },
+        { providers: { aws }, dependsOn: [cilium.release, ...nodeGroups] },
+    );
+
     return {
         environment: cfg.environment,
         region: cfg.region,
@@ -50,5 +131,11 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         intraSubnetIds: network.intraSubnetIds,
         natPublicIps: network.natPublicIps,
         flowLogGroupName: network.flowLogGroupName,
+        clusterName: cluster.clusterName,
+        clusterEndpoint: cluster.endpoint,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        kubeconfig: cluster.kubeconfig,
+        nodeGroupNames: pulumi.all(nodeGroups.map((g) => g.nodeGroupName)),
+        ciliumVersion: cilium.chartVersion,
     };
 }

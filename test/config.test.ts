@@ -1,4 +1,5 @@
-import { ENVIRONMENT_DEFAULTS, formatProblems, parseStackConfig, requireValidConfig, ConfigError } from "../stacks/config";
+import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
+import { CONFIG_DEFAULTS, ENVIRONMENT_DEFAULTS, formatProblems, parseStackConfig, requireValidConfig, ConfigError } from "../stacks/config";
 import { rawConfigOf, withEdit } from "./helpers/config";
 
 /** The formatted problem lines (`path: message`) for a raw config. */
@@ -39,7 +40,7 @@ describe("per-environment defaults", () => {
         withEdit(environment, (raw) => {
             raw.environment = environment;
             raw.network = { cidr: "10.60.0.0/16" };
-            raw.cluster = { publicAccessCidrs: ["198.51.100.24/32"], nodeGroups: raw.cluster.nodeGroups };
+            raw.cluster = { publicAccessCidrs: ["198.51.100.24/32"], deployRoleArn: raw.cluster.deployRoleArn, nodeGroups: raw.cluster.nodeGroups };
             delete raw.swarm.managers;
             delete raw.gitops.path;
         });
@@ -49,7 +50,7 @@ describe("per-environment defaults", () => {
         expect(found).toBeUndefined();
         const d = ENVIRONMENT_DEFAULTS[env];
         expect(config!.network).toEqual({ cidr: "10.60.0.0/16", azCount: d.azCount, natGateways: d.natGateways, flowLogRetentionDays: d.flowLogRetentionDays, interfaceEndpoints: !d.endpointPublicAccess });
-        expect(config!.cluster).toMatchObject({ name: `pr-cybr-${env}`, version: "1.33", endpointPublicAccess: d.endpointPublicAccess, logRetentionDays: d.controlPlaneLogRetentionDays });
+        expect(config!.cluster).toMatchObject({ name: `pr-cybr-${env}`, version: CONFIG_DEFAULTS.clusterVersion, ciliumVersion: CILIUM_CHART_VERSION, endpointPublicAccess: d.endpointPublicAccess, logRetentionDays: d.controlPlaneLogRetentionDays });
         expect(config!.swarm.managers).toBe(d.swarmManagers);
         expect(config!.gitops).toMatchObject({ path: `envs/${env}`, ha: d.argocdHa, targetRevision: "main" });
         expect(config!.secrets.rotationDays).toBe(30);
@@ -96,6 +97,8 @@ describe("each rule rejects bad config with an exact message", () => {
         ["VPN range overlaps VPC", "dev", (r) => (r.edge.vpnCidr = "10.20.128.0/20"), "edge.vpnCidr: 10.20.128.0/20 overlaps network.cidr 10.20.0.0/16 (edge VPN and VPC ranges must be disjoint for routing)"],
         ["tenant without admins", "dev", (r) => (r.tenants[0].admins = []), "tenants[0].admins: is empty (list at least one IAM role that administers the tenant)"],
         ["admin not an ARN", "dev", (r) => (r.cluster.admins = ["platform-admin"]), 'cluster.admins[0]: "platform-admin" is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name)'],
+        ["deploy role missing", "dev", (r) => delete r.cluster.deployRoleArn, "cluster.deployRoleArn: is required (the IAM role ARN Pulumi runs as, e.g. arn:aws:iam::123456789012:role/pr-cybr-deploy)"],
+        ["cilium version", "dev", (r) => (r.cluster.ciliumVersion = "latest"), 'cluster.ciliumVersion: "latest" is not a cilium chart version such as "1.19.4"'],
         ["missing area", "dev", (r) => delete r.network, "network: is required (an object)"],
         ["missing region", "dev", (r) => delete r.region, 'region: is required (an AWS region such as "us-east-1", set as aws:region)'],
         ["flow-log retention CloudWatch rejects", "dev", (r) => (r.network.flowLogRetentionDays = 45), "network.flowLogRetentionDays: 45 is not a CloudWatch retention in days (one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)"],

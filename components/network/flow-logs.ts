@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { logsKmsKey } from "../shared/kms";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 
@@ -49,17 +50,13 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         super("pr-cybr:network:VpcFlowLogs", name, {}, opts);
         validateVpcFlowLogsArgs(args);
         const tags = { ...VPC_FLOW_LOGS_DEFAULTS.tags, ...args.tags };
-        const invokeOpts = { parent: this };
-        const account = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
-        const partition = aws.getPartitionOutput({}, invokeOpts).partition;
-        const region = aws.getRegionOutput({}, invokeOpts).region;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         // An explicit name lets the key policy scope the logs service to exactly this group.
         const logGroupName = `/aws/vpc-flow-logs/${name}`;
-        const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}`;
 
         const kmsKeyArn = args.kmsKeyArn
             ? pulumi.output(args.kmsKeyArn)
-            : this.createKey(name, tags, { account, partition, region, logGroupArn });
+            : logsKmsKey(this, name, { purpose: `the VPC flow-log group of ${name}`, logGroupName, alias: name, tags }).arn;
 
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-group`,
@@ -136,44 +133,5 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
             kmsKeyArn: this.kmsKeyArn,
             flowLogId: this.flowLogId,
         });
-    }
-
-    private createKey(
-        name: string,
-        tags: Tags,
-        ctx: { account: pulumi.Output<string>; partition: pulumi.Output<string>; region: pulumi.Output<string>; logGroupArn: pulumi.Output<string> },
-    ): pulumi.Output<string> {
-        const key = new aws.kms.Key(
-            `${name}-key`,
-            {
-                description: `Encrypts the VPC flow-log group of ${name}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "AccountAdministers",
-                            Effect: "Allow",
-                            Principal: { AWS: pulumi.interpolate`arn:${ctx.partition}:iam::${ctx.account}:root` },
-                            Action: "kms:*",
-                            Resource: "*",
-                        },
-                        {
-                            Sid: "CloudWatchLogsUsesForThisGroupOnly",
-                            Effect: "Allow",
-                            Principal: { Service: pulumi.interpolate`logs.${ctx.region}.amazonaws.com` },
-                            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                            Resource: "*",
-                            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": ctx.logGroupArn } },
-                        },
-                    ],
-                }),
-                tags: { ...tags, Name: `${name}-key` },
-            },
-            { parent: this },
-        );
-        new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${name}`, targetKeyId: key.keyId }, { parent: this });
-        return key.arn;
     }
 }

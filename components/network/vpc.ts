@@ -82,6 +82,8 @@ export class Vpc extends pulumi.ComponentResource {
     public readonly privateRouteTableIds: pulumi.Output<string[]>;
     public readonly natPublicIps: pulumi.Output<string[]>;
     public readonly flowLogGroupName: pulumi.Output<string>;
+    /** What private subnets need for egress (NAT gateways, default routes, endpoints): nodes should wait for these. */
+    public readonly privateEgress: pulumi.Resource[];
 
     constructor(name: string, args: VpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("pr-cybr:network:Vpc", name, {}, opts);
@@ -150,11 +152,13 @@ export class Vpc extends pulumi.ComponentResource {
             return { eip, nat };
         });
 
+        const privateEgress: pulumi.Resource[] = [];
         const privateRts = subnets.private.map((s, i) => {
             const rt = new aws.ec2.RouteTable(`${name}-private-rt-${i}`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-private-${i}` } }, { parent: this });
             const nat = nats[natStrategy === "single" ? 0 : i].nat;
-            new aws.ec2.Route(`${name}-private-default-${i}`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, { parent: this });
-            new aws.ec2.RouteTableAssociation(`${name}-private-rta-${i}`, { subnetId: s.id, routeTableId: rt.id }, { parent: this });
+            const route = new aws.ec2.Route(`${name}-private-default-${i}`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, { parent: this });
+            const association = new aws.ec2.RouteTableAssociation(`${name}-private-rta-${i}`, { subnetId: s.id, routeTableId: rt.id }, { parent: this });
+            privateEgress.push(route, association);
             return rt;
         });
 
@@ -170,7 +174,7 @@ export class Vpc extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        new VpcEndpoints(
+        const endpoints = new VpcEndpoints(
             `${name}-endpoints`,
             {
                 vpcId: vpc.id,
@@ -193,6 +197,7 @@ export class Vpc extends pulumi.ComponentResource {
         this.privateRouteTableIds = pulumi.output(privateRts.map((rt) => rt.id));
         this.natPublicIps = pulumi.output(nats.map(({ eip }) => eip.publicIp));
         this.flowLogGroupName = flowLogs.logGroupName;
+        this.privateEgress = [...privateEgress, endpoints];
         this.registerOutputs({
             vpcId: this.vpcId,
             cidrBlock: this.cidrBlock,

@@ -30,6 +30,13 @@ export const INVOKES: Record<string, InvokeHandler> = {
             state: "available",
         };
     },
+    "aws:eks/getAddonVersion:getAddonVersion": (args, cloud) => {
+        const minor = Number(String(args.inputs.kubernetesVersion).split(".")[1]);
+        const versions: Record<string, string> = { coredns: `v1.${minor - 22}.1-eksbuild.1`, "eks-pod-identity-agent": "v1.3.4-eksbuild.1" };
+        const version = versions[String(args.inputs.addonName)];
+        if (!version) throw new Error(`no mocked version for add-on ${String(args.inputs.addonName)}`);
+        return { addonName: args.inputs.addonName, kubernetesVersion: args.inputs.kubernetesVersion, mostRecent: args.inputs.mostRecent ?? false, version, region: cloud.region, id: String(args.inputs.addonName) };
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": (_args, cloud) => ({
         accountId: cloud.accountId,
         arn: `arn:${cloud.partition}:sts::${cloud.accountId}:assumed-role/pulumi-deploy/session`,

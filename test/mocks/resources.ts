@@ -64,6 +64,33 @@ const COMPUTED: Record<string, Computed> = {
         return { name: roleName, arn: arn(cloud, "iam", `role/${roleName}`, false), uniqueId: `AROA${hexOf(seed, 17).toUpperCase()}` };
     },
     "aws:iam/rolePolicy:RolePolicy": ({ inputs, name, seed }) => ({ name: inputs.name ?? autoName(name, seed) }),
+    "aws:eks/cluster:Cluster": ({ inputs, cloud, seed }) => {
+        const host = `${hexOf(seed, 32).toUpperCase()}.gr7.${cloud.region}.eks.amazonaws.com`;
+        const vpcConfig = (inputs.vpcConfig ?? {}) as Record<string, unknown>;
+        return {
+            arn: arn(cloud, "eks", `cluster/${String(inputs.name)}`),
+            endpoint: `https://${host}`,
+            certificateAuthority: { data: Buffer.from(pemKeyOf(`${seed}:ca`, "CERTIFICATE")).toString("base64") },
+            identities: [{ oidcs: [{ issuer: `https://oidc.eks.${cloud.region}.amazonaws.com/id/${hexOf(`${seed}:oidc`, 32).toUpperCase()}` }] }],
+            vpcConfig: { ...vpcConfig, clusterSecurityGroupId: `sg-${hexOf(`${seed}:csg`, 17)}`, vpcId: `vpc-${hexOf(`${seed}:vpc`, 17)}` },
+            platformVersion: "eks.5",
+            status: "ACTIVE",
+        };
+    },
+    "aws:eks/nodeGroup:NodeGroup": ({ inputs, cloud }) => ({
+        arn: arn(cloud, "eks", `nodegroup/${String(inputs.clusterName)}/${String(inputs.nodeGroupName)}/${uuidOf(String(inputs.nodeGroupName))}`),
+        status: "ACTIVE",
+    }),
+    "aws:eks/addon:Addon": ({ inputs, cloud }) => ({
+        arn: arn(cloud, "eks", `addon/${String(inputs.clusterName)}/${String(inputs.addonName)}/${uuidOf(String(inputs.addonName))}`),
+        addonVersion: inputs.addonVersion ?? "v1.0.0-eksbuild.1",
+    }),
+    "aws:eks/accessEntry:AccessEntry": ({ inputs, cloud, seed }) => ({ accessEntryArn: arn(cloud, "eks", `access-entry/${String(inputs.clusterName)}/${hexOf(seed, 8)}`) }),
+    "aws:ec2/launchTemplate:LaunchTemplate": ({ id, cloud }) => ({ arn: arn(cloud, "ec2", `launch-template/${id}`), latestVersion: 1, defaultVersion: 1 }),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ({ inputs, cloud }) => ({
+        arn: arn(cloud, "iam", `oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`, false),
+    }),
+    "kubernetes:helm.sh/v3:Release": ({ inputs }) => ({ status: { name: inputs.name, namespace: inputs.namespace, status: "deployed", version: inputs.version, revision: 1 } }),
     "random:index/randomPassword:RandomPassword": ({ inputs, seed, secret }) => {
         const result = passwordOf(seed, Number(inputs.length ?? 32));
         secret(result);

@@ -1,0 +1,100 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Trust policy letting one AWS service assume a role. */
+export function serviceTrustPolicy(service: string, sourceAccount?: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: service === "pods.eks.amazonaws.com" ? ["sts:AssumeRole", "sts:TagSession"] : "sts:AssumeRole",
+                ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+            },
+        ],
+    });
+}
+
+/**
+ * IRSA trust: only the named service account of the named namespace, through this cluster's OIDC
+ * provider, with the STS audience.
+ */
+export function irsaTrustPolicy(args: {
+    oidcProviderArn: pulumi.Input<string>;
+    issuerHostPath: pulumi.Input<string>;
+    namespace: string;
+    serviceAccount: string;
+}): pulumi.Output<string> {
+    return pulumi.output(args.issuerHostPath).apply((host) =>
+        pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: args.oidcProviderArn },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            [`${host}:sub`]: `system:serviceaccount:${args.namespace}:${args.serviceAccount}`,
+                            [`${host}:aud`]: "sts.amazonaws.com",
+                        },
+                    },
+                },
+            ],
+        }),
+    );
+}
+
+/** Read-only EC2 calls Cilium's ENI IPAM makes; EC2 cannot scope Describe* to resources. */
+export const CILIUM_OPERATOR_DESCRIBE_ACTIONS = [
+    "ec2:DescribeInstances",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeTags",
+    "ec2:DescribeVpcs",
+] as const;
+
+/** The ENI and address operations Cilium's operator performs to give pods VPC addresses (ENI mode). */
+export const CILIUM_OPERATOR_ENI_ACTIONS = [
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:AttachNetworkInterface",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DetachNetworkInterface",
+    "ec2:ModifyNetworkInterfaceAttribute",
+    "ec2:UnassignPrivateIpAddresses",
+] as const;
+
+/**
+ * Exactly what Cilium's operator needs in ENI mode: describe calls, ENI/address operations limited to
+ * this region, and tagging only as part of creating an ENI (so it cannot retag anything else).
+ */
+export function ciliumOperatorPolicy(region: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "Describe", Effect: "Allow", Action: [...CILIUM_OPERATOR_DESCRIBE_ACTIONS], Resource: "*" },
+            {
+                Sid: "ManageEnis",
+                Effect: "Allow",
+                Action: [...CILIUM_OPERATOR_ENI_ACTIONS],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:RequestedRegion": region } },
+            },
+            {
+                Sid: "TagNewEnisOnly",
+                Effect: "Allow",
+                Action: "ec2:CreateTags",
+                Resource: "*",
+                Condition: { StringEquals: { "ec2:CreateAction": "CreateNetworkInterface" } },
+            },
+        ],
+    });
+}
+
+/** The last path segment of an IAM ARN as a short name part: `arn:...:role/team/org-a-admin` -> `org-a-admin`. */
+export function principalSlug(arn: string): string {
+    return (arn.split("/").pop() ?? arn).toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 48);
+}

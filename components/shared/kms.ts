@@ -1,0 +1,53 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Tags } from "./tags";
+
+export interface LogsKeyArgs {
+    /** What the key protects, for its description. */
+    readonly purpose: string;
+    /** The one CloudWatch log group (by name) the logs service may use the key for. */
+    readonly logGroupName: string;
+    /** Alias, without the `alias/` prefix. */
+    readonly alias: string;
+    readonly tags: Tags;
+    /** Refuse to delete the key through Pulumi (data encrypted with it would be lost). */
+    readonly protect?: boolean;
+}
+
+/**
+ * A customer-managed KMS key with rotation whose policy lets the account administer it (through IAM)
+ * and lets CloudWatch Logs use it for exactly one log group (encryption-context condition). Children
+ * are `${name}-key` and `${name}-key-alias`, parented to `parent`.
+ */
+export function logsKmsKey(parent: pulumi.Resource, name: string, args: LogsKeyArgs): aws.kms.Key {
+    const invoke = { parent };
+    const account = aws.getCallerIdentityOutput({}, invoke).accountId;
+    const partition = aws.getPartitionOutput({}, invoke).partition;
+    const region = aws.getRegionOutput({}, invoke).region;
+    const key = new aws.kms.Key(
+        `${name}-key`,
+        {
+            description: `Encrypts ${args.purpose}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+                    {
+                        Sid: "CloudWatchLogsForOneGroup",
+                        Effect: "Allow",
+                        Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
+                        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                        Resource: "*",
+                        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${args.logGroupName}` } },
+                    },
+                ],
+            }),
+            tags: { ...args.tags, Name: `${name}-key` },
+        },
+        { parent, protect: args.protect },
+    );
+    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent });
+    return key;
+}
