@@ -164,7 +164,7 @@ describe("validation (before anything is registered)", () => {
         );
     });
 
-    it("throws a structured InputPropertiesError and registers nothing", () => {
+    it("throws a structured InputPropertiesError and registers nothing, not even the component", async () => {
         const before = harness.recorder.resources.size;
         let error: unknown;
         try {
@@ -174,6 +174,7 @@ describe("validation (before anything is registered)", () => {
         }
         expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
         expect((error as pulumi.InputPropertiesError).errors).toEqual([{ propertyPath: "cidr", reason: '"8.8.8.0/16" has host bits set (use its network address, 8.8.0.0/16)' }]);
+        await harness.settle();
         expect(harness.recorder.list().filter((r) => r.name.startsWith("broken"))).toEqual([]);
         expect(harness.recorder.resources.size).toBe(before);
     });

@@ -60,8 +60,9 @@ export class Cilium extends pulumi.ComponentResource {
     public readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: CiliumArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("pr-cybr:cluster:Cilium", name, {}, opts);
+        // Validate before super(): invalid args must not leave even the component registered.
         validateCiliumArgs(args);
+        super("pr-cybr:cluster:Cilium", name, {}, opts);
         const d = CILIUM_DEFAULTS;
         const tags = { ...d.tags, ...args.tags };
         const region = aws.getRegionOutput({}, { parent: this }).region;

@@ -50,8 +50,9 @@ export class CoreDns extends pulumi.ComponentResource {
     public readonly addonVersion: pulumi.Output<string>;
 
     constructor(name: string, args: CoreDnsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("pr-cybr:cluster:CoreDns", name, {}, opts);
+        // Validate before super(): invalid args must not leave even the component registered.
         validateCoreDnsArgs(args);
+        super("pr-cybr:cluster:CoreDns", name, {}, opts);
         // AWS's default version for this Kubernetes version: stable until the cluster is upgraded.
         const version = aws.eks.getAddonVersionOutput({ addonName: "coredns", kubernetesVersion: args.kubernetesVersion, mostRecent: false }, { parent: this }).version;
         const addon = new aws.eks.Addon(

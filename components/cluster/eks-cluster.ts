@@ -121,8 +121,9 @@ export class EksCluster extends pulumi.ComponentResource {
     public readonly cluster: aws.eks.Cluster;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("pr-cybr:cluster:EksCluster", name, {}, opts);
+        // Validate before super(): invalid args must not leave even the component registered.
         validateEksClusterArgs(args);
+        super("pr-cybr:cluster:EksCluster", name, {}, opts);
         const d = EKS_CLUSTER_DEFAULTS;
         const tags = { ...d.tags, ...args.tags };
         const invoke = { parent: this };

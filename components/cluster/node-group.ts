@@ -99,8 +99,9 @@ export class ManagedNodeGroup extends pulumi.ComponentResource {
     public readonly nodeGroupArn: pulumi.Output<string>;
 
     constructor(name: string, args: ManagedNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("pr-cybr:cluster:ManagedNodeGroup", name, {}, opts);
+        // Validate before super(): invalid args must not leave even the component registered.
         validateManagedNodeGroupArgs(args);
+        super("pr-cybr:cluster:ManagedNodeGroup", name, {}, opts);
         const d = MANAGED_NODE_GROUP_DEFAULTS;
         const tags = { ...d.tags, ...args.tags };
         const family = args.amiFamily ?? d.amiFamily;

@@ -52,8 +52,9 @@ export class VpcEndpoints extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: VpcEndpointsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("pr-cybr:network:VpcEndpoints", name, {}, opts);
+        // Validate before super(): invalid args must not leave even the component registered.
         validateVpcEndpointsArgs(args);
+        super("pr-cybr:network:VpcEndpoints", name, {}, opts);
         const tags = { ...VPC_ENDPOINTS_DEFAULTS.tags, ...args.tags };
         const region = aws.getRegionOutput({}, { parent: this }).region;
 

@@ -47,8 +47,9 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
     public readonly flowLogId: pulumi.Output<string>;
 
     constructor(name: string, args: VpcFlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("pr-cybr:network:VpcFlowLogs", name, {}, opts);
+        // Validate before super(): invalid args must not leave even the component registered.
         validateVpcFlowLogsArgs(args);
+        super("pr-cybr:network:VpcFlowLogs", name, {}, opts);
         const tags = { ...VPC_FLOW_LOGS_DEFAULTS.tags, ...args.tags };
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         // An explicit name lets the key policy scope the logs service to exactly this group.

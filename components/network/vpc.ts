@@ -86,8 +86,9 @@ export class Vpc extends pulumi.ComponentResource {
     public readonly privateEgress: pulumi.Resource[];
 
     constructor(name: string, args: VpcArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("pr-cybr:network:Vpc", name, {}, opts);
+        // Validate before super(): invalid args must not leave even the component registered.
         validateVpcArgs(args);
+        super("pr-cybr:network:Vpc", name, {}, opts);
         const azCount = args.azCount ?? VPC_DEFAULTS.azCount;
         const natStrategy = args.natGateways ?? VPC_DEFAULTS.natGateways;
         const tags = { ...VPC_DEFAULTS.tags, ...args.tags };
