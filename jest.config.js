@@ -6,5 +6,7 @@ module.exports = {
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
+  // jest defaults to cores - 1 workers, i.e. one on our 2-core machines; the CLI tests mostly wait on children.
+  maxWorkers: 2,
   globalSetup: "<rootDir>/test/global-setup.js",
 };

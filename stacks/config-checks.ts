@@ -58,6 +58,9 @@ export function crossFieldProblems(raw: Raw): ConfigProblem[] {
         }
     });
 
+    tenantNamespaces(problems, arr(raw.tenants));
+    uniquePrincipals(problems, cluster, arr(raw.tenants));
+
     const vpcCidr = str(network?.cidr);
     const vpnCidr = str(edge?.vpnCidr) ?? (edge ? "100.64.0.0/10" : undefined);
     if (vpcCidr && vpnCidr && !cidrSyntaxProblem(vpcCidr) && !cidrSyntaxProblem(vpnCidr) && cidrsOverlap(vpcCidr, vpnCidr)) {
@@ -86,5 +89,46 @@ function archMismatch(problems: ConfigProblem[], path: string, types: unknown[],
             path: `${path}[${i}]`,
             message: `"${t}" is an ${archOfInstanceType(t)} type but arch is ${arch} (${hint}, or change arch)`,
         });
+    });
+}
+
+/** Namespaces no tenant may take: the platform's own. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "argocd", "monitoring", "cilium-secrets"];
+
+function tenantNamespaces(problems: ConfigProblem[], tenants: unknown[]): void {
+    const owner = new Map<string, string>();
+    const names = new Set<string>();
+    tenants.forEach((t, i) => {
+        const tenant = obj(t);
+        const name = str(tenant?.name);
+        // A duplicate tenant is reported once, as a duplicate name, not again for its namespace.
+        if (!tenant || !name || names.has(name)) return;
+        names.add(name);
+        const namespaces = Array.isArray(tenant.namespaces) ? tenant.namespaces : [name];
+        namespaces.forEach((ns, j) => {
+            if (typeof ns !== "string") return;
+            const path = Array.isArray(tenant.namespaces) ? `tenants[${i}].namespaces[${j}]` : `tenants[${i}].name`;
+            if (RESERVED_NAMESPACES.includes(ns)) problems.push({ path, message: `"${ns}" is a platform namespace (reserved: ${RESERVED_NAMESPACES.join(", ")})` });
+            else if (ns !== name && !ns.startsWith(`${name}-`)) problems.push({ path, message: `"${ns}" does not belong to tenant ${name} (use "${name}" or "${name}-<suffix>")` });
+            const first = owner.get(ns);
+            if (first) problems.push({ path, message: `"${ns}" is already a namespace of ${first} (namespaces belong to one tenant)` });
+            else owner.set(ns, `tenants[${i}]`);
+        });
+    });
+}
+
+/** EKS allows one access entry per principal: an IAM ARN may hold one role on the cluster. */
+function uniquePrincipals(problems: ConfigProblem[], cluster: Raw | undefined, tenants: unknown[]): void {
+    const seen = new Map<string, string>();
+    const claim = (arn: unknown, path: string) => {
+        if (typeof arn !== "string") return;
+        const first = seen.get(arn);
+        if (first) problems.push({ path, message: `"${arn}" already has access as ${first} (one principal, one access entry: use another role)` });
+        else seen.set(arn, path);
+    };
+    claim(cluster?.deployRoleArn, "cluster.deployRoleArn");
+    arr(cluster?.admins).forEach((a, i) => (a === cluster?.deployRoleArn ? undefined : claim(a, `cluster.admins[${i}]`)));
+    tenants.forEach((t, i) => {
+        for (const persona of ["admins", "developers", "viewers"]) arr(obj(t)?.[persona]).forEach((a, j) => claim(a, `tenants[${i}].${persona}[${j}]`));
     });
 }

@@ -3,6 +3,7 @@ import { DNS_LABEL_HELP, isDnsLabel } from "../components/shared/names";
 import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
 import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
+import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { cidrSyntaxProblem, vpcCidrProblem } from "../components/network/subnet-plan";
 
@@ -131,6 +132,10 @@ export function stackConfigSchema(env: Environment) {
         viewers: list(iamArn).default([]),
         repos: list(pattern(/^(https:\/\/|ssh:\/\/|git@)\S+$/, "a git repository URL (https://, ssh:// or git@)")).default([]),
         allowWorldEgress: bool.default(false),
+        /** Namespaces of the tenant: its name, or names that start with it (`org-a-staging`). */
+        namespaces: list(dnsLabel).min(1, { error: "is empty (leave it out for one namespace named after the tenant)" }).optional(),
+        /** SSO (OIDC) groups per persona, for Argo CD project roles and Kubernetes RBAC. */
+        sso: strict({ admins: list(nonEmpty("an SSO group name")).default([]), developers: list(nonEmpty("an SSO group name")).default([]), viewers: list(nonEmpty("an SSO group name")).default([]) }).default({ admins: [], developers: [], viewers: [] }),
     });
     const edgeNode = strict({
         name: dnsLabel,
@@ -170,6 +175,18 @@ export function stackConfigSchema(env: Environment) {
             path: nonEmpty("a path in the repository, e.g. envs/dev").default(`envs/${env}`),
             targetRevision: nonEmpty("a branch, tag or commit").default(CONFIG_DEFAULTS.argocd.targetRevision),
             ha: bool.default(d.argocdHa),
+            hostname: pattern(HOSTNAME, "the Argo CD UI hostname, e.g. argocd.dev.example.com"),
+            chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'an argo-cd chart version such as "9.5.4"').default(ARGOCD_CHART_VERSION),
+            defaultRole: oneOf(["readonly", "none"] as const, "a default Argo CD role").default("readonly"),
+            sso: strict({
+                issuerUrl: pattern(/^https:\/\/\S+$/, "the OIDC issuer URL (https)"),
+                clientId: nonEmpty("the OIDC client id"),
+                clientSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding the OIDC client secret"),
+                adminGroups: list(nonEmpty("an SSO group name")).min(1, { error: "is empty (name the platform team's SSO group)" }),
+            }).optional(),
+            notifications: strict({
+                slackWebhookSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding the Slack webhook URL"),
+            }).optional(),
         }),
         swarm: strict({
             managers: oneOf([1, 3, 5] as const, "an odd manager count for Raft quorum").default(d.swarmManagers),

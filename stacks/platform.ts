@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
+import { appNameOf, ArgoCd } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
+import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
 import { PlatformConfig } from "./config";
 import { awsProvider, platformTags } from "./providers";
 
@@ -22,6 +24,8 @@ export interface PlatformOutputs {
     kubeconfig: pulumi.Output<string>;
     nodeGroupNames: pulumi.Output<string[]>;
     ciliumVersion: string;
+    argocdVersion: string;
+    tenantNamespaces: Record<string, string[]>;
 }
 
 /**
@@ -109,7 +113,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         { providers: { aws, kubernetes: cluster.provider } },
     );
 
-    new CoreDns(
+    const coreDns = new CoreDns(
         `${prefix}-coredns`,
         {
             clusterName: cluster.clusterName,
@@ -119,6 +123,48 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         },
         { providers: { aws }, dependsOn: [cilium.release, ...nodeGroups] },
     );
+
+    const k8sProviders = { aws, kubernetes: cluster.provider };
+    const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
+    const argocd = new ArgoCd(
+        `${prefix}-argocd`,
+        {
+            environment: cfg.environment,
+            hostname: cfg.gitops.hostname,
+            repoUrl: cfg.gitops.repoUrl,
+            path: cfg.gitops.path,
+            targetRevision: cfg.gitops.targetRevision,
+            ha: cfg.gitops.ha,
+            chartVersion: cfg.gitops.chartVersion,
+            defaultRole: cfg.gitops.defaultRole,
+            sso: cfg.gitops.sso,
+            slackWebhookSecretId: cfg.gitops.notifications?.slackWebhookSecretId,
+            tenantRepos: cfg.tenants.flatMap((t) => t.repos.map((repoURL) => ({ tenant: t.name, app: appNameOf(repoURL), repoURL, namespace: tenantNamespaces[t.name][0] }))),
+            prometheusRetention: prod ? "30d" : "7d",
+        },
+        { providers: k8sProviders, dependsOn: [coreDns.addon] },
+    );
+
+    new TenantWorkloadPolicy(`${prefix}-tenant-workloads`, {}, { providers: k8sProviders });
+    for (const t of cfg.tenants) {
+        new Tenant(
+            `${prefix}-tenant-${t.name}`,
+            {
+                tenant: t.name,
+                environment: cfg.environment,
+                namespaces: tenantNamespaces[t.name],
+                quota: t.quota,
+                principals: { admins: t.admins, developers: t.developers, viewers: t.viewers },
+                ssoGroups: t.sso,
+                repos: t.repos,
+                allowWorldEgress: t.allowWorldEgress,
+                clusterName: cluster.clusterName,
+                crdsReady: [cilium.release, argocd.release],
+                tags: { component: "tenancy", tenant: t.name },
+            },
+            { providers: k8sProviders },
+        );
+    }
 
     return {
         environment: cfg.environment,
@@ -137,5 +183,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         kubeconfig: cluster.kubeconfig,
         nodeGroupNames: pulumi.all(nodeGroups.map((g) => g.nodeGroupName)),
         ciliumVersion: cilium.chartVersion,
+        argocdVersion: argocd.chartVersion,
+        tenantNamespaces,
     };
 }

@@ -70,5 +70,13 @@ export function ciliumValues(input: CiliumValuesInput): Record<string, unknown> 
             metrics: { enabled: ["dns", "drop", "tcp", "flow", "port-distribution", "icmp", "httpV2:exemplars=true;labelsContext=source_ip,source_namespace,source_workload,destination_ip,destination_namespace,destination_workload,traffic_direction"] },
         },
         prometheus: { enabled: true },
+        // The shared ingress for every tenant: traffic from it carries the `ingress` identity, which is
+        // what tenant network policies allow in.
+        ingressController: {
+            enabled: true,
+            default: true,
+            loadbalancerMode: "shared",
+            service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
+        },
     };
 }

@@ -48,6 +48,8 @@ export function validateCoreDnsArgs(args: CoreDnsArgs): void {
  */
 export class CoreDns extends pulumi.ComponentResource {
     public readonly addonVersion: pulumi.Output<string>;
+    /** The add-on; what needs cluster DNS depends on it. */
+    public readonly addon: aws.eks.Addon;
 
     constructor(name: string, args: CoreDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): invalid args must not leave even the component registered.
@@ -69,6 +71,7 @@ export class CoreDns extends pulumi.ComponentResource {
             // Options do not flow to children: forward dependsOn so the add-on itself waits for Cilium.
             { parent: this, dependsOn: opts?.dependsOn },
         );
+        this.addon = addon;
         this.addonVersion = addon.addonVersion;
         this.registerOutputs({ addonVersion: this.addonVersion });
     }

@@ -31,3 +31,10 @@ export function derivedStackFile(dir: string, from: "dev" | "prod", edit: (confi
     fs.writeFileSync(file, YAML.stringify(doc));
     return file;
 }
+
+/** The dev or prod plan synthesized once for the whole run (test/global-setup.js). Read it, do not write it. */
+export function sharedPlan(stack: "dev" | "prod"): string {
+    const dir = process.env.PR_CYBR_SHARED_PLANS;
+    if (!dir) throw new Error("PR_CYBR_SHARED_PLANS is unset: run the tests through jest (its globalSetup synthesizes the plans)");
+    return path.join(dir, `${stack}.plan.json`);
+}

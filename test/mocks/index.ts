@@ -66,7 +66,7 @@ export function installMocks(options: MockHarnessOptions = {}): MockHarness {
         },
         call(args: MockCallArgs) {
             invokes.push(args);
-            return answerInvoke(args, cloud);
+            return answerInvoke(args, cloud, (v) => generatedSecrets.add(v));
         },
     };
     // setMocks does all its work before its first await, so the mocks are live when it returns.

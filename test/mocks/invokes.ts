@@ -1,4 +1,5 @@
 import { MockCallArgs } from "@pulumi/pulumi/runtime";
+import { hexOf, passwordOf, uuidOf } from "./ids";
 
 /** The fake cloud the mocks describe; synth and tests share it. */
 export interface FakeCloud {
@@ -12,7 +13,10 @@ export const DEFAULT_CLOUD: FakeCloud = { region: "us-east-1", accountId: "12345
 /** AZ letters a region offers without opt-in; us-east-1 really has six. */
 const AZ_LETTERS: Record<string, string> = { "us-east-1": "abcdef", "us-west-2": "abcd", "eu-west-1": "abc" };
 
-type InvokeHandler = (args: MockCallArgs, cloud: FakeCloud) => Record<string, unknown>;
+/** Receives every generated secret value, so a leak of it can be detected. */
+export type SecretSink = (value: string) => void;
+
+type InvokeHandler = (args: MockCallArgs, cloud: FakeCloud, secret: SecretSink) => Record<string, unknown>;
 
 /**
  * Every invoke (data-source lookup) the program makes, answered realistically. An invoke missing from
@@ -37,6 +41,23 @@ export const INVOKES: Record<string, InvokeHandler> = {
         if (!version) throw new Error(`no mocked version for add-on ${String(args.inputs.addonName)}`);
         return { addonName: args.inputs.addonName, kubernetesVersion: args.inputs.kubernetesVersion, mostRecent: args.inputs.mostRecent ?? false, version, region: cloud.region, id: String(args.inputs.addonName) };
     },
+    "aws:secretsmanager/getSecretVersion:getSecretVersion": (args, cloud, secret) => {
+        const secretId = String(args.inputs.secretId);
+        const secretString = `sm-${passwordOf(secretId, 40)}`;
+        secret(secretString);
+        const name = secretId.startsWith("arn:") ? secretId.split(":").pop()! : secretId;
+        return {
+            id: `${secretId}|AWSCURRENT`,
+            arn: `arn:${cloud.partition}:secretsmanager:${cloud.region}:${cloud.accountId}:secret:${name}-${hexOf(secretId, 6)}`,
+            secretId,
+            secretString,
+            secretBinary: "",
+            versionId: uuidOf(secretId),
+            versionStage: "AWSCURRENT",
+            versionStages: ["AWSCURRENT"],
+            createdDate: "2026-01-01T00:00:00Z",
+        };
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": (_args, cloud) => ({
         accountId: cloud.accountId,
         arn: `arn:${cloud.partition}:sts::${cloud.accountId}:assumed-role/pulumi-deploy/session`,
@@ -58,12 +79,12 @@ export const INVOKES: Record<string, InvokeHandler> = {
     }),
 };
 
-export function answerInvoke(args: MockCallArgs, cloud: FakeCloud): Record<string, unknown> {
+export function answerInvoke(args: MockCallArgs, cloud: FakeCloud, secret: SecretSink): Record<string, unknown> {
     const handler = INVOKES[args.token];
     if (!handler) {
         // The SDK rethrows an invoke failure as new Error(err.details), as for a gRPC error.
         const message = `unmocked invoke ${args.token}: add a realistic answer to test/mocks/invokes.ts`;
         throw Object.assign(new Error(message), { details: message });
     }
-    return handler(args, cloud);
+    return handler(args, cloud, secret);
 }

@@ -1,5 +1,4 @@
 import { MockResourceArgs } from "@pulumi/pulumi/runtime";
-import { FakeCloud } from "./invokes";
 import { hexOf, passwordOf, pemKeyOf, publicIpOf, uuidOf } from "./ids";
 
 /** EC2-style id prefixes ("vpc-0a1b…"), as the provider would return them. */
@@ -23,8 +22,7 @@ const EC2_ID_PREFIX: Record<string, string> = {
 
 type Inputs = Record<string, unknown>;
 
-/** Values a real provider generates that must never reach a plan in plain text. */
-export type SecretSink = (value: string) => void;
+import { FakeCloud, SecretSink } from "./invokes";
 
 type Computed = (ctx: { name: string; id: string; inputs: Inputs; cloud: FakeCloud; seed: string; secret: SecretSink }) => Record<string, unknown>;
 

@@ -1,0 +1,89 @@
+import { IN_CLUSTER } from "../tenancy/appproject";
+import { KUBE_PROMETHEUS_STACK_REPOSITORY, KUBE_PROMETHEUS_STACK_VERSION } from "./versions";
+
+export const PLATFORM_PROJECT = "platform";
+export const MONITORING_NAMESPACE = "monitoring";
+
+const automated = { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } } };
+
+/** The platform's own AppProject: its repo and the charts it installs, the platform namespaces, cluster-scoped resources allowed. */
+export function platformProjectSpec(args: { repoUrl: string; namespaces: string[] }): Record<string, unknown> {
+    return {
+        description: "Platform add-ons, managed by the platform team",
+        sourceRepos: [args.repoUrl, KUBE_PROMETHEUS_STACK_REPOSITORY],
+        destinations: args.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+        clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+    };
+}
+
+/** The root app-of-apps: everything under the environment's path in the platform repository. */
+export function rootApplicationSpec(args: { repoUrl: string; path: string; targetRevision: string }): Record<string, unknown> {
+    return {
+        project: PLATFORM_PROJECT,
+        source: { repoURL: args.repoUrl, path: args.path, targetRevision: args.targetRevision },
+        destination: { server: IN_CLUSTER, namespace: "argocd" },
+        syncPolicy: automated,
+    };
+}
+
+/** One element per tenant repository; the ApplicationSet turns each into an Application in the tenant's project. */
+export interface TenantRepo {
+    tenant: string;
+    app: string;
+    repoURL: string;
+    namespace: string;
+}
+
+/** The name an app gets from its repository URL: the last path segment without `.git`. */
+export function appNameOf(repoUrl: string): string {
+    return (repoUrl.split(/[/:]/).pop() ?? repoUrl).replace(/\.git$/, "").toLowerCase().replace(/[^a-z0-9-]/g, "-");
+}
+
+/** ApplicationSet generating each tenant's apps from its repositories (path `envs/<environment>`). */
+export function tenantApplicationSetSpec(args: { environment: string; repos: TenantRepo[] }): Record<string, unknown> {
+    return {
+        goTemplate: true,
+        goTemplateOptions: ["missingkey=error"],
+        generators: [{ list: { elements: args.repos } }],
+        template: {
+            metadata: { name: "{{.tenant}}-{{.app}}", labels: { "pr-cybr.io/tenant": "{{.tenant}}" } },
+            spec: {
+                project: "{{.tenant}}",
+                source: { repoURL: "{{.repoURL}}", targetRevision: "HEAD", path: `envs/${args.environment}` },
+                destination: { server: IN_CLUSTER, namespace: "{{.namespace}}" },
+                syncPolicy: { ...automated, syncOptions: ["CreateNamespace=false"] },
+            },
+        },
+    };
+}
+
+/** kube-prometheus-stack, picking up tenants' ServiceMonitors, PodMonitors and PrometheusRules. */
+export function kubePrometheusStackSpec(args: { ha: boolean; retention: string; grafanaAdminSecret: string }): Record<string, unknown> {
+    return {
+        project: PLATFORM_PROJECT,
+        source: {
+            repoURL: KUBE_PROMETHEUS_STACK_REPOSITORY,
+            chart: "kube-prometheus-stack",
+            targetRevision: KUBE_PROMETHEUS_STACK_VERSION,
+            helm: {
+                valuesObject: {
+                    prometheus: {
+                        prometheusSpec: {
+                            replicas: args.ha ? 2 : 1,
+                            retention: args.retention,
+                            // Empty selectors select every namespace's monitors and rules, tenants' included.
+                            serviceMonitorSelectorNilUsesHelmValues: false,
+                            podMonitorSelectorNilUsesHelmValues: false,
+                            ruleSelectorNilUsesHelmValues: false,
+                        },
+                    },
+                    alertmanager: { alertmanagerSpec: { replicas: args.ha ? 2 : 1 } },
+                    grafana: { admin: { existingSecret: args.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" } },
+                },
+            },
+        },
+        destination: { server: IN_CLUSTER, namespace: MONITORING_NAMESPACE },
+        // The chart's CRDs exceed the client-side apply annotation limit.
+        syncPolicy: { ...automated, syncOptions: ["ServerSideApply=true"] },
+    };
+}

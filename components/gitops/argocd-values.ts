@@ -1,0 +1,95 @@
+import * as YAML from "yaml";
+
+export const ARGOCD_NAMESPACE = "argocd";
+/** The Secret (labelled part-of argocd) the OIDC client secret is read from: `$argocd-oidc:clientSecret`. */
+export const OIDC_SECRET_NAME = "argocd-oidc";
+export const NOTIFICATIONS_SECRET_NAME = "argocd-notifications-secret";
+
+export interface ArgoCdSso {
+    readonly issuerUrl: string;
+    readonly clientId: string;
+    /** SSO groups that get Argo CD's admin role (the platform team). */
+    readonly adminGroups: string[];
+}
+
+export interface ArgoCdValuesInput {
+    readonly hostname: string;
+    readonly ha: boolean;
+    /** Role of a signed-in user with no other grant: read-only, or nothing. */
+    readonly defaultRole: "readonly" | "none";
+    readonly sso?: ArgoCdSso;
+    /** Slack notifications through a webhook whose URL sits in the notifications Secret. */
+    readonly slack: boolean;
+}
+
+/** The three triggers the platform subscribes to, with the message each sends to Slack. */
+export const NOTIFICATION_TRIGGERS: Record<string, { when: string; text: string }> = {
+    "on-sync-failed": { when: "app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']", text: ":x: {{.app.metadata.name}} sync failed: {{.app.status.operationState.message}}" },
+    "on-health-degraded": { when: "app.status.health.status == 'Degraded'", text: ":warning: {{.app.metadata.name}} is degraded" },
+    "on-deployed": {
+        when: "app.status.operationState != nil and app.status.operationState.phase in ['Succeeded'] and app.status.health.status == 'Healthy'",
+        text: ":rocket: {{.app.metadata.name}} deployed {{.app.status.sync.revision}}",
+    },
+};
+
+/**
+ * Values for the argo-cd chart. Secrets never appear here: the OIDC client secret and the Slack webhook
+ * are referenced by key (`$<secret>:<key>`) from Secrets the program creates from Secrets Manager.
+ */
+export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> {
+    const replicas = input.ha ? 2 : 1;
+    const cm: Record<string, unknown> = {
+        "admin.enabled": !input.sso,
+        // Tenant apps sync as the tenant's own service account (AppProject destinationServiceAccounts).
+        "application.sync.impersonation.enabled": true,
+        "exec.enabled": false,
+        "statusbadge.enabled": false,
+    };
+    if (input.sso) {
+        cm["oidc.config"] = YAML.stringify({
+            name: "SSO",
+            issuer: input.sso.issuerUrl,
+            clientID: input.sso.clientId,
+            clientSecret: `$${OIDC_SECRET_NAME}:clientSecret`,
+            requestedScopes: ["openid", "profile", "email", "groups"],
+        });
+    }
+    const values: Record<string, unknown> = {
+        global: { domain: input.hostname },
+        crds: { keep: true },
+        dex: { enabled: false },
+        configs: {
+            cm,
+            rbac: {
+                "policy.default": input.defaultRole === "readonly" ? "role:readonly" : "",
+                "policy.csv": (input.sso?.adminGroups ?? []).map((g) => `g, ${g}, role:admin`).join("\n"),
+                scopes: "[groups]",
+            },
+        },
+        controller: { replicas },
+        server: { replicas },
+        repoServer: { replicas },
+        applicationSet: { replicas },
+        "redis-ha": { enabled: input.ha },
+    };
+    if (input.ha) {
+        // Spread replicas over nodes and zones; a node or AZ loss must not take Argo CD down.
+        values.global = { ...(values.global as object), affinity: { podAntiAffinity: "hard" }, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }] };
+    }
+    values.notifications = {
+        enabled: true,
+        secret: { create: false },
+        notifiers: input.slack ? { "service.webhook.slack": YAML.stringify({ url: "$slack-webhook-url", headers: [{ name: "Content-Type", value: "application/json" }] }) } : {},
+        templates: Object.fromEntries(
+            Object.entries(NOTIFICATION_TRIGGERS).map(([trigger, t]) => [
+                `template.${trigger.replace(/^on-/, "app-")}`,
+                YAML.stringify({ webhook: { slack: { method: "POST", body: JSON.stringify({ text: t.text }) } } }),
+            ]),
+        ),
+        triggers: Object.fromEntries(
+            Object.entries(NOTIFICATION_TRIGGERS).map(([trigger, t]) => [`trigger.${trigger}`, YAML.stringify([{ when: t.when, send: [trigger.replace(/^on-/, "app-")] }])]),
+        ),
+        subscriptions: input.slack ? [{ recipients: ["slack"], triggers: Object.keys(NOTIFICATION_TRIGGERS) }] : [],
+    };
+    return values;
+}

@@ -1,0 +1,150 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { isDnsLabel } from "../shared/names";
+import { ArgProblem, throwIfProblems } from "../shared/validation";
+import { kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
+import { ARGOCD_NAMESPACE, ArgoCdSso, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
+import { ARGOCD_CHART_REPOSITORY, ARGOCD_CHART_VERSION } from "./versions";
+
+export interface ArgoCdArgs {
+    /** Environment name (labels, tenant app paths `envs/<environment>`). Required. */
+    readonly environment: string;
+    /** Hostname of the Argo CD UI (SSO redirect URL). Required. */
+    readonly hostname: string;
+    /** The platform repository the root app-of-apps follows. Required. */
+    readonly repoUrl: string;
+    /** Path of this environment in the platform repository. Required. */
+    readonly path: string;
+    /** Branch, tag or commit of the platform repository. Defaults to "main". */
+    readonly targetRevision?: string;
+    /** Run every Argo CD component with 2 replicas, redis-ha and anti-affinity. Defaults to false. */
+    readonly ha?: boolean;
+    /** argo-cd chart version. Defaults to ARGOCD_CHART_VERSION. */
+    readonly chartVersion?: string;
+    /** Role of a signed-in user with no other grant. Defaults to "readonly". */
+    readonly defaultRole?: "readonly" | "none";
+    /** OIDC SSO; the client secret is read from Secrets Manager at deploy time. Defaults to none (local admin). */
+    readonly sso?: ArgoCdSso & { readonly clientSecretId: string };
+    /** Secrets Manager secret holding the Slack webhook URL for notifications. Defaults to none. */
+    readonly slackWebhookSecretId?: string;
+    /** Tenants' repositories, generated into Applications by the tenants ApplicationSet. Defaults to []. */
+    readonly tenantRepos?: TenantRepo[];
+    /** Prometheus retention. Defaults to "15d". */
+    readonly prometheusRetention?: string;
+}
+
+export const ARGOCD_DEFAULTS = {
+    targetRevision: "main",
+    ha: false,
+    chartVersion: ARGOCD_CHART_VERSION,
+    defaultRole: "readonly" as const,
+    tenantRepos: [] as TenantRepo[],
+    prometheusRetention: "15d",
+};
+
+/** Pure check of ArgoCdArgs; throws every problem at once. */
+export function validateArgoCdArgs(args: ArgoCdArgs): void {
+    const problems: ArgProblem[] = [];
+    if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(args.hostname)) problems.push({ path: "hostname", reason: `"${args.hostname}" is not a hostname` });
+    if (!/^https:\/\//.test(args.repoUrl)) problems.push({ path: "repoUrl", reason: `"${args.repoUrl}" is not an https URL` });
+    if (args.sso && args.sso.adminGroups.length === 0) problems.push({ path: "sso.adminGroups", reason: "is empty (with SSO the local admin is off: name the platform team's group)" });
+    const names = new Set<string>();
+    (args.tenantRepos ?? []).forEach((r, i) => {
+        const app = `${r.tenant}-${r.app}`;
+        if (!isDnsLabel(app)) problems.push({ path: `tenantRepos[${i}]`, reason: `app name "${app}" is not a DNS label` });
+        if (names.has(app)) problems.push({ path: `tenantRepos[${i}]`, reason: `app name "${app}" is generated twice (two repositories with one name in one tenant)` });
+        names.add(app);
+    });
+    throwIfProblems("ArgoCd", problems);
+}
+
+/**
+ * Argo CD (HA in prod), with SSO and Slack notifications whose secrets come from Secrets Manager into
+ * Kubernetes Secrets (never into Helm values), the platform AppProject, the root app-of-apps, the
+ * ApplicationSet that generates tenants' apps, and the platform add-ons it delivers (monitoring).
+ */
+export class ArgoCd extends pulumi.ComponentResource {
+    public readonly namespace: string;
+    public readonly chartVersion: string;
+    /** The Helm release; what needs Argo CD's CRDs depends on it. */
+    public readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateArgoCdArgs(args);
+        super("pr-cybr:gitops:ArgoCd", name, {}, opts);
+        const d = ARGOCD_DEFAULTS;
+        const ha = args.ha ?? d.ha;
+        const labels = { "app.kubernetes.io/part-of": "argocd" };
+
+        // Forwarded dependsOn (options do not flow to children): Argo CD needs a cluster with network and DNS.
+        const clusterReady = { parent: this, dependsOn: opts?.dependsOn };
+        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ARGOCD_NAMESPACE, labels: { "pr-cybr.io/platform": "true" } } }, clusterReady);
+        const inNs = { parent: this, dependsOn: [namespace] };
+        const secrets: pulumi.Resource[] = [];
+        if (args.sso) {
+            const clientSecret = this.secretFromSecretsManager(args.sso.clientSecretId);
+            secrets.push(new k8s.core.v1.Secret(`${name}-oidc`, { metadata: { name: OIDC_SECRET_NAME, namespace: ARGOCD_NAMESPACE, labels }, stringData: { clientSecret } }, inNs));
+        }
+        const webhook = args.slackWebhookSecretId ? this.secretFromSecretsManager(args.slackWebhookSecretId) : undefined;
+        secrets.push(
+            new k8s.core.v1.Secret(
+                `${name}-notifications`,
+                { metadata: { name: NOTIFICATIONS_SECRET_NAME, namespace: ARGOCD_NAMESPACE, labels }, stringData: webhook ? { "slack-webhook-url": webhook } : {} },
+                inNs,
+            ),
+        );
+
+        this.chartVersion = args.chartVersion ?? d.chartVersion;
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: "argocd",
+                chart: "argo-cd",
+                version: this.chartVersion,
+                repositoryOpts: { repo: ARGOCD_CHART_REPOSITORY },
+                namespace: ARGOCD_NAMESPACE,
+                values: argocdValues({ hostname: args.hostname, ha, defaultRole: args.defaultRole ?? d.defaultRole, sso: args.sso, slack: webhook !== undefined }),
+                skipAwait: false,
+                timeout: 900,
+                maxHistory: 10,
+            },
+            { parent: this, dependsOn: [namespace, ...secrets] },
+        );
+
+        const monitoring = new k8s.core.v1.Namespace(`${name}-monitoring-ns`, { metadata: { name: MONITORING_NAMESPACE, labels: { "pr-cybr.io/platform": "true" } } }, clusterReady);
+        const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: false }, { parent: this });
+        const grafanaSecret = new k8s.core.v1.Secret(
+            `${name}-grafana-admin`,
+            { metadata: { name: "grafana-admin", namespace: MONITORING_NAMESPACE }, stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result } },
+            { parent: this, dependsOn: [monitoring] },
+        );
+
+        // Argo CD's own objects need its CRDs, which the release installs.
+        const crd = (role: string, kind: string, metadataName: string, spec: Record<string, unknown>, extra: pulumi.Resource[] = []) =>
+            new k8s.apiextensions.CustomResource(
+                `${name}-${role}`,
+                { apiVersion: "argoproj.io/v1alpha1", kind, metadata: { name: metadataName, namespace: ARGOCD_NAMESPACE }, spec },
+                { parent: this, dependsOn: [this.release, ...extra] },
+            );
+        const platformProject = crd("platform-project", "AppProject", PLATFORM_PROJECT, platformProjectSpec({ repoUrl: args.repoUrl, namespaces: [ARGOCD_NAMESPACE, MONITORING_NAMESPACE, "kube-system"] }));
+        crd("root", "Application", "platform-root", rootApplicationSpec({ repoUrl: args.repoUrl, path: args.path, targetRevision: args.targetRevision ?? d.targetRevision }), [platformProject]);
+        crd(
+            "monitoring",
+            "Application",
+            "kube-prometheus-stack",
+            kubePrometheusStackSpec({ ha, retention: args.prometheusRetention ?? d.prometheusRetention, grafanaAdminSecret: "grafana-admin" }),
+            [platformProject, grafanaSecret],
+        );
+        crd("tenant-apps", "ApplicationSet", "tenant-apps", tenantApplicationSetSpec({ environment: args.environment, repos: args.tenantRepos ?? d.tenantRepos }));
+
+        this.namespace = ARGOCD_NAMESPACE;
+        this.registerOutputs({ namespace: this.namespace, chartVersion: this.chartVersion });
+    }
+
+    /** A secret string read from Secrets Manager at deploy time, kept a Pulumi secret. */
+    private secretFromSecretsManager(secretId: string): pulumi.Output<string> {
+        return pulumi.secret(aws.secretsmanager.getSecretVersionOutput({ secretId }, { parent: this }).secretString);
+    }
+}

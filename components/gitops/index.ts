@@ -1,0 +1,4 @@
+export * from "./applications";
+export * from "./argocd";
+export * from "./argocd-values";
+export * from "./versions";

@@ -1,0 +1,6 @@
+export * from "./appproject";
+export * from "./guardrails";
+export * from "./network-policy";
+export * from "./personas";
+export * from "./quota";
+export * from "./tenant";

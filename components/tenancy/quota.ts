@@ -1,0 +1,75 @@
+import { requireQuantity } from "../shared/quantity";
+
+/** A tenant's quota as configured (per namespace). */
+export interface TenantQuota {
+    /** CPU requests, a quantity ("4", "1500m"). */
+    readonly cpu: string | number;
+    /** Memory requests, a quantity ("8Gi"). */
+    readonly memory: string | number;
+    readonly pods: number;
+    /** Total PVC storage; none means no PVCs at all. */
+    readonly storage?: string | number;
+    readonly persistentVolumeClaims?: number;
+    /** LoadBalancer Services allowed (each is a cloud load balancer). */
+    readonly loadBalancers?: number;
+}
+
+/** CPU limits may burst to this multiple of requests (CPU is compressible); memory limits may not. */
+export const CPU_LIMIT_FACTOR = 2;
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+
+/** Whole cores as "4", fractions as millicores ("1500m"): how people write them. */
+export const formatCpu = (cores: number) => (Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`);
+/** Whole GiB as "8Gi", else MiB ("384Mi"). */
+export const formatMemory = (bytes: number) => (bytes % GiB === 0 ? `${bytes / GiB}Gi` : `${Math.round(bytes / MiB)}Mi`);
+
+/**
+ * ResourceQuota `hard`: requests and limits for CPU and memory, pods, storage and PVCs (zero unless
+ * configured), load balancers (zero unless allowed) and no NodePorts (they bypass the ingress path).
+ */
+export function resourceQuotaHard(q: TenantQuota): Record<string, string> {
+    const cpu = requireQuantity(q.cpu);
+    const memory = requireQuantity(q.memory);
+    const storage = q.storage === undefined ? 0 : requireQuantity(q.storage);
+    return {
+        "requests.cpu": formatCpu(cpu),
+        "limits.cpu": formatCpu(cpu * CPU_LIMIT_FACTOR),
+        "requests.memory": formatMemory(memory),
+        "limits.memory": formatMemory(memory),
+        pods: String(q.pods),
+        "requests.storage": storage === 0 ? "0" : `${Math.round(storage / GiB)}Gi`,
+        persistentvolumeclaims: String(storage === 0 ? 0 : (q.persistentVolumeClaims ?? 10)),
+        "services.loadbalancers": String(q.loadBalancers ?? 0),
+        "services.nodeports": "0",
+    };
+}
+
+/** Container defaults and ceilings; every default is clamped under the ceiling so the API accepts it. */
+export const CONTAINER_DEFAULTS = { requestCpu: 0.1, requestMemory: 128 * MiB, limitCpu: 0.5, limitMemory: 512 * MiB, maxCpu: 4, maxMemory: 8 * GiB };
+
+export interface LimitRangeItem {
+    type: "Container" | "PersistentVolumeClaim";
+    default?: Record<string, string>;
+    defaultRequest?: Record<string, string>;
+    max?: Record<string, string>;
+}
+
+/** LimitRange items: per-container default request/limit and maximum, and a PVC size cap. */
+export function limitRangeLimits(q: TenantQuota): LimitRangeItem[] {
+    const d = CONTAINER_DEFAULTS;
+    const maxCpu = Math.min(d.maxCpu, requireQuantity(q.cpu) * CPU_LIMIT_FACTOR);
+    const maxMemory = Math.min(d.maxMemory, requireQuantity(q.memory));
+    const limitCpu = Math.min(d.limitCpu, maxCpu);
+    const limitMemory = Math.min(d.limitMemory, maxMemory);
+    const items: LimitRangeItem[] = [
+        {
+            type: "Container",
+            default: { cpu: formatCpu(limitCpu), memory: formatMemory(limitMemory) },
+            defaultRequest: { cpu: formatCpu(Math.min(d.requestCpu, limitCpu)), memory: formatMemory(Math.min(d.requestMemory, limitMemory)) },
+            max: { cpu: formatCpu(maxCpu), memory: formatMemory(maxMemory) },
+        },
+    ];
+    if (q.storage !== undefined) items.push({ type: "PersistentVolumeClaim", max: { storage: `${Math.round(requireQuantity(q.storage) / GiB)}Gi` } });
+    return items;
+}

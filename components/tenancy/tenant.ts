@@ -1,0 +1,178 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { principalSlug } from "../cluster/iam";
+import { isDnsLabel } from "../shared/names";
+import { parseQuantity } from "../shared/quantity";
+import { Tags } from "../shared/tags";
+import { ArgProblem, throwIfProblems } from "../shared/validation";
+import { tenantAppProjectSpec, TENANT_DEPLOYER_SA } from "./appproject";
+import { PlatformEndpoints, tenantNetworkPolicySpec } from "./network-policy";
+import { eksAccessPolicyArn, namespaceLabels, Persona, PERSONA_ACCESS, personaGroup, PERSONAS } from "./personas";
+import { limitRangeLimits, resourceQuotaHard, TenantQuota } from "./quota";
+
+export interface TenantArgs {
+    /** The tenant (organization) name, a DNS label. Required. */
+    readonly tenant: string;
+    /** Environment name for labels. Required. */
+    readonly environment: string;
+    /** The tenant's namespaces: its name or `<name>-<suffix>`. Defaults to [tenant]. */
+    readonly namespaces?: string[];
+    /** Quota per namespace. Required. */
+    readonly quota: TenantQuota;
+    /** IAM principals per persona; each gets a namespace-scoped EKS access entry. admins required. */
+    readonly principals: { readonly admins: string[]; readonly developers?: string[]; readonly viewers?: string[] };
+    /** SSO groups per persona, bound to the tenant's Argo CD project roles. Defaults to none. */
+    readonly ssoGroups?: Partial<Record<Persona, string[]>>;
+    /** Git repositories the tenant deploys from. Defaults to []. */
+    readonly repos?: string[];
+    /** Let the tenant's pods reach the internet. Defaults to false. */
+    readonly allowWorldEgress?: boolean;
+    /** The EKS cluster, for access entries. Required. */
+    readonly clusterName: pulumi.Input<string>;
+    /** Namespace of Argo CD (where the AppProject goes). Defaults to "argocd". */
+    readonly argocdNamespace?: string;
+    /** Where shared platform services run. Defaults to { monitoringNamespace: "monitoring" }. */
+    readonly platform?: PlatformEndpoints;
+    /** What installs the CRDs used here (Cilium for CiliumNetworkPolicy, Argo CD for AppProject). Defaults to []. */
+    readonly crdsReady?: pulumi.Resource[];
+    /** Tags on the access entries. Defaults to {}. */
+    readonly tags?: Tags;
+}
+
+export const TENANT_DEFAULTS = {
+    argocdNamespace: "argocd",
+    platform: { monitoringNamespace: "monitoring" } as PlatformEndpoints,
+    allowWorldEgress: false,
+    repos: [] as string[],
+    tags: {} as Tags,
+};
+
+/** Pure check of TenantArgs; throws every problem at once. */
+export function validateTenantArgs(args: TenantArgs): void {
+    const problems: ArgProblem[] = [];
+    if (!isDnsLabel(args.tenant)) problems.push({ path: "tenant", reason: `"${args.tenant}" is not a DNS label` });
+    for (const ns of args.namespaces ?? [args.tenant]) {
+        if (!isDnsLabel(ns) || (ns !== args.tenant && !ns.startsWith(`${args.tenant}-`))) {
+            problems.push({ path: "namespaces", reason: `"${ns}" is not "${args.tenant}" or "${args.tenant}-<suffix>"` });
+        }
+    }
+    for (const key of ["cpu", "memory"] as const) {
+        const v = parseQuantity(args.quota[key]);
+        if (v === undefined || v <= 0) problems.push({ path: `quota.${key}`, reason: `"${args.quota[key]}" is not a positive quantity` });
+    }
+    if (args.principals.admins.length === 0) problems.push({ path: "principals.admins", reason: "is empty (a tenant needs at least one admin)" });
+    throwIfProblems("Tenant", problems);
+}
+
+/**
+ * Everything one organization gets: namespaces (Pod Security restricted), per namespace a quota, a
+ * limit range, a default-deny CiliumNetworkPolicy, persona RoleBindings, a read-only view of its
+ * guardrails and the service account Argo CD syncs as; per IAM principal a namespace-scoped EKS access
+ * entry; and an Argo CD AppProject confined to its namespaces and repos.
+ */
+export class Tenant extends pulumi.ComponentResource {
+    public readonly namespaces: string[];
+    public readonly appProjectName: string;
+
+    constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateTenantArgs(args);
+        super("pr-cybr:tenancy:Tenant", name, {}, opts);
+        const d = TENANT_DEFAULTS;
+        const tenant = args.tenant;
+        const namespaces = args.namespaces ?? [tenant];
+        const crds = args.crdsReady ?? [];
+
+        for (const ns of namespaces) this.namespaceResources(name, args, ns, crds);
+
+        for (const persona of PERSONAS) {
+            for (const principalArn of args.principals[persona] ?? []) {
+                const role = `${name}-${persona}-${principalSlug(principalArn)}`;
+                const entry = new aws.eks.AccessEntry(
+                    role,
+                    { clusterName: args.clusterName, principalArn, type: "STANDARD", kubernetesGroups: [personaGroup(tenant, persona)], tags: { ...d.tags, ...args.tags, Name: role } },
+                    { parent: this },
+                );
+                new aws.eks.AccessPolicyAssociation(
+                    `${role}-policy`,
+                    { clusterName: args.clusterName, principalArn, policyArn: eksAccessPolicyArn(persona), accessScope: { type: "namespace", namespaces } },
+                    { parent: this, dependsOn: [entry] },
+                );
+            }
+        }
+
+        this.appProjectName = tenant;
+        new k8s.apiextensions.CustomResource(
+            `${name}-appproject`,
+            {
+                apiVersion: "argoproj.io/v1alpha1",
+                kind: "AppProject",
+                metadata: { name: tenant, namespace: args.argocdNamespace ?? d.argocdNamespace, labels: { "pr-cybr.io/tenant": tenant } },
+                spec: tenantAppProjectSpec({ tenant, namespaces, repos: args.repos ?? d.repos, ssoGroups: args.ssoGroups ?? {} }),
+            },
+            { parent: this, dependsOn: crds },
+        );
+
+        this.namespaces = namespaces;
+        this.registerOutputs({ namespaces: this.namespaces, appProjectName: this.appProjectName });
+    }
+
+    private namespaceResources(name: string, args: TenantArgs, ns: string, crds: pulumi.Resource[]): void {
+        const tenant = args.tenant;
+        const labels = { "pr-cybr.io/tenant": tenant };
+        const namespace = new k8s.core.v1.Namespace(`${name}-ns-${ns}`, { metadata: { name: ns, labels: namespaceLabels(tenant, args.environment) } }, { parent: this });
+        const inNs = { parent: this, dependsOn: [namespace] };
+        const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
+
+        new k8s.core.v1.ResourceQuota(`${name}-quota-${ns}`, { metadata: meta("tenant-quota"), spec: { hard: resourceQuotaHard(args.quota) } }, inNs);
+        new k8s.core.v1.LimitRange(`${name}-limits-${ns}`, { metadata: meta("tenant-limits"), spec: { limits: limitRangeLimits(args.quota) } }, inNs);
+        new k8s.apiextensions.CustomResource(
+            `${name}-netpol-${ns}`,
+            {
+                apiVersion: "cilium.io/v2",
+                kind: "CiliumNetworkPolicy",
+                metadata: meta("tenant-default-deny"),
+                spec: tenantNetworkPolicySpec(ns, { allowWorldEgress: args.allowWorldEgress ?? TENANT_DEFAULTS.allowWorldEgress, platform: args.platform ?? TENANT_DEFAULTS.platform }),
+            },
+            { parent: this, dependsOn: [namespace, ...crds] },
+        );
+
+        const groups = PERSONAS.map((persona) => ({ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: personaGroup(tenant, persona) }));
+        PERSONAS.forEach((persona, i) => {
+            new k8s.rbac.v1.RoleBinding(
+                `${name}-${persona}-${ns}`,
+                { metadata: meta(`tenant-${persona}`), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: PERSONA_ACCESS[persona].clusterRole }, subjects: [groups[i]] },
+                inNs,
+            );
+        });
+        // Built-in roles cannot read the CiliumNetworkPolicy CRD; every persona may see why traffic is dropped.
+        const reader = new k8s.rbac.v1.Role(
+            `${name}-guardrail-reader-${ns}`,
+            {
+                metadata: meta("tenant-guardrail-reader"),
+                rules: [
+                    { apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: ["get", "list", "watch"] },
+                    { apiGroups: ["cilium.io"], resources: ["ciliumnetworkpolicies", "ciliumendpoints"], verbs: ["get", "list", "watch"] },
+                ],
+            },
+            inNs,
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-guardrail-reader-binding-${ns}`,
+            { metadata: meta("tenant-guardrail-reader"), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant-guardrail-reader" }, subjects: groups },
+            { parent: this, dependsOn: [namespace, reader] },
+        );
+
+        // Argo CD syncs this tenant's apps as this account (impersonation): namespace admin, nothing more.
+        const deployer = new k8s.core.v1.ServiceAccount(`${name}-deployer-${ns}`, { metadata: meta(TENANT_DEPLOYER_SA), automountServiceAccountToken: false }, inNs);
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-deployer-binding-${ns}`,
+            {
+                metadata: meta(TENANT_DEPLOYER_SA),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+                subjects: [{ kind: "ServiceAccount", name: TENANT_DEPLOYER_SA, namespace: ns }],
+            },
+            { parent: this, dependsOn: [namespace, deployer] },
+        );
+    }
+}

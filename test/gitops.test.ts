@@ -1,0 +1,125 @@
+import * as fs from "fs";
+import * as path from "path";
+import { appNameOf, argocdValues, NOTIFICATION_TRIGGERS, tenantApplicationSetSpec, validateArgoCdArgs } from "../components/gitops";
+import { parseStackConfig } from "../stacks/config";
+import { buildPlatform } from "../stacks/platform";
+import { rawConfigOf } from "./helpers/config";
+import { installMocks, MockHarness } from "./mocks";
+
+type Obj = Record<string, any>;
+const sso = { issuerUrl: "https://sso.example.com/realms/p", clientId: "argocd", adminGroups: ["platform-team"] };
+
+describe("argocdValues", () => {
+    it("runs every component twice with redis-ha and anti-affinity when HA, once without", () => {
+        const ha = argocdValues({ hostname: "argocd.example.com", ha: true, defaultRole: "readonly", sso, slack: true }) as Obj;
+        for (const c of ["controller", "server", "repoServer", "applicationSet"]) expect(ha[c].replicas).toBe(2);
+        expect(ha["redis-ha"]).toEqual({ enabled: true });
+        expect(ha.global.affinity).toEqual({ podAntiAffinity: "hard" });
+        const single = argocdValues({ hostname: "argocd.example.com", ha: false, defaultRole: "readonly", slack: false }) as Obj;
+        for (const c of ["controller", "server", "repoServer", "applicationSet"]) expect(single[c].replicas).toBe(1);
+        expect(single["redis-ha"]).toEqual({ enabled: false });
+    });
+
+    it("uses SSO with the client secret referenced from a Secret, maps SSO groups to roles, read-only by default", () => {
+        const v = argocdValues({ hostname: "argocd.example.com", ha: false, defaultRole: "readonly", sso, slack: true }) as Obj;
+        expect(v.configs.cm["admin.enabled"]).toBe(false);
+        expect(v.configs.cm["oidc.config"]).toContain("clientSecret: $argocd-oidc:clientSecret");
+        expect(v.configs.cm["application.sync.impersonation.enabled"]).toBe(true);
+        expect(v.configs.rbac).toEqual({ "policy.default": "role:readonly", "policy.csv": "g, platform-team, role:admin", scopes: "[groups]" });
+        expect((argocdValues({ hostname: "a.example.com", ha: false, defaultRole: "none", slack: false }) as Obj).configs.rbac["policy.default"]).toBe("");
+    });
+
+    it("notifies Slack on sync failure, degraded health and deployment, with the webhook URL read from a Secret", () => {
+        const v = argocdValues({ hostname: "argocd.example.com", ha: false, defaultRole: "readonly", slack: true }) as Obj;
+        expect(v.notifications.notifiers["service.webhook.slack"]).toContain("url: $slack-webhook-url");
+        expect(v.notifications.secret).toEqual({ create: false });
+        expect(Object.keys(v.notifications.triggers)).toEqual(["trigger.on-sync-failed", "trigger.on-health-degraded", "trigger.on-deployed"]);
+        expect(v.notifications.subscriptions).toEqual([{ recipients: ["slack"], triggers: Object.keys(NOTIFICATION_TRIGGERS) }]);
+    });
+});
+
+describe("tenant ApplicationSet", () => {
+    it("generates one app per tenant repository, in the tenant's project and namespace", () => {
+        const spec = tenantApplicationSetSpec({ environment: "prod", repos: [{ tenant: "org-a", app: "org-a-apps", repoURL: "https://g/x/org-a-apps.git", namespace: "org-a" }] }) as Obj;
+        expect(spec.generators[0].list.elements).toHaveLength(1);
+        expect(spec.template.spec).toMatchObject({ project: "{{.tenant}}", destination: { namespace: "{{.namespace}}" }, source: { path: "envs/prod" } });
+        expect(appNameOf("git@github.com:pr-cybr/Org_A.Apps.git")).toBe("org-a-apps");
+    });
+
+    it("rejects two repositories that would generate one app name", () => {
+        expect(() =>
+            validateArgoCdArgs({
+                environment: "dev",
+                hostname: "argocd.example.com",
+                repoUrl: "https://g/p.git",
+                path: "envs/dev",
+                tenantRepos: [
+                    { tenant: "org-a", app: "apps", repoURL: "https://a/apps.git", namespace: "org-a" },
+                    { tenant: "org-a", app: "apps", repoURL: "https://b/apps.git", namespace: "org-a" },
+                ],
+            }),
+        ).toThrow('tenantRepos[1]: app name "org-a-apps" is generated twice (two repositories with one name in one tenant)');
+    });
+});
+
+describe.each(["dev", "prod"] as const)("Argo CD in %s", (stack) => {
+    let harness: MockHarness;
+    const config = parseStackConfig(rawConfigOf(stack)).config!;
+    beforeAll(async () => {
+        harness = installMocks({ stack });
+        buildPlatform(config);
+        await harness.settle();
+    });
+
+    const release = () => harness.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "argo-cd")!;
+
+    it(`installs the pinned chart ${stack === "prod" ? "in HA" : "with single replicas"} after CoreDNS`, () => {
+        const values = release().inputs.values as Obj;
+        expect(values.server.replicas).toBe(stack === "prod" ? 2 : 1);
+        expect(values["redis-ha"].enabled).toBe(stack === "prod");
+        expect(release().inputs.version).toBe(config.gitops.chartVersion);
+        const namespace = harness.get("kubernetes:core/v1:Namespace", `pr-cybr-${stack}-argocd-ns`);
+        expect(namespace.dependsOn).toContain(harness.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "coredns")!.urn);
+    });
+
+    it("keeps every secret out of Helm values: they reach Secrets, which are masked in the plan", () => {
+        const values = JSON.stringify(release().inputs.values);
+        for (const secret of harness.generatedSecrets) expect(values).not.toContain(secret);
+        for (const r of harness.ofType("kubernetes:core/v1:Secret")) expect(r.inputs.stringData?.constructor.name).toBe("SecretValue");
+        expect(harness.invokes.filter((i) => i.token === "aws:secretsmanager/getSecretVersion:getSecretVersion").map((i) => i.inputs.secretId).sort()).toEqual(
+            [config.gitops.sso!.clientSecretId, config.gitops.notifications!.slackWebhookSecretId].sort(),
+        );
+    });
+
+    it("creates the root app-of-apps in the platform project, the tenant ApplicationSet and monitoring", () => {
+        const crs = harness.recorder.list().filter((r) => r.type.startsWith("kubernetes:argoproj.io/"));
+        const root = crs.find((r) => (r.inputs.metadata as Obj).name === "platform-root")!;
+        expect(root.inputs.spec).toMatchObject({ project: "platform", source: { repoURL: config.gitops.repoUrl, path: config.gitops.path } });
+        const appSet = crs.find((r) => (r.inputs.metadata as Obj).name === "tenant-apps")!;
+        const elements = (appSet.inputs.spec as Obj).generators[0].list.elements;
+        expect(elements).toHaveLength(config.tenants.reduce((n, t) => n + t.repos.length, 0));
+        const monitoring = crs.find((r) => (r.inputs.metadata as Obj).name === "kube-prometheus-stack")!;
+        expect((monitoring.inputs.spec as Obj).source.helm.valuesObject.prometheus.prometheusSpec).toMatchObject({ serviceMonitorSelectorNilUsesHelmValues: false, ruleSelectorNilUsesHelmValues: false });
+        for (const cr of crs) expect(cr.dependsOn).toContain(release().urn);
+    });
+});
+
+describe("tenant removal", () => {
+    it("is only deletes of that tenant's resources", async () => {
+        const { runTool, tempDir, derivedStackFile, sharedPlan } = await import("./helpers/cli");
+        const dir = tempDir("tenant-removal");
+        const file = derivedStackFile(dir, "dev", (c) => {
+            c["pr-cybr-platform:tenants"] = c["pr-cybr-platform:tenants"].filter((t: Obj) => t.name !== "org-c");
+        });
+        expect(runTool("synth", ["--stack", "dev", "--config", file, "--out", path.join(dir, "head")]).status).toBe(0);
+        const run = runTool("diff", [sharedPlan("dev"), path.join(dir, "head", "dev.plan.json")]);
+        const lines = run.stdout.split("\n");
+        const deletes = lines.filter((l) => l.startsWith("- "));
+        expect(deletes.length).toBeGreaterThan(10);
+        for (const l of deletes) expect(l).toMatch(/org-c/);
+        expect(lines.filter((l) => l.startsWith("+ "))).toEqual([]);
+        // Only the generated tenant apps change; no other tenant's resources are touched.
+        expect(lines.filter((l) => l.startsWith("~ "))).toEqual([]);
+        expect(fs.existsSync(path.join(dir, "head", "dev.plan.json"))).toBe(true);
+    });
+});

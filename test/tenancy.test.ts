@@ -1,0 +1,181 @@
+import * as aws from "@pulumi/aws";
+import { parseStackConfig, TenantConfig } from "../stacks/config";
+import { buildPlatform } from "../stacks/platform";
+import { GUARDRAIL_KINDS, limitRangeLimits, resourceQuotaHard, tenantNetworkPolicySpec, validateTenantArgs, workloadPolicySpec } from "../components/tenancy";
+import { rawConfigOf } from "./helpers/config";
+import { installMocks, MockHarness, RecordedResource } from "./mocks";
+
+const k8s = (kind: string) => (r: RecordedResource) => r.type.endsWith(`:${kind}`);
+type Obj = Record<string, any>;
+
+describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
+    let harness: MockHarness;
+    const config = parseStackConfig(rawConfigOf(stack)).config!;
+
+    beforeAll(async () => {
+        harness = installMocks({ stack });
+        buildPlatform(config);
+        await harness.settle();
+    });
+
+    const all = () => harness.recorder.list();
+    const inNamespace = (kind: string, ns: string) => all().filter(k8s(kind)).filter((r) => (r.inputs.metadata as Obj)?.namespace === ns);
+    const namespacesOf = (t: TenantConfig) => t.namespaces ?? [t.name];
+
+    it("gives every tenant namespace its labels, Pod Security restricted, and nothing of another tenant", () => {
+        const namespaces = all().filter(k8s("Namespace")).map((r) => r.inputs.metadata as Obj);
+        for (const t of config.tenants) {
+            for (const ns of namespacesOf(t)) {
+                const meta = namespaces.find((m) => m.name === ns)!;
+                expect(meta.labels).toEqual({
+                    "pr-cybr.io/tenant": t.name,
+                    "pr-cybr.io/environment": stack,
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                });
+            }
+        }
+        const tenantNamespaces = config.tenants.flatMap(namespacesOf).sort();
+        expect(namespaces.filter((m) => m.labels?.["pr-cybr.io/tenant"]).map((m) => m.name).sort()).toEqual(tenantNamespaces);
+    });
+
+    it("puts a quota from config, a limit range and a default-deny CiliumNetworkPolicy in every tenant namespace", () => {
+        for (const t of config.tenants) {
+            for (const ns of namespacesOf(t)) {
+                const [quota] = inNamespace("ResourceQuota", ns);
+                expect(quota.inputs.spec).toEqual({ hard: resourceQuotaHard(t.quota) });
+                expect((quota.inputs.spec as Obj).hard.pods).toBe(String(t.quota.pods));
+                expect(inNamespace("LimitRange", ns)).toHaveLength(1);
+                const [cnp] = inNamespace("CiliumNetworkPolicy", ns);
+                const spec = cnp.inputs.spec as Obj;
+                expect(spec.endpointSelector).toEqual({});
+                expect(spec.enableDefaultDeny).toEqual({ ingress: true, egress: true });
+                const worldEgress = (spec.egress as Obj[]).some((e) => e.toEntities?.includes("world"));
+                expect(worldEgress).toBe(t.allowWorldEgress);
+            }
+        }
+    });
+
+    it("binds the personas' groups in every namespace and lets Argo CD sync only as the tenant's deployer", () => {
+        for (const t of config.tenants) {
+            for (const ns of namespacesOf(t)) {
+                const bindings = inNamespace("RoleBinding", ns).map((r) => ({ name: (r.inputs.metadata as Obj).name, role: (r.inputs.roleRef as Obj).name, subjects: (r.inputs.subjects as Obj[]).map((s) => s.name) }));
+                expect(bindings).toEqual(
+                    expect.arrayContaining([
+                        { name: "tenant-admins", role: "admin", subjects: [`pr-cybr:${t.name}:admins`] },
+                        { name: "tenant-developers", role: "edit", subjects: [`pr-cybr:${t.name}:developers`] },
+                        { name: "tenant-viewers", role: "view", subjects: [`pr-cybr:${t.name}:viewers`] },
+                        { name: "argocd-deployer", role: "admin", subjects: ["argocd-deployer"] },
+                    ]),
+                );
+                expect(bindings.some((b) => b.role === "cluster-admin")).toBe(false);
+            }
+        }
+    });
+
+    it("scopes every tenant principal's EKS access to the tenant's namespaces", () => {
+        for (const t of config.tenants) {
+            const expected = [...t.admins.map((a) => [a, "AmazonEKSAdminPolicy"]), ...t.developers.map((a) => [a, "AmazonEKSEditPolicy"]), ...t.viewers.map((a) => [a, "AmazonEKSViewPolicy"])];
+            for (const [principalArn, policy] of expected) {
+                const assoc = harness.ofType(aws.eks.AccessPolicyAssociation).find((a) => a.inputs.principalArn === principalArn)!;
+                expect(assoc.inputs).toMatchObject({ policyArn: `arn:aws:eks::aws:cluster-access-policy/${policy}`, accessScope: { type: "namespace", namespaces: namespacesOf(t) } });
+                const entry = harness.ofType(aws.eks.AccessEntry).find((e) => e.inputs.principalArn === principalArn)!;
+                expect((entry.inputs.kubernetesGroups as string[])[0]).toMatch(new RegExp(`^pr-cybr:${t.name}:(admins|developers|viewers)$`));
+            }
+        }
+    });
+
+    it("confines each AppProject to the tenant's repos and namespaces, with no cluster-scoped resources and its guardrails off limits", () => {
+        const projects = all().filter(k8s("AppProject"));
+        for (const t of config.tenants) {
+            const spec = projects.find((p) => (p.inputs.metadata as Obj).name === t.name)!.inputs.spec as Obj;
+            expect(spec.sourceRepos).toEqual(t.repos);
+            expect(spec.destinations).toEqual(namespacesOf(t).map((namespace) => ({ server: "https://kubernetes.default.svc", namespace })));
+            expect(spec.destinationServiceAccounts.map((d: Obj) => d.defaultServiceAccount)).toEqual(namespacesOf(t).map(() => "argocd-deployer"));
+            expect(spec.clusterResourceWhitelist).toEqual([]);
+            expect(spec.namespaceResourceBlacklist).toEqual(GUARDRAIL_KINDS);
+            expect(spec.roles.map((r: Obj) => [r.name, r.groups])).toEqual([
+                ["admins", t.sso.admins],
+                ["developers", t.sso.developers],
+                ["viewers", t.sso.viewers],
+            ]);
+        }
+    });
+
+    it("creates the CiliumNetworkPolicy and the AppProject only once Cilium and Argo CD (their CRDs) exist", () => {
+        const releases = all().filter(k8s("Release")).map((r) => r.urn);
+        for (const r of [...all().filter(k8s("CiliumNetworkPolicy")), ...all().filter(k8s("AppProject")).filter((p) => (p.inputs.metadata as Obj).labels?.["pr-cybr.io/tenant"])]) {
+            for (const release of releases) expect(r.dependsOn).toContain(release);
+        }
+    });
+
+    it("guards GitOps-deployed workloads with one ValidatingAdmissionPolicy bound to tenant namespaces", () => {
+        const binding = all().find(k8s("ValidatingAdmissionPolicyBinding"))!;
+        expect(binding.inputs.spec).toEqual({
+            policyName: "pr-cybr-tenant-workloads",
+            validationActions: ["Deny", "Audit"],
+            matchResources: { namespaceSelector: { matchExpressions: [{ key: "pr-cybr.io/tenant", operator: "Exists" }] } },
+        });
+        expect(all().filter(k8s("ValidatingAdmissionPolicy"))).toHaveLength(1);
+    });
+});
+
+describe("tenancy building blocks", () => {
+    it("turns a quota into requests and limits, no storage unless configured, no load balancers or NodePorts unless allowed", () => {
+        expect(resourceQuotaHard({ cpu: "1500m", memory: "3Gi", pods: 15 })).toEqual({
+            "requests.cpu": "1500m",
+            "limits.cpu": "3",
+            "requests.memory": "3Gi",
+            "limits.memory": "3Gi",
+            pods: "15",
+            "requests.storage": "0",
+            persistentvolumeclaims: "0",
+            "services.loadbalancers": "0",
+            "services.nodeports": "0",
+        });
+        expect(resourceQuotaHard({ cpu: 16, memory: "32Gi", pods: 150, storage: "500Gi", persistentVolumeClaims: 40, loadBalancers: 1 })).toMatchObject({
+            "requests.storage": "500Gi",
+            persistentvolumeclaims: "40",
+            "services.loadbalancers": "1",
+        });
+    });
+
+    it("clamps container defaults under the ceiling for a small tenant (the API rejects default > max)", () => {
+        expect(limitRangeLimits({ cpu: "200m", memory: "256Mi", pods: 2 })).toEqual([
+            { type: "Container", default: { cpu: "400m", memory: "256Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" }, max: { cpu: "400m", memory: "256Mi" } },
+        ]);
+    });
+
+    it("allows DNS only to kube-dns, never another tenant, and the world only on request", () => {
+        const spec = tenantNetworkPolicySpec("org-b", { allowWorldEgress: false, platform: { monitoringNamespace: "monitoring" } }) as Obj;
+        expect(spec.egress).toEqual([
+            { toEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": "org-b" } }] },
+            {
+                toEndpoints: [{ matchLabels: { "k8s:io.kubernetes.pod.namespace": "kube-system", "k8s:k8s-app": "kube-dns" } }],
+                toPorts: [{ ports: [{ port: "53", protocol: "UDP" }, { port: "53", protocol: "TCP" }], rules: { dns: [{ matchPattern: "*" }] } }],
+            },
+        ]);
+        expect(spec.ingress.map((i: Obj) => Object.keys(i)[0])).toEqual(["fromEndpoints", "fromEntities", "fromEndpoints"]);
+        expect(JSON.stringify(spec)).not.toMatch(/"cluster"|"all"/);
+    });
+
+    it("the admission policy checks privilege, host namespaces, hostPath and resources on pods and workload templates", () => {
+        const spec = workloadPolicySpec() as Obj;
+        expect(spec.failurePolicy).toBe("Fail");
+        expect(spec.validations.map((v: Obj) => v.message)).toEqual([
+            "privileged containers are not allowed in tenant namespaces",
+            "host network, PID and IPC namespaces are not allowed in tenant namespaces",
+            "hostPath volumes are not allowed in tenant namespaces",
+            "every container needs cpu and memory requests and a memory limit",
+        ]);
+        expect(spec.matchConstraints.resourceRules.flatMap((r: Obj) => r.resources)).toEqual(["pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"]);
+    });
+
+    it("rejects tenant args that would escape the tenant", () => {
+        expect(() => validateTenantArgs({ tenant: "org-a", environment: "dev", namespaces: ["org-b"], quota: { cpu: "1", memory: "1Gi", pods: 1 }, principals: { admins: [] }, clusterName: "c" })).toThrow(
+            'invalid Tenant args:\n  namespaces: "org-b" is not "org-a" or "org-a-<suffix>"\n  principals.admins: is empty (a tenant needs at least one admin)',
+        );
+    });
+});

@@ -1,0 +1,99 @@
+// Validates every Kubernetes object in plan files against schemas nobody here wrote: built-in kinds
+// with kubernetes-models (the official OpenAPI models), Argo CD kinds with @kubernetes-models/argo-cd,
+// and CiliumNetworkPolicy / AppProject with their published CRDs, also rejecting fields the CRD does
+// not define (the API server would prune them silently). ESM because those packages are ESM-only.
+//
+//   node tools/validate-k8s.mjs <plan.json>...   exit 0 valid, 1 invalid (one line per problem), 2 usage
+import Ajv from "ajv";
+import { readFileSync } from "fs";
+import { dirname, join } from "path";
+import { fileURLToPath } from "url";
+import YAML from "yaml";
+
+const SCHEMAS = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", "schemas");
+const SECRET = "[secret]";
+
+/** The openAPIV3Schema of one version of a CRD file. */
+function crdSchema(file, version) {
+    const crd = YAML.parse(readFileSync(join(SCHEMAS, file), "utf8"));
+    return crd.spec.versions.find((v) => v.name === version).schema.openAPIV3Schema;
+}
+
+/** Fields the schema does not define, where it does not preserve unknown fields. */
+function unknownFields(schema, value, at) {
+    if (!schema || schema["x-kubernetes-preserve-unknown-fields"]) return [];
+    if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => unknownFields(schema.items, v, `${at}[${i}]`)) : [];
+    if (!value || typeof value !== "object" || !schema.properties) return [];
+    return Object.entries(value).flatMap(([k, v]) => (schema.properties[k] ? unknownFields(schema.properties[k], v, `${at}.${k}`) : [`${at}.${k}: not in the schema (the API server would prune it)`]));
+}
+
+// CRD patterns are Go regular expressions: `\PC` there is `\P{C}` in JavaScript.
+const goRegExp = (pattern, flags) => new RegExp(pattern.replace(/\\([pP])([A-Z])(?![a-z{])/g, "\\$1{$2}"), flags);
+goRegExp.code = "new RegExp";
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: goRegExp } });
+const crdKinds = {
+    "cilium.io/v2:CiliumNetworkPolicy": crdSchema("cilium-ciliumnetworkpolicies.crd.yaml", "v2"),
+    "argoproj.io/v1alpha1:AppProject": crdSchema("argocd-appproject.crd.yaml", "v1alpha1"),
+};
+
+async function modelFor(group, version, kind) {
+    try {
+        if (group === "argoproj.io") return (await import(`@kubernetes-models/argo-cd/${group}/${version}`))[kind];
+        return (await import(`kubernetes-models/${group === "core" ? "" : group + "/"}${version}`))[kind];
+    } catch {
+        return undefined;
+    }
+}
+
+/** Secret values are masked in plans: drop them rather than validate the mask. */
+function unmasked(value) {
+    if (Array.isArray(value)) return value.map(unmasked);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== SECRET).map(([k, v]) => [k, unmasked(v)]));
+    return value;
+}
+
+async function validate(plan) {
+    const problems = [];
+    let checked = 0;
+    for (const r of plan.resources) {
+        const m = /^kubernetes:([^/]+)\/([^:]+):(.+)$/.exec(r.type);
+        if (!m || m[1] === "helm.sh") continue;
+        const [, group, version, kind] = m;
+        const object = unmasked(r.inputs);
+        const where = `${r.name} (${kind})`;
+        const Model = await modelFor(group, version, kind);
+        if (!Model && !crdKinds[`${group}/${version}:${kind}`]) {
+            problems.push(`${where}: no schema known for ${group}/${version} ${kind}`);
+            continue;
+        }
+        checked++;
+        if (Model) {
+            try {
+                new Model(object).validate();
+            } catch (err) {
+                problems.push(`${where}: ${err.message}`);
+            }
+        }
+        const schema = crdKinds[`${group}/${version}:${kind}`];
+        if (schema) {
+            const check = ajv.compile(schema);
+            if (!check(object)) for (const e of check.errors) problems.push(`${where}: ${e.instancePath || "/"} ${e.message}`);
+            problems.push(...unknownFields(schema, object, where));
+        }
+    }
+    return { problems, checked };
+}
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+    console.error("usage: node tools/validate-k8s.mjs <plan.json>...");
+    process.exit(2);
+}
+let failed = false;
+for (const file of files) {
+    const { problems, checked } = await validate(JSON.parse(readFileSync(file, "utf8")));
+    for (const p of problems) console.log(`${file}: ${p}`);
+    console.log(`${file}: ${checked} Kubernetes objects checked, ${problems.length} problems`);
+    failed ||= problems.length > 0;
+}
+process.exit(failed ? 1 : 0);
