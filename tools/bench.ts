@@ -35,7 +35,20 @@ function scaledConfig(tenants: number, nodes: number): string {
     const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
     const cfg = doc.config;
     const baseTenants = cfg["pr-cybr-platform:tenants"];
-    cfg["pr-cybr-platform:tenants"] = Array.from({ length: tenants }, (_, i) => ({ ...baseTenants[i % baseTenants.length], name: `tenant-${String(i).padStart(4, "0")}` }));
+    cfg["pr-cybr-platform:tenants"] = Array.from({ length: tenants }, (_, i) => {
+        const base = baseTenants[i % baseTenants.length];
+        const name = `tenant-${String(i).padStart(4, "0")}`;
+        // Each tenant needs its own principals (one access entry per principal) and its own namespaces.
+        const own = (arns: string[] | undefined) => arns?.map((arn) => arn.replace(/role\/.*$/, `role/${name}-${arn.split("/").pop()}`));
+        return {
+            ...base,
+            name,
+            admins: own(base.admins),
+            developers: own(base.developers),
+            viewers: own(base.viewers),
+            namespaces: base.namespaces?.map((ns: string) => ns.replace(base.name, name)),
+        };
+    });
     const sites = Math.max(1, Math.ceil(nodes / 50));
     cfg["pr-cybr-platform:edge"].nodes = Array.from({ length: nodes }, (_, i) => ({
         name: `n0d3-s${String(i % sites).padStart(3, "0")}-${String(i).padStart(4, "0")}`,
@@ -57,7 +70,7 @@ function main(): void {
         fs.writeFileSync(configFile, scaledConfig(tenants, nodes));
         const synth = timed([path.join(__dirname, "synth.js"), "--stack", stack, "--config", configFile, "--policy-config", "policy/config/prod.json", "--out", OUT]);
         if (!synth.ok) {
-            console.error(`${stack}: synth failed\n${synth.output}`);
+            console.error(`${stack}: synth failed\n${synth.output.split("\n").slice(0, 20).join("\n")}`);
             process.exitCode = 1;
             continue;
         }

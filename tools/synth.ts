@@ -2,7 +2,7 @@
  * synth: runs the Pulumi program for one stack under the mock runtime, evaluates the policy pack on what
  * it registered, and writes `<out>/<stack>.plan.json` (DESIGN §5).
  *
- *   npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings]
+ *   npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings] [--stack-traces]
  *
  * Exit codes: 0 ok (advisory violations allowed), 1 a mandatory violation or a secret in plain text,
  * 2 invalid config or usage.
@@ -13,7 +13,7 @@ import { parseArgs } from "util";
 import { runSynth, SynthOptions } from "./lib/run-synth";
 import { UsageError } from "./lib/stack-files";
 
-const USAGE = "usage: npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings]";
+const USAGE = "usage: npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings] [--stack-traces]";
 
 function parseCommandLine(argv: string[]): SynthOptions {
     let values;
@@ -26,6 +26,7 @@ function parseCommandLine(argv: string[]): SynthOptions {
                 "policy-config": { type: "string" },
                 out: { type: "string" },
                 timings: { type: "boolean" },
+                "stack-traces": { type: "boolean" },
                 help: { type: "boolean" },
             },
             strict: true,
@@ -47,6 +48,7 @@ function parseCommandLine(argv: string[]): SynthOptions {
         policyConfigFile: values["policy-config"] ?? path.join("policy", "config", `${stack}.json`),
         outDir: values.out ?? ".synth",
         recordTimings: values.timings ?? false,
+        stackTraces: values["stack-traces"] ?? false,
     };
 }
 

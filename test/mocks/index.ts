@@ -61,7 +61,7 @@ export function installMocks(options: MockHarnessOptions = {}): MockHarness {
             const secretOutputs = recorder.pendingSecretOutputs.get(key) ?? [];
             const state = { ...result.state };
             for (const out of secretOutputs) if (out in state) state[out] = secretEnvelope(state[out]);
-            recorder.pendingOutputs.set(key, { id: result.id, state });
+            recorder.pendingOutputs.set(key, { id: result.id, inputs: args.inputs, state });
             return { id: result.id, state };
         },
         call(args: MockCallArgs) {

@@ -80,8 +80,8 @@ export class Recorder {
     readonly resources = new Map<string, RecordedResource>();
     /** Outputs the next newResource of `type::name` must mark secret (from the request's options). */
     readonly pendingSecretOutputs = new Map<string, string[]>();
-    /** Outputs by `type::name`, filled by the mocks, picked up when the registration completes. */
-    readonly pendingOutputs = new Map<string, { id?: string; state: Record<string, unknown> }>();
+    /** Inputs (as the mock monitor deserialized them) and outputs by `type::name`, filled by the mocks. */
+    readonly pendingOutputs = new Map<string, { id?: string; inputs: Record<string, unknown>; state: Record<string, unknown> }>();
     /** What components (and the root stack) registered as their outputs, secrets as SecretValue. */
     readonly registeredOutputs = new Map<string, Record<string, unknown>>();
 
@@ -124,7 +124,8 @@ export class Recorder {
             deleteBeforeReplace: req.getDeletebeforereplace(),
             retainOnDelete: req.getRetainondelete() ?? false,
             providerRef: req.getProvider(),
-            inputs: liftSecrets(rpc.deserializeProperties(req.getObject(), true)) as Record<string, unknown>,
+            // The monitor already deserialized the inputs for the mocks (secret envelopes kept); reuse them.
+            inputs: liftSecrets(produced ? produced.inputs : rpc.deserializeProperties(req.getObject(), true)) as Record<string, unknown>,
             id: produced?.id,
             outputs: liftSecrets(produced?.state ?? {}) as Record<string, unknown>,
         });

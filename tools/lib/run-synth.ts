@@ -18,6 +18,8 @@ export interface SynthOptions {
     outDir: string;
     /** Write the measured duration into stats.durationMs (else 0, which keeps plans byte-identical). */
     recordTimings: boolean;
+    /** Keep full stack traces while the program runs (slower: the SDK captures one per promise). */
+    stackTraces: boolean;
 }
 
 export type SynthResult =
@@ -57,6 +59,10 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
     const failures: unknown[] = [];
     const onRejection = (err: unknown) => failures.push(err);
     process.on("unhandledRejection", onRejection);
+    // The SDK captures a stack trace for every promise it tracks, about a third of synth time; user
+    // errors do not need them (they are messages), and --stack-traces brings them back for bugs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!o.stackTraces) Error.stackTraceLimit = 0;
     try {
         const entry = path.join(BUILD_ROOT, (project.main ?? "index.ts").replace(/\.ts$/, ".js"));
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -66,14 +72,17 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
         failures.push(err);
     } finally {
         process.off("unhandledRejection", onRejection);
+        Error.stackTraceLimit = stackTraceLimit;
     }
     const configFailure = failures.find(isConfigError);
     if (configFailure) return { kind: "config", message: `${o.configFile}: ${messageOf(configFailure)}` };
     if (failures.length > 0) return { kind: "error", message: `synth failed:\n${describeFailures(failures)}` };
 
+    const programMs = performance.now() - started;
     const resources = harness.recorder.list();
     const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
     const report = await evaluatePolicies(policies, resources, policyFile);
+    const policyMs = performance.now() - started - programMs;
     const durationMs = Math.round(performance.now() - started);
     const plan = buildPlan({
         project: project.name,
@@ -83,8 +92,10 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
         policies: report,
         durationMs: o.recordTimings ? durationMs : 0,
     });
+    const text = serializePlan(plan);
     const leaks = findLeaks(plan, [...harness.generatedSecrets, ...files.fakeSecrets]);
-    return { kind: "ok", plan, text: serializePlan(plan), summary: renderSummary(plan, durationMs), leaks, durationMs };
+    const phases = { programMs, policyMs, planMs: performance.now() - started - programMs - policyMs };
+    return { kind: "ok", plan, text, summary: renderSummary(plan, durationMs, phases), leaks, durationMs };
 }
 
 function readJson(file: string): PolicyConfigFile {
@@ -106,7 +117,8 @@ function describeFailures(failures: unknown[]): string {
         const message = messageOf(f);
         const root = message.replace(/^(error serializing property "[^"]*": )+/, "");
         const userFacing = pulumi.ResourceError.isInstance(f) || root !== message || !(f instanceof Error);
-        return userFacing ? root : ((f as Error).stack ?? root);
+        const stack = (f as Error).stack ?? "";
+        return userFacing ? root : stack.includes("\n    at ") ? stack : `${root} (run synth with --stack-traces for where it was thrown)`;
     });
     return [...new Set(lines)].map((l) => `  ${l}`).join("\n");
 }

@@ -6,9 +6,11 @@ const isComponent = (r: PlanResource) => r.type.startsWith("pr-cybr:") || r.type
  * A readable summary: the component tree (each component with its resources counted by type, so a
  * 1,000-node stack stays a page long), the counts by type, and the policy table with violations.
  */
-export function renderSummary(plan: Plan, durationMs: number): string {
+export function renderSummary(plan: Plan, durationMs: number, phases?: { programMs: number; policyMs: number; planMs: number }): string {
     const lines: string[] = [];
-    lines.push(`${plan.project}/${plan.stack}: ${plan.stats.resourceCount} resources, synthesized in ${(durationMs / 1000).toFixed(2)} s`);
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const split = phases ? ` (program ${s(phases.programMs)}, policies ${s(phases.policyMs)}, plan ${s(phases.planMs)})` : "";
+    lines.push(`${plan.project}/${plan.stack}: ${plan.stats.resourceCount} resources, synthesized in ${s(durationMs)}${split}`);
     lines.push("", "Resource tree (components, with the resources each owns directly):");
     const children = new Map<string | null, PlanResource[]>();
     for (const r of plan.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
