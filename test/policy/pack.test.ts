@@ -11,7 +11,7 @@ describe("policy pack invariants", () => {
         const names = policies.map((p) => p.name);
         expect(new Set(names).size).toBe(names.length);
         expect(names).not.toContain("all");
-        expect(names).toEqual(expect.arrayContaining(["aws-required-tags", "vpc-flow-logs-enabled"]));
+        expect(names).toEqual(expect.arrayContaining(["tenant-namespace-guardrails", "tenant-quota-within-budget", "tenant-quotas-fit-cluster", "aws-required-tags", "vpc-flow-logs-enabled"]));
     });
 
     it("keeps enforcementLevel out of every configSchema and describes every rule", () => {
@@ -29,10 +29,15 @@ describe("policy pack invariants", () => {
         expect(fs.readFileSync(path.join(ROOT, "policy", "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
     });
 
-    it.each(["dev", "prod"])("config/%s.json is valid for every rule and sets every rule's level", (stack) => {
+    it.each(["dev", "prod"])("config/%s.json is valid for every rule and sets every rule's level (each advisory one is documented)", (stack) => {
         const file = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", `${stack}.json`), "utf8"));
         expect(policyConfigProblems(policies, file)).toEqual([]);
         for (const p of policies) expect(file[p.name]?.enforcementLevel ?? file.all).toBeDefined();
+        const readme = fs.readFileSync(path.join(ROOT, "policy", "README.md"), "utf8");
+        for (const p of policies.filter((r) => (file[r.name]?.enforcementLevel ?? file.all) === "advisory")) {
+            const row = readme.split("\n").find((l) => l.startsWith(`| \`${p.name}\``))!;
+            expect(row).toMatch(new RegExp(`Advisory in ${stack}`));
+        }
     });
 
     it("prod makes every rule mandatory", () => {
@@ -40,8 +45,13 @@ describe("policy pack invariants", () => {
         for (const p of policies) expect(file[p.name]?.enforcementLevel ?? file.all).toBe("mandatory");
     });
 
-    it("is documented: every rule has a row in policy/README.md", () => {
+    it("is documented: the README table has exactly one row per rule, in pack order", () => {
         const readme = fs.readFileSync(path.join(ROOT, "policy", "README.md"), "utf8");
-        for (const p of policies) expect(readme).toContain(`| \`${p.name}\``);
+        const rows = readme.split("\n").map((l) => /^\| `([a-z0-9-]+)` \|/.exec(l)?.[1]).filter(Boolean);
+        expect(rows).toEqual(policies.map((p) => p.name));
+    });
+
+    it("every config schema compiles and its defaults satisfy it", () => {
+        expect(policyConfigProblems(policies, {})).toEqual([]);
     });
 });

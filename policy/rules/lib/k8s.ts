@@ -1,0 +1,65 @@
+import { PolicyResource } from "@pulumi/policy";
+
+/** Kubernetes objects in the stack: `kubernetes:<group>/<version>:<Kind>` tokens, props with metadata/spec. */
+export interface K8sObject {
+    readonly resource: PolicyResource;
+    readonly kind: string;
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels: Record<string, string>;
+    readonly spec: Record<string, any>;
+}
+
+export const TENANT_LABEL = "pr-cybr.io/tenant";
+
+/** The Kubernetes kind of a type token (`kubernetes:core/v1:Namespace` -> Namespace), else undefined. */
+export function kindOf(type: string): string | undefined {
+    const m = /^kubernetes:[^:]+:([A-Za-z]+)$/.exec(type);
+    return m && !type.startsWith("kubernetes:helm.sh/") ? m[1] : undefined;
+}
+
+export function asK8s(resource: PolicyResource): K8sObject | undefined {
+    const kind = kindOf(resource.type);
+    if (!kind) return undefined;
+    const meta = (resource.props.metadata ?? {}) as Record<string, any>;
+    return { resource, kind, name: meta.name, namespace: meta.namespace, labels: meta.labels ?? {}, spec: (resource.props.spec ?? {}) as Record<string, any> };
+}
+
+export function objectsOfKind(resources: PolicyResource[], kind: string): K8sObject[] {
+    return resources.map(asK8s).filter((o): o is K8sObject => o !== undefined && o.kind === kind);
+}
+
+/** Tenant namespaces (labelled `pr-cybr.io/tenant`), by name, with their tenant. */
+export function tenantNamespaces(resources: PolicyResource[]): Map<string, { tenant: string; object: K8sObject }> {
+    const out = new Map<string, { tenant: string; object: K8sObject }>();
+    for (const ns of objectsOfKind(resources, "Namespace")) {
+        const tenant = ns.labels[TENANT_LABEL];
+        if (ns.name && tenant) out.set(ns.name, { tenant, object: ns });
+    }
+    return out;
+}
+
+/** Pod specs of a workload object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). */
+export function podSpecOf(kind: string, props: Record<string, any>): Record<string, any> | undefined {
+    switch (kind) {
+        case "Pod":
+            return props.spec;
+        case "CronJob":
+            return props.spec?.jobTemplate?.spec?.template?.spec;
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "ReplicaSet":
+        case "Job":
+            return props.spec?.template?.spec;
+        default:
+            return undefined;
+    }
+}
+
+/** Every container (init and ephemeral included) of a pod spec. */
+export function containersOf(podSpec: Record<string, any>): Record<string, any>[] {
+    return [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? []), ...(podSpec.ephemeralContainers ?? [])];
+}
+
+export const WORKLOAD_KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"];

@@ -1,0 +1,76 @@
+import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { containersOf, kindOf, podSpecOf, WORKLOAD_KINDS } from "./lib/k8s";
+
+/** Shapes of credentials that must never sit in plain text, named for the message. */
+export const SECRET_PATTERNS: [string, RegExp][] = [
+    ["a PEM private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+    ["an AWS access key id", /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+    ["a GitHub token", /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
+    ["a GitLab token", /\bglpat-[A-Za-z0-9_-]{20,}\b/],
+    ["a Slack token", /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
+    ["a Slack webhook URL", /hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+/],
+    ["a Tailscale auth key", /\btskey-[a-z]+-[A-Za-z0-9]+-[A-Za-z0-9]+/],
+    ["a Docker Swarm join token", /\bSWMTKN-1-[a-z0-9]{40,}-[a-z0-9]{20,}\b/],
+    ["a Stripe live key", /\bsk_live_[A-Za-z0-9]{20,}/],
+    ["a password or token assignment", /\b(password|passwd|secret|token|api[_-]?key)\s*[:=]\s*["']?(?![$<{])[^\s"'$<{]{8,}/i],
+];
+
+/** Environment variable names that announce a credential. */
+const SECRET_ENV_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
+
+export function findSecretShapes(text: string): string[] {
+    return SECRET_PATTERNS.filter(([, re]) => re.test(text)).map(([what]) => what);
+}
+
+/** Every string in a value, with its path. */
+function strings(value: unknown, at: string, out: [string, string][] = []): [string, string][] {
+    if (typeof value === "string") out.push([at, value]);
+    else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${at}[${i}]`, out));
+    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) strings(v, at ? `${at}.${k}` : k, out);
+    return out;
+}
+
+function decodeUserData(args: ResourceValidationArgs): string | undefined {
+    const p = args.props;
+    if (typeof p.userData === "string") {
+        // Launch templates take base64; instances take text (or userDataBase64).
+        if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") return Buffer.from(p.userData, "base64").toString("utf8");
+        return p.userData;
+    }
+    return typeof p.userDataBase64 === "string" ? Buffer.from(p.userDataBase64, "base64").toString("utf8") : undefined;
+}
+
+/**
+ * User data is readable by anyone with ec2:DescribeInstanceAttribute, ConfigMaps by anyone who can
+ * read the namespace, Helm values by anyone who can read the release; none of them is a secret store.
+ * Heuristic by nature: it recognises known credential shapes and credential-named variables.
+ */
+export const noPlaintextSecrets: ResourceValidationPolicy = {
+    name: "no-plaintext-secrets",
+    description: "No credential-shaped value (private keys, AWS keys, GitHub/GitLab/Slack/Tailscale/Swarm tokens, password assignments) in EC2 user data, ConfigMaps, Helm values or literal container env; env vars named like credentials must use valueFrom.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        const findings: string[] = [];
+        const scan = (where: string, text: string) => {
+            for (const what of findSecretShapes(text)) findings.push(`${where} holds ${what}`);
+        };
+        if (args.type === "aws:ec2/instance:Instance" || args.type === "aws:ec2/launchTemplate:LaunchTemplate") {
+            const userData = decodeUserData(args);
+            if (userData) scan("user data", userData);
+        }
+        const kind = kindOf(args.type);
+        if (kind === "ConfigMap") for (const [path, text] of strings(args.props.data ?? {}, "data")) scan(path, text);
+        if (args.type === "kubernetes:helm.sh/v3:Release") for (const [path, text] of strings(args.props.values ?? {}, "values")) scan(path, text);
+        if (kind && WORKLOAD_KINDS.includes(kind)) {
+            const spec = podSpecOf(kind, args.props);
+            for (const c of spec ? containersOf(spec) : []) {
+                for (const e of c.env ?? []) {
+                    if (typeof e.value !== "string" || e.value === "") continue;
+                    if (SECRET_ENV_NAME.test(e.name)) findings.push(`container ${c.name} env ${e.name} is a literal (use valueFrom.secretKeyRef)`);
+                    else scan(`container ${c.name} env ${e.name}`, e.value);
+                }
+            }
+        }
+        if (findings.length > 0) reportViolation(`${args.type} "${args.name}": ${findings.join("; ")}.`);
+    },
+};
