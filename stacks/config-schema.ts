@@ -202,6 +202,11 @@ export function stackConfigSchema(env: Environment) {
         secrets: strict({
             rotationDays: intIn(1, 90).default(CONFIG_DEFAULTS.secrets.rotationDays),
         }).default({ rotationDays: CONFIG_DEFAULTS.secrets.rotationDays }),
+        budget: strict({
+            monthlyLimitUsd: z.number({ error: typeError("a monthly amount in USD") }).positive({ error: "is not a positive amount (USD per month)" }),
+            thresholdsPercent: list(intIn(1, 500)).min(1, { error: "is empty (list alert percentages, e.g. [50, 80, 100])" }).default([50, 80, 100]),
+            emails: list(pattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an email address")).min(1, { error: "is empty (someone must get the alert)" }),
+        }),
     });
 }
 

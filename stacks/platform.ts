@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
+import { EnvironmentBudget } from "../components/cost";
 import { appNameOf, ArgoCd } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
@@ -36,6 +37,12 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     const prefix = `pr-cybr-${cfg.environment}`;
     const aws = awsProvider(cfg);
     const prod = cfg.environment === "prod";
+
+    new EnvironmentBudget(
+        `${prefix}-budget`,
+        { environment: cfg.environment, monthlyLimitUsd: cfg.budget.monthlyLimitUsd, thresholdsPercent: cfg.budget.thresholdsPercent, emails: cfg.budget.emails },
+        { providers: { aws } },
+    );
 
     const network = new Vpc(
         prefix,

@@ -4,7 +4,7 @@ import { buildSync } from "esbuild";
 import { readdirSync, rmSync, statSync } from "fs";
 import { join } from "path";
 
-const ROOTS = ["stacks", "components", "policy", "tools", "test/mocks"];
+const ROOTS = ["stacks", "components", "policy", "tools", "test/mocks", "bootstrap"];
 const SKIP = new Set(["node_modules"]);
 
 function tsFiles(dir) {

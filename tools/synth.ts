@@ -2,7 +2,9 @@
  * synth: runs the Pulumi program for one stack under the mock runtime, evaluates the policy pack on what
  * it registered, and writes `<out>/<stack>.plan.json` (DESIGN §5).
  *
- *   npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings] [--stack-traces]
+ *   npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings] [--stack-traces] [--project <dir>]
+ *
+ * --project synthesizes another Pulumi project of the repository (e.g. `--project bootstrap --stack global`).
  *
  * Exit codes: 0 ok (advisory violations allowed), 1 a mandatory violation or a secret in plain text,
  * 2 invalid config or usage.
@@ -13,7 +15,7 @@ import { parseArgs } from "util";
 import { runSynth, SynthOptions } from "./lib/run-synth";
 import { UsageError } from "./lib/stack-files";
 
-const USAGE = "usage: npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings] [--stack-traces]";
+const USAGE = "usage: npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings] [--stack-traces] [--project <dir>]";
 
 function parseCommandLine(argv: string[]): SynthOptions {
     let values;
@@ -27,6 +29,7 @@ function parseCommandLine(argv: string[]): SynthOptions {
                 out: { type: "string" },
                 timings: { type: "boolean" },
                 "stack-traces": { type: "boolean" },
+                project: { type: "string" },
                 help: { type: "boolean" },
             },
             strict: true,
@@ -41,10 +44,13 @@ function parseCommandLine(argv: string[]): SynthOptions {
     const stack = values.stack;
     if (!stack) throw new UsageError("--stack is required");
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack "${stack}" is not a stack name (letters, digits, _ . -)`);
+    const project = values.project ?? ".";
+    if (!fs.existsSync(path.join(project, "Pulumi.yaml"))) throw new UsageError(`--project ${project}: no Pulumi.yaml there`);
     return {
         stack,
         root: process.cwd(),
-        configFile: values.config ?? `Pulumi.${stack}.yaml`,
+        project,
+        configFile: values.config ?? path.join(project, `Pulumi.${stack}.yaml`),
         policyConfigFile: values["policy-config"] ?? path.join("policy", "config", `${stack}.json`),
         outDir: values.out ?? ".synth",
         recordTimings: values.timings ?? false,

@@ -88,6 +88,11 @@ const COMPUTED: Record<string, Computed> = {
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ({ inputs, cloud }) => ({
         arn: arn(cloud, "iam", `oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`, false),
     }),
+    "aws:s3/bucket:Bucket": ({ inputs, cloud }) => ({ arn: `arn:${cloud.partition}:s3:::${String(inputs.bucket)}`, bucket: inputs.bucket, bucketDomainName: `${String(inputs.bucket)}.s3.amazonaws.com`, region: cloud.region }),
+    "aws:iam/policy:Policy": ({ inputs, cloud, name, seed }) => {
+        const policyName = inputs.name ?? autoName(name, seed);
+        return { name: policyName, arn: arn(cloud, "iam", `policy/${String(policyName)}`, false), policyId: `ANPA${hexOf(seed, 17).toUpperCase()}` };
+    },
     "kubernetes:helm.sh/v3:Release": ({ inputs }) => ({ status: { name: inputs.name, namespace: inputs.namespace, status: "deployed", version: inputs.version, revision: 1 } }),
     "random:index/randomPassword:RandomPassword": ({ inputs, seed, secret }) => {
         const result = passwordOf(seed, Number(inputs.length ?? 32));
@@ -107,6 +112,7 @@ function fakeId(type: string, name: string, inputs: Inputs, seed: string): strin
     if (prefix) return `${prefix}-${hexOf(seed, 17)}`;
     if (type === "aws:kms/key:Key") return uuidOf(seed);
     if (typeof inputs.name === "string") return inputs.name;
+    if (type === "aws:s3/bucket:Bucket" && typeof inputs.bucket === "string") return inputs.bucket;
     return `${name}-${hexOf(seed, 8)}`;
 }
 

@@ -11,8 +11,10 @@ import { renderSummary } from "./summary";
 
 export interface SynthOptions {
     stack: string;
-    /** Project root (where Pulumi.yaml is). */
+    /** Repository root. */
     root: string;
+    /** Directory of the Pulumi project inside the repository ("." for the platform, "bootstrap"). */
+    project: string;
     configFile: string;
     policyConfigFile: string;
     outDir: string;
@@ -42,7 +44,7 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
     let files: ReturnType<typeof readStackFiles>;
     let policyFile: PolicyConfigFile;
     try {
-        const projectFile = path.join(o.root, "Pulumi.yaml");
+        const projectFile = path.join(o.root, o.project, "Pulumi.yaml");
         project = YAML.parse(fs.readFileSync(projectFile, "utf8"));
         files = readStackFiles(projectFile, path.resolve(o.root, o.configFile));
         policyFile = readJson(path.resolve(o.root, o.policyConfigFile));
@@ -64,7 +66,7 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
     const stackTraceLimit = Error.stackTraceLimit;
     if (!o.stackTraces) Error.stackTraceLimit = 0;
     try {
-        const entry = path.join(BUILD_ROOT, (project.main ?? "index.ts").replace(/\.ts$/, ".js"));
+        const entry = path.join(BUILD_ROOT, o.project, (project.main ?? "index.ts").replace(/\.ts$/, ".js"));
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         await pulumi.runtime.runInPulumiStack(async () => require(entry));
         await harness.settle();

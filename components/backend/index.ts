@@ -1,0 +1,2 @@
+export * from "./github-deploy";
+export * from "./state-bucket";
