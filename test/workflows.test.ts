@@ -73,3 +73,12 @@ describe("workflows", () => {
         expect(JSON.stringify(preview.jobs.offline)).not.toMatch(/secrets\.|id-token/);
     });
 });
+
+describe("docs/graph.md", () => {
+    it("matches the graph of the current prod plan (npm run graph regenerates it)", async () => {
+        const { sharedPlan } = await import("./helpers/cli");
+        const run = spawnSync(process.execPath, [path.join(ROOT, ".build", "tools", "graph.js"), "--plan", sharedPlan("prod"), "--check"], { cwd: ROOT, encoding: "utf8" });
+        expect(run.stderr).toBe("");
+        expect(run.status).toBe(0);
+    });
+});
