@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Swarm manager bootstrap (run by cloud-init on every boot, safe to re-run):
+#  1. install the pinned Docker and turn on its TLS API with the certificate from Secrets Manager;
+#  2. if not yet in a swarm: take the SSM lock -> `swarm init`, else join a live manager with the
+#     manager token from Secrets Manager (a stale lock whose holder is gone is broken and retried);
+#  3. publish the join tokens to Secrets Manager when they changed, label the node with its AZ, and
+#     remove managers that are Down (replaced instances), so the Raft quorum counts only live ones.
+set -euo pipefail
+umask 077
+# shellcheck source=SCRIPTDIR/swarm-common.sh
+source "$(dirname "$0")/swarm-common.sh"
+
+INSTANCE_ID=$(imds meta-data/instance-id)
+ADDRESS=$(imds meta-data/local-ipv4)
+AZ=$(imds meta-data/placement/availability-zone)
+TLS_DIR="${ROOT}/etc/docker/tls"
+JOIN_WAIT_SECONDS="${JOIN_WAIT_SECONDS:-600}"
+
+install_docker() {
+    if command -v dockerd >/dev/null 2>&1 && dockerd --version | grep -q " ${DOCKER_VERSION}[,.]"; then return; fi
+    log "installing docker ${DOCKER_VERSION}"
+    dnf install -y "docker-${DOCKER_VERSION}*"
+}
+
+configure_tls_api() {
+    mkdir -p "${TLS_DIR}" "${ROOT}/etc/systemd/system/docker.service.d"
+    secret_value "${TLS_SECRET_PREFIX}/ca" >"${TLS_DIR}/ca.pem"
+    secret_value "${TLS_SECRET_PREFIX}/cert" >"${TLS_DIR}/server-cert.pem"
+    secret_value "${TLS_SECRET_PREFIX}/key" >"${TLS_DIR}/server-key.pem"
+    for f in ca.pem server-cert.pem server-key.pem; do
+        if [ ! -s "${TLS_DIR}/${f}" ]; then log "Secrets Manager has no ${f} under ${TLS_SECRET_PREFIX}"; exit 1; fi
+    done
+    cat >"${ROOT}/etc/docker/daemon.json" <<JSON
+{
+  "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"],
+  "tlsverify": true,
+  "tlscacert": "/etc/docker/tls/ca.pem",
+  "tlscert": "/etc/docker/tls/server-cert.pem",
+  "tlskey": "/etc/docker/tls/server-key.pem",
+  "labels": ["az=${AZ}", "role=manager"],
+  "log-driver": "local",
+  "live-restore": false
+}
+JSON
+    # The packaged unit passes -H fd://, which conflicts with "hosts" above.
+    cat >"${ROOT}/etc/systemd/system/docker.service.d/tls-api.conf" <<'UNIT'
+[Service]
+ExecStart=
+ExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock
+UNIT
+    systemctl daemon-reload
+    systemctl enable --now docker
+    systemctl restart docker
+}
+
+# Managers that are alive now: the leader recorded at init, then every running manager of this swarm.
+candidate_managers() {
+    local leader
+    leader=$(aws ssm get-parameter --region "${AWS_REGION}" --name "${LEADER_PARAM}" --query Parameter.Value --output text 2>/dev/null || true)
+    [ -n "${leader}" ] && echo "${leader}"
+    aws ec2 describe-instances --region "${AWS_REGION}" \
+        --filters "Name=tag:pr-cybr.io/swarm" "Values=${SWARM_NAME}" "Name=instance-state-name,Values=running" \
+        --query 'Reservations[].Instances[].PrivateIpAddress' --output text | tr '\t' '\n'
+}
+
+init_swarm() {
+    log "holding the init lock: initialising the swarm"
+    docker swarm init --advertise-addr "${ADDRESS}" --listen-addr "${ADDRESS}:2377" >/dev/null
+    aws ssm put-parameter --region "${AWS_REGION}" --name "${LEADER_PARAM}" --type String --overwrite --value "${ADDRESS}" >/dev/null
+}
+
+lock_holder_gone() {
+    local holder state
+    holder=$(aws ssm get-parameter --region "${AWS_REGION}" --name "${LOCK_PARAM}" --query Parameter.Value --output text 2>/dev/null || true)
+    [ -n "${holder}" ] || return 0
+    state=$(aws ec2 describe-instances --region "${AWS_REGION}" --instance-ids "${holder}" --query 'Reservations[0].Instances[0].State.Name' --output text 2>/dev/null || echo terminated)
+    [ "${state}" != "running" ] && [ "${state}" != "pending" ]
+}
+
+join_swarm() {
+    local waited=0 token addr
+    while true; do
+        token=$(secret_value "${MANAGER_TOKEN_SECRET}")
+        if [[ "${token}" == SWMTKN-* ]]; then
+            for addr in $(candidate_managers | sort -u); do
+                [ "${addr}" = "${ADDRESS}" ] && continue
+                if docker swarm join --token "${token}" --advertise-addr "${ADDRESS}" "${addr}:2377" >/dev/null 2>&1; then
+                    log "joined the swarm through ${addr}"
+                    return 0
+                fi
+            done
+        elif lock_holder_gone; then
+            log "the init lock is held by an instance that is gone: breaking it"
+            aws ssm delete-parameter --region "${AWS_REGION}" --name "${LOCK_PARAM}" >/dev/null 2>&1 || true
+            return 1
+        fi
+        if [ "${waited}" -ge "${JOIN_WAIT_SECONDS}" ]; then log "no manager to join after ${waited}s"; exit 1; fi
+        sleep 10
+        waited=$((waited + 10))
+    done
+}
+
+publish_tokens() {
+    local role secret file
+    file=$(mktemp)
+    for role in manager worker; do
+        secret="${MANAGER_TOKEN_SECRET}"
+        [ "${role}" = worker ] && secret="${WORKER_TOKEN_SECRET}"
+        docker swarm join-token -q "${role}" >"${file}"
+        if [ "$(secret_value "${secret}")" != "$(cat "${file}")" ]; then
+            put_secret_from_file "${secret}" "${file}"
+            log "published the ${role} join token"
+        fi
+    done
+    rm -f "${file}"
+}
+
+remove_down_managers() {
+    local id status self
+    while read -r id status self; do
+        [ "${self}" = "true" ] && continue
+        if [ "${status}" = "Down" ]; then
+            log "removing manager ${id}, which is Down"
+            docker node demote "${id}" >/dev/null || true
+            docker node rm --force "${id}" >/dev/null
+        fi
+    done < <(docker node ls --filter role=manager --format '{{.ID}} {{.Status}} {{.Self}}')
+}
+
+main() {
+    install_docker
+    configure_tls_api
+    until [ "$(swarm_state)" = "active" ]; do
+        if aws ssm put-parameter --region "${AWS_REGION}" --name "${LOCK_PARAM}" --type String --value "${INSTANCE_ID}" >/dev/null 2>&1; then
+            init_swarm
+        else
+            join_swarm || continue
+        fi
+    done
+    docker node update --label-add "az=${AZ}" --label-add "role=manager" "$(docker info --format '{{.Swarm.NodeID}}')" >/dev/null
+    publish_tokens
+    remove_down_managers
+    log "manager ready (${AZ})"
+}
+
+main "$@"

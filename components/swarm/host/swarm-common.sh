@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Shared by the Swarm manager scripts: settings, logging, IMDSv2 and Secrets Manager helpers.
+# Nothing here ever prints a secret: values are written to 0600 files or passed to docker directly.
+
+# ROOT prefixes every host path so the tests can run these scripts in a scratch directory.
+ROOT="${PR_CYBR_ROOT:-}"
+# shellcheck source=/dev/null
+source "${ROOT}/etc/pr-cybr/swarm.env"
+
+log() { echo "$(basename "$0"): $*" >&2; }
+
+imds() {
+    local token
+    token=$(curl -fsS -X PUT "http://169.254.169.254/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+    curl -fsS -H "X-aws-ec2-metadata-token: ${token}" "http://169.254.169.254/latest/$1"
+}
+
+# The current value of a Secrets Manager secret, or nothing when it has none yet.
+secret_value() {
+    aws secretsmanager get-secret-value --region "${AWS_REGION}" --secret-id "$1" --query SecretString --output text 2>/dev/null || true
+}
+
+# Writes a secret from a file (never from the command line, where `ps` would show it).
+put_secret_from_file() {
+    aws secretsmanager put-secret-value --region "${AWS_REGION}" --secret-id "$1" --secret-string "file://$2" >/dev/null
+}
+
+swarm_state() { docker info --format '{{.Swarm.LocalNodeState}}'; }

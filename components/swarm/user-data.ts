@@ -1,0 +1,82 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/** EC2 refuses user data over 16 KiB (before base64). */
+export const USER_DATA_LIMIT_BYTES = 16 * 1024;
+
+/** Everything a manager needs to know at boot; none of it is secret (secrets are only named here). */
+export interface ManagerHostSettings {
+    readonly swarmName: string;
+    readonly region: string;
+    readonly dockerVersion: string;
+    /** SSM parameter whose creation (without overwrite) elects the manager that runs `swarm init`. */
+    readonly lockParam: string;
+    /** SSM parameter holding the first leader's address. */
+    readonly leaderParam: string;
+    /** Secrets Manager names the hosts write the join tokens to. */
+    readonly managerTokenSecret: string;
+    readonly workerTokenSecret: string;
+    /** Secrets Manager prefix of the dockerd TLS material (`/ca`, `/cert`, `/key`). */
+    readonly tlsSecretPrefix: string;
+    readonly backupBucket: string;
+    readonly lifecycleHook: string;
+}
+
+const HOST_DIR = path.join(__dirname, "host");
+const SCRIPTS = ["swarm-common.sh", "swarm-bootstrap.sh", "swarm-lifecycle.sh", "swarm-backup.sh"];
+
+/** The environment file the scripts source: shell-quoted KEY='value' lines. */
+export function hostEnvironment(s: ManagerHostSettings): string {
+    const entries: [string, string][] = [
+        ["SWARM_NAME", s.swarmName],
+        ["AWS_REGION", s.region],
+        ["DOCKER_VERSION", s.dockerVersion],
+        ["LOCK_PARAM", s.lockParam],
+        ["LEADER_PARAM", s.leaderParam],
+        ["MANAGER_TOKEN_SECRET", s.managerTokenSecret],
+        ["WORKER_TOKEN_SECRET", s.workerTokenSecret],
+        ["TLS_SECRET_PREFIX", s.tlsSecretPrefix],
+        ["BACKUP_BUCKET", s.backupBucket],
+        ["LIFECYCLE_HOOK", s.lifecycleHook],
+    ];
+    for (const [key, value] of entries) {
+        if (!/^[A-Za-z0-9_./:@-]+$/.test(value)) throw new Error(`swarm host setting ${key}="${value}" has characters a shell file cannot carry safely`);
+    }
+    return entries.map(([k, v]) => `${k}='${v}'`).join("\n") + "\n";
+}
+
+/** The cloud-config a manager boots with: the real scripts and units, with its settings. */
+export function renderManagerUserData(settings: ManagerHostSettings): string {
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(HOST_DIR, "cloud-init.yaml"), "utf8"));
+    const files = doc.get("write_files") as YAML.YAMLSeq;
+    const contents: Record<string, string> = {
+        "/etc/pr-cybr/swarm.env": hostEnvironment(settings),
+        ...Object.fromEntries(SCRIPTS.map((s) => [`/opt/pr-cybr/swarm/${s}`, withoutComments(fs.readFileSync(path.join(HOST_DIR, s), "utf8"))])),
+    };
+    for (const item of files.items as YAML.YAMLMap[]) {
+        const target = String(item.get("path"));
+        if (item.get("content") === "FILLED") {
+            if (!(target in contents)) throw new Error(`cloud-init.yaml: no content for ${target}`);
+            item.set("content", contents[target]);
+        }
+    }
+    // The template starts with its `#cloud-config` line, which YAML keeps as a comment.
+    const text = doc.toString({ lineWidth: 0 });
+    if (!text.startsWith("#cloud-config\n")) throw new Error("cloud-init.yaml must start with #cloud-config");
+    const size = Buffer.byteLength(text, "utf8");
+    if (size > USER_DATA_LIMIT_BYTES) throw new Error(`manager user data is ${size} bytes, over EC2's ${USER_DATA_LIMIT_BYTES}`);
+    return text;
+}
+
+/**
+ * A script without its comment lines (the shebang and shellcheck directives stay): the files in the
+ * repository keep their explanations; the copy in user data does not pay for them against 16 KiB.
+ */
+export function withoutComments(script: string): string {
+    return script
+        .split("\n")
+        .filter((line, i) => i === 0 || !/^\s*#(?!!|\s*shellcheck)/.test(line))
+        .filter((line) => line.trim() !== "")
+        .join("\n") + "\n";
+}

@@ -1,0 +1,191 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { hostEnvironment, ManagerHostSettings, renderManagerUserData, USER_DATA_LIMIT_BYTES, withoutComments } from "../components/swarm/user-data";
+import { ROOT } from "./helpers/config";
+import { tempDir } from "./helpers/cli";
+
+const HOST = path.join(ROOT, "components", "swarm", "host");
+const STUBS = path.join(ROOT, "test", "fixtures", "swarm-stubs");
+const settings: ManagerHostSettings = {
+    swarmName: "pr-cybr-dev-swarm",
+    region: "us-east-1",
+    dockerVersion: "25.0.8",
+    lockParam: "/pr-cybr/dev/swarm/init-lock",
+    leaderParam: "/pr-cybr/dev/swarm/leader",
+    managerTokenSecret: "pr-cybr/dev/swarm/manager-join-token",
+    workerTokenSecret: "pr-cybr/dev/swarm/worker-join-token",
+    tlsSecretPrefix: "pr-cybr/dev/swarm/dockerd-tls",
+    backupBucket: "pr-cybr-dev-swarm-backup-123456789012",
+    lifecycleHook: "pr-cybr-dev-swarm-drain",
+};
+const MANAGER_TOKEN = `SWMTKN-1-${"m".repeat(50)}-${"a".repeat(25)}`;
+const WORKER_TOKEN = `SWMTKN-1-${"m".repeat(50)}-${"w".repeat(25)}`;
+const key = (s: string) => s.replace(/[/:]/g, "_");
+
+/** A host: a scratch root with the env file, and the shared "AWS" (parameters, secrets) in its stub state. */
+function host(opts: { address: string; instanceId: string; dockerd?: string }) {
+    const root = tempDir("swarm-host");
+    const state = path.join(root, "stub-state");
+    fs.mkdirSync(path.join(root, "etc", "pr-cybr"), { recursive: true });
+    fs.mkdirSync(state);
+    fs.writeFileSync(path.join(root, "etc", "pr-cybr", "swarm.env"), hostEnvironment(settings));
+    const write = (name: string, value: string) => fs.writeFileSync(path.join(state, name), value);
+    write("instance_id", opts.instanceId);
+    write("address", opts.address);
+    write("az", "us-east-1b");
+    write("dockerd_version", opts.dockerd ?? "25.0.8");
+    write("new_manager_token", MANAGER_TOKEN);
+    write("new_worker_token", WORKER_TOKEN);
+    write("running_managers", "");
+    for (const part of ["ca", "cert", "key"]) write(`secret${key(`${settings.tlsSecretPrefix}/${part}`)}`, `-----BEGIN ${part}-----`);
+    const run = (script: string, env: Record<string, string> = {}) => {
+        const child = spawnSync("bash", [path.join(HOST, script)], {
+            encoding: "utf8",
+            env: { PATH: `${STUBS}:/usr/bin:/bin`, PR_CYBR_ROOT: root, STUB_STATE: state, JOIN_WAIT_SECONDS: "30", ...env },
+        });
+        const callsFile = path.join(state, "calls");
+        const calls = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").split("\n").filter(Boolean) : [];
+        return { status: child.status, output: child.stdout + child.stderr, calls };
+    };
+    return { root, state, write, run, read: (name: string) => fs.readFileSync(path.join(state, name), "utf8") };
+}
+
+describe("swarm-bootstrap.sh (run against stub docker and aws)", () => {
+    it("first manager: takes the lock, inits, records the leader, publishes both tokens, labels its AZ", () => {
+        const h = host({ address: "10.20.0.10", instanceId: "i-first", dockerd: "24.0.1" });
+        const run = h.run("swarm-bootstrap.sh");
+        expect(run.status).toBe(0);
+        expect(run.calls).toContain('dnf install -y docker-25.0.8*');
+        expect(run.calls.filter((c) => c.startsWith("docker swarm init"))).toEqual(["docker swarm init --advertise-addr 10.20.0.10 --listen-addr 10.20.0.10:2377"]);
+        expect(h.read(`param${key(settings.lockParam)}`).trim()).toBe("i-first");
+        expect(h.read(`param${key(settings.leaderParam)}`).trim()).toBe("10.20.0.10");
+        expect(h.read(`secret${key(settings.managerTokenSecret)}`).trim()).toBe(MANAGER_TOKEN);
+        expect(h.read(`secret${key(settings.workerTokenSecret)}`).trim()).toBe(WORKER_TOKEN);
+        expect(run.calls).toContain("docker node update --label-add az=us-east-1b --label-add role=manager node-self");
+        const daemon = JSON.parse(fs.readFileSync(path.join(h.root, "etc", "docker", "daemon.json"), "utf8"));
+        expect(daemon).toMatchObject({ tlsverify: true, hosts: ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"] });
+        expect(fs.statSync(path.join(h.root, "etc", "docker", "tls", "server-key.pem")).mode & 0o777).toBe(0o600);
+
+        // Re-running (docker now installed) changes nothing: no init, no join, no token written again, no reinstall.
+        h.write("dockerd_version", "25.0.8");
+        const again = h.run("swarm-bootstrap.sh");
+        expect(again.status).toBe(0);
+        const second = again.calls.slice(run.calls.length);
+        expect(second.filter((c) => /swarm (init|join )|put-secret-value|put-parameter|dnf install/.test(c))).toEqual([]);
+    });
+
+    it("second manager: finds the lock taken, joins a live manager with the stored token, removes a Down manager", () => {
+        const h = host({ address: "10.20.16.10", instanceId: "i-second" });
+        h.write(`param${key(settings.lockParam)}`, "i-first");
+        h.write(`param${key(settings.leaderParam)}`, "10.20.0.99");
+        h.write(`secret${key(settings.managerTokenSecret)}`, MANAGER_TOKEN);
+        h.write(`secret${key(settings.workerTokenSecret)}`, WORKER_TOKEN);
+        h.write("expected_token", MANAGER_TOKEN);
+        h.write("running_managers", "10.20.32.10\n10.20.16.10\n");
+        h.write("reachable", "10.20.32.10:2377\n");
+        h.write("node_ls", "abc123 Down false\nself99 Ready true\ndef456 Ready false\n");
+        const run = h.run("swarm-bootstrap.sh");
+        expect(run.status).toBe(0);
+        expect(run.calls.some((c) => c.startsWith("docker swarm init"))).toBe(false);
+        // The recorded leader (10.20.0.99) is gone and refuses; a running manager takes the join.
+        expect(run.calls.filter((c) => c.startsWith("docker swarm join "))).toEqual([
+            `docker swarm join --token ${MANAGER_TOKEN} --advertise-addr 10.20.16.10 10.20.0.99:2377`,
+            `docker swarm join --token ${MANAGER_TOKEN} --advertise-addr 10.20.16.10 10.20.32.10:2377`,
+        ]);
+        expect(run.output).toContain("joined the swarm through 10.20.32.10");
+        expect(run.calls).toEqual(expect.arrayContaining(["docker node demote abc123", "docker node rm --force abc123"]));
+        expect(run.calls.filter((c) => /node (demote|rm).*(self99|def456)/.test(c))).toEqual([]);
+        expect(run.calls.filter((c) => c.includes("put-secret-value"))).toEqual([]);
+    });
+
+    it("breaks a lock whose holder is gone instead of waiting for a token that will never come", () => {
+        const h = host({ address: "10.20.0.11", instanceId: "i-new" });
+        h.write(`param${key(settings.lockParam)}`, "i-dead");
+        h.write("holder_state", "terminated");
+        const run = h.run("swarm-bootstrap.sh");
+        expect(run.status).toBe(0);
+        expect(run.output).toContain("the init lock is held by an instance that is gone: breaking it");
+        expect(run.calls.filter((c) => c.startsWith("docker swarm init"))).toHaveLength(1);
+        expect(h.read(`param${key(settings.lockParam)}`).trim()).toBe("i-new");
+    });
+
+    it("gives up with an error (not a second swarm) when no manager can be joined", () => {
+        const h = host({ address: "10.20.0.12", instanceId: "i-lonely" });
+        h.write(`param${key(settings.lockParam)}`, "i-first");
+        h.write(`secret${key(settings.managerTokenSecret)}`, MANAGER_TOKEN);
+        h.write("expected_token", MANAGER_TOKEN);
+        h.write("reachable", "");
+        const run = h.run("swarm-bootstrap.sh", { JOIN_WAIT_SECONDS: "20" });
+        expect(run.status).toBe(1);
+        expect(run.output).toContain("no manager to join after 20s");
+        expect(run.calls.some((c) => c.startsWith("docker swarm init"))).toBe(false);
+    });
+
+    it("never prints a join token or key material", () => {
+        const h = host({ address: "10.20.0.10", instanceId: "i-first" });
+        const run = h.run("swarm-bootstrap.sh");
+        expect(run.output).not.toMatch(/SWMTKN|BEGIN/);
+        expect(run.calls.filter((c) => c.startsWith("aws")).join("\n")).not.toMatch(/SWMTKN/);
+    });
+});
+
+describe("swarm-lifecycle.sh and swarm-backup.sh", () => {
+    it("on termination: drains, demotes while other managers remain, leaves, and lets the termination continue", () => {
+        const h = host({ address: "10.20.0.10", instanceId: "i-first" });
+        h.write("swarm_state", "active");
+        h.write("lifecycle_state", "Terminated");
+        h.write("node_ls", "Ready\nReady\nReady\n");
+        const run = h.run("swarm-lifecycle.sh", { ONCE: "1" });
+        expect(run.status).toBe(0);
+        expect(run.calls).toEqual(expect.arrayContaining(["docker node update --availability drain node-self", "docker node demote node-self", "docker swarm leave --force"]));
+        expect(h.read("lifecycle_completed")).toContain("--lifecycle-hook-name pr-cybr-dev-swarm-drain");
+        expect(h.read("lifecycle_completed")).toContain("--lifecycle-action-result CONTINUE");
+    });
+
+    it("does nothing while the instance is in service", () => {
+        const h = host({ address: "10.20.0.10", instanceId: "i-first" });
+        h.write("swarm_state", "active");
+        const run = h.run("swarm-lifecycle.sh", { ONCE: "1" });
+        expect(run.status).toBe(0);
+        expect(run.calls.filter((c) => c.startsWith("docker"))).toEqual([]);
+    });
+
+    it("backs up the Raft state of a single-manager swarm to the bucket, restarting docker", () => {
+        const h = host({ address: "10.20.0.10", instanceId: "i-first" });
+        h.write("swarm_state", "active");
+        h.write("node_ls", "Ready\n");
+        const run = h.run("swarm-backup.sh");
+        expect(run.status).toBe(0);
+        expect(run.calls).toEqual(expect.arrayContaining(["systemctl stop docker", "systemctl start docker"]));
+        expect(h.read("backup_uploaded")).toMatch(/--sse aws:kms .* s3:\/\/pr-cybr-dev-swarm-backup-123456789012\/raft\/\d{4}\/\d{2}\/\d{2}\/\d{6}-i-first\.tar\.gz/);
+    });
+});
+
+describe("manager user data", () => {
+    const text = renderManagerUserData(settings);
+
+    it("is cloud-config under EC2's 16 KiB limit with the real scripts and no secret", () => {
+        expect(text.startsWith("#cloud-config\n")).toBe(true);
+        expect(Buffer.byteLength(text)).toBeLessThan(USER_DATA_LIMIT_BYTES);
+        expect(text).toContain(withoutComments(fs.readFileSync(path.join(HOST, "swarm-bootstrap.sh"), "utf8")).split("\n")[3]);
+        expect(text).not.toMatch(/SWMTKN-1-[a-z0-9]{20,}|PRIVATE KEY-----|BEGIN CERTIFICATE/);
+        expect(text).toContain("MANAGER_TOKEN_SECRET='pr-cybr/dev/swarm/manager-join-token'");
+    });
+
+    it("passes `cloud-init schema` when cloud-init is installed (CI installs it)", () => {
+        const which = spawnSync("sh", ["-c", "command -v cloud-init"], { encoding: "utf8" });
+        if (which.status !== 0) {
+            expect(process.env.CI).not.toBe("true");
+            return;
+        }
+        const file = path.join(tempDir("cloud-init"), "user-data.yaml");
+        fs.writeFileSync(file, text);
+        const run = spawnSync("cloud-init", ["schema", "-c", file], { encoding: "utf8" });
+        expect(`${run.stdout}${run.stderr}`).toContain("Valid cloud-config");
+    });
+
+    it("refuses settings a shell file cannot carry", () => {
+        expect(() => hostEnvironment({ ...settings, region: "us-east-1'; rm -rf /" })).toThrow("swarm host setting AWS_REGION");
+    });
+});
