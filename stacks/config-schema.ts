@@ -28,7 +28,7 @@ export const CONFIG_DEFAULTS = {
     nodeGroup: { capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 50 },
     tenantLoadBalancers: 0,
     argocd: { targetRevision: "main" },
-    swarm: { instanceType: "t4g.medium", rootVolumeGiB: 30 },
+    swarm: { instanceType: "t4g.medium", rootVolumeGiB: 30, dockerVersion: "25.0.8" },
     edge: { vpnCidr: "100.64.0.0/10" },
     secrets: { rotationDays: 30 },
 } as const;
@@ -192,7 +192,17 @@ export function stackConfigSchema(env: Environment) {
             managers: oneOf([1, 3, 5] as const, "an odd manager count for Raft quorum").default(d.swarmManagers),
             instanceType: instanceType.default(CONFIG_DEFAULTS.swarm.instanceType),
             rootVolumeGiB: intIn(20, 1024).default(CONFIG_DEFAULTS.swarm.rootVolumeGiB),
-            deployCidrs: list(cidr).default([]),
+            deployCidrs: list(cidr).min(1, { error: "is empty (list the networks CI and operators reach the Docker API from)" }),
+            dockerVersion: pattern(/^\d+\.\d+\.\d+$/, 'a Docker Engine version such as "25.0.8"').default(CONFIG_DEFAULTS.swarm.dockerVersion),
+            traefik: strict({
+                acmeEmail: pattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "the ACME account email address"),
+                hostnames: list(pattern(HOSTNAME, "a hostname served by Traefik")).default([]),
+                dnsTokenSecretId: nonEmpty("the Secrets Manager secret holding Traefik's Cloudflare DNS-challenge token"),
+            }),
+        }),
+        cloudflare: strict({
+            zoneId: pattern(/^[0-9a-f]{32}$/, "a Cloudflare zone id (32 hex characters)"),
+            apiTokenSecretId: nonEmpty("the Secrets Manager secret holding the Cloudflare API token for DNS records"),
         }),
         edge: strict({
             domain: pattern(HOSTNAME, "a DNS zone such as edge.example.com"),

@@ -13,7 +13,7 @@ export { ConfigProblem } from "./config-checks";
 export const PROJECT = "pr-cybr-platform";
 
 /** Top-level keys under the project namespace, in the order the stack files list them. */
-export const CONFIG_KEYS = ["environment", "tags", "network", "cluster", "tenants", "gitops", "swarm", "edge", "secrets", "budget"] as const;
+export const CONFIG_KEYS = ["environment", "tags", "network", "cluster", "tenants", "gitops", "swarm", "edge", "secrets", "budget", "cloudflare"] as const;
 
 /**
  * A user error in stack config. It extends RunError so `pulumi up` prints just the message (no stack

@@ -3,6 +3,7 @@ import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/clu
 import { EnvironmentBudget } from "../components/cost";
 import { appNameOf, ArgoCd } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
+import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
 import { PlatformConfig } from "./config";
 import { awsProvider, platformTags } from "./providers";
@@ -27,6 +28,10 @@ export interface PlatformOutputs {
     ciliumVersion: string;
     argocdVersion: string;
     tenantNamespaces: Record<string, string[]>;
+    swarmApiHostname: pulumi.Output<string>;
+    swarmPublicHostname: pulumi.Output<string>;
+    swarmWorkerTokenSecretArn: pulumi.Output<string>;
+    swarmAutoScalingGroups: pulumi.Output<string[]>;
 }
 
 /**
@@ -173,6 +178,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         );
     }
 
+    const swarm = buildSwarm(cfg, { aws, network, prefix });
+
     return {
         environment: cfg.environment,
         region: cfg.region,
@@ -192,5 +199,55 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         ciliumVersion: cilium.chartVersion,
         argocdVersion: argocd.chartVersion,
         tenantNamespaces,
+        swarmApiHostname: swarm.managers.apiHostname,
+        swarmPublicHostname: swarm.managers.publicHostname,
+        swarmWorkerTokenSecretArn: swarm.managers.workerTokenSecretArn,
+        swarmAutoScalingGroups: swarm.managers.autoScalingGroupNames,
     };
+}
+
+/** The Swarm management plane: managers on EC2, their PKI, the swarm's services and their DNS names. */
+function buildSwarm(cfg: PlatformConfig, ctx: { aws: ReturnType<typeof awsProvider>; network: Vpc; prefix: string }) {
+    const swarmName = `${ctx.prefix}-swarm`;
+    const opts = { providers: { aws: ctx.aws } };
+    const managers = new SwarmManagers(
+        swarmName,
+        {
+            swarmName,
+            vpcId: ctx.network.vpcId,
+            vpcCidr: cfg.network.cidr,
+            // One input per AZ (index-based, known now): manager i goes in AZ i mod azCount.
+            privateSubnetIds: Array.from({ length: cfg.network.azCount }, (_, i) => ctx.network.privateSubnetIds.apply((ids) => ids[i])),
+            publicSubnetIds: ctx.network.publicSubnetIds,
+            managers: cfg.swarm.managers,
+            instanceType: cfg.swarm.instanceType,
+            rootVolumeGiB: cfg.swarm.rootVolumeGiB,
+            dockerVersion: cfg.swarm.dockerVersion,
+            vpnCidr: cfg.edge.vpnCidr,
+            deployCidrs: cfg.swarm.deployCidrs,
+            telemetryRetentionDays: cfg.environment === "prod" ? 365 : 30,
+            tags: { component: "swarm" },
+        },
+        { ...opts, dependsOn: ctx.network.privateEgress },
+    );
+    const pki = new SwarmPki(`${swarmName}-pki`, { swarmName, apiHostnames: [managers.apiHostname], store: managers.tlsSecretIds }, opts);
+    new SwarmServices(
+        `${swarmName}-services`,
+        {
+            swarmName,
+            region: cfg.region,
+            dockerHost: pulumi.interpolate`tcp://${managers.apiHostname}:2376`,
+            caCertPem: pki.caCertPem,
+            deployer: pki.deployerClient,
+            collector: pki.collectorServer,
+            acmeEmail: cfg.swarm.traefik.acmeEmail,
+            cloudflareDnsTokenSecretId: cfg.swarm.traefik.dnsTokenSecretId,
+            hosts: managers.hosts,
+        },
+        opts,
+    );
+    if (cfg.swarm.traefik.hostnames.length > 0) {
+        new SwarmDns(`${swarmName}-dns`, { zoneId: cfg.cloudflare.zoneId, apiTokenSecretId: cfg.cloudflare.apiTokenSecretId, hostnames: cfg.swarm.traefik.hostnames, target: managers.publicHostname }, opts);
+    }
+    return { managers, pki };
 }

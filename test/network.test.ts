@@ -75,7 +75,7 @@ describe("Vpc, dev shape (2 AZs, single NAT, no interface endpoints)", () => {
         const keyPolicy = JSON.parse(String(key.inputs.policy));
         expect(keyPolicy.Statement[1]).toMatchObject({
             Principal: { Service: "logs.us-east-1.amazonaws.com" },
-            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/dev-flow-logs" } },
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vpc-flow-logs/dev-flow-logs" } },
         });
         const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
         expect(trust.Statement[0]).toMatchObject({ Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });

@@ -72,7 +72,7 @@ describe("readStackConfig (the only reader of pulumi.Config)", () => {
 
     it("reports project keys it does not know (a typo would otherwise be ignored)", () => {
         pulumi.runtime.setAllConfig(asPulumiConfig("dev", { "pr-cybr-platform:tenant": "[]" }));
-        expect(() => readStackConfig()).toThrow(new ConfigError([{ path: "tenant", message: "is not a config key of this project (allowed: environment, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget)" }]).message);
+        expect(() => readStackConfig()).toThrow(new ConfigError([{ path: "tenant", message: "is not a config key of this project (allowed: environment, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare)" }]).message);
     });
 
     it("refuses plain-config areas stored as secrets instead of leaking them into tags and plans", () => {

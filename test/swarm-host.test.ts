@@ -122,6 +122,16 @@ describe("swarm-bootstrap.sh (run against stub docker and aws)", () => {
         expect(run.calls.some((c) => c.startsWith("docker swarm init"))).toBe(false);
     });
 
+    it("waits for the TLS material Pulumi stores after the API load balancer exists, then gives up with a message", () => {
+        const h = host({ address: "10.20.0.10", instanceId: "i-first" });
+        for (const part of ["ca", "cert", "key"]) fs.rmSync(path.join(h.state, `secret${key(`${settings.tlsSecretPrefix}/${part}`)}`));
+        const run = h.run("swarm-bootstrap.sh", { JOIN_WAIT_SECONDS: "20" });
+        expect(run.status).toBe(1);
+        expect(run.output).toContain("Secrets Manager has no TLS material under pr-cybr/dev/swarm/dockerd-tls");
+        expect(run.calls.filter((c) => c === "sleep 10")).toHaveLength(2);
+        expect(run.calls.some((c) => c.startsWith("docker swarm"))).toBe(false);
+    });
+
     it("never prints a join token or key material", () => {
         const h = host({ address: "10.20.0.10", instanceId: "i-first" });
         const run = h.run("swarm-bootstrap.sh");

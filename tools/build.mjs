@@ -1,7 +1,7 @@
 // Transpiles the program, the policy rules, the tools and the mock harness to .build/ (CommonJS) with
 // esbuild: no type-checking (that is `npm run typecheck`) and no TypeScript compilation at run time.
 import { buildSync } from "esbuild";
-import { readdirSync, rmSync, statSync } from "fs";
+import { cpSync, readdirSync, rmSync, statSync } from "fs";
 import { join } from "path";
 
 const ROOTS = ["stacks", "components", "policy", "tools", "test/mocks", "bootstrap"];
@@ -26,3 +26,13 @@ buildSync({
     sourcemap: "inline",
     logLevel: "warning",
 });
+
+// Files components read at run time (host scripts, cloud-init templates) travel with the compiled code.
+function hostAssets(dir) {
+    return readdirSync(dir).flatMap((entry) => {
+        const full = join(dir, entry);
+        if (statSync(full).isDirectory()) return entry === "node_modules" ? [] : hostAssets(full);
+        return /\/host\//.test(full) && /\.(sh|yaml)$/.test(entry) ? [full] : [];
+    });
+}
+for (const file of hostAssets("components")) cpSync(file, join(".build", file));

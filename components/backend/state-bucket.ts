@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { privateBucket } from "../shared/private-bucket";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 
@@ -38,61 +39,19 @@ export class StateBucket extends pulumi.ComponentResource {
         validateStateBucketArgs(args);
         super("pr-cybr:backend:StateBucket", name, {}, opts);
         const tags = { ...STATE_BUCKET_DEFAULTS.tags, ...args.tags };
-        const child = { parent: this };
 
         const key = new aws.kms.Key(`${name}-key`, { description: "Pulumi state bucket encryption", enableKeyRotation: true, deletionWindowInDays: 30, tags: { ...tags, Name: `${name}-key` } }, { parent: this, protect: true });
-        new aws.kms.Alias(`${name}-key-alias`, { name: "alias/pr-cybr-state", targetKeyId: key.keyId }, child);
+        new aws.kms.Alias(`${name}-key-alias`, { name: "alias/pr-cybr-state", targetKeyId: key.keyId }, { parent: this });
 
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: false, tags: { ...tags, Name: args.bucketName } }, { parent: this, protect: true });
-        const ofBucket = { parent: this, dependsOn: [bucket] };
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, ofBucket);
-        new aws.s3.BucketPublicAccessBlock(
-            `${name}-public-access`,
-            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            ofBucket,
-        );
-        new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, ofBucket);
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-encryption`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
-            ofBucket,
-        );
-        new aws.s3.BucketLifecycleConfiguration(
-            `${name}-lifecycle`,
-            {
-                bucket: bucket.id,
-                rules: [
-                    {
-                        id: "state-history",
-                        status: "Enabled",
-                        filter: {},
-                        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? STATE_BUCKET_DEFAULTS.noncurrentVersionDays },
-                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                    },
-                ],
-            },
-            ofBucket,
-        );
-        new aws.s3.BucketPolicy(
-            `${name}-tls-only`,
-            {
-                bucket: bucket.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
-                }),
-            },
-            ofBucket,
-        );
+        // Logical names (`${name}-bucket`, `-versioning`, ...) are the ones shipped before privateBucket existed.
+        const bucket = privateBucket(this, name, {
+            bucketName: args.bucketName,
+            kmsKeyArn: key.arn,
+            noncurrentVersionDays: args.noncurrentVersionDays ?? STATE_BUCKET_DEFAULTS.noncurrentVersionDays,
+            lifecycleRuleId: "state-history",
+            protect: true,
+            tags,
+        });
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;

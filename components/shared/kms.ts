@@ -5,7 +5,7 @@ import { Tags } from "./tags";
 export interface LogsKeyArgs {
     /** What the key protects, for its description. */
     readonly purpose: string;
-    /** The one CloudWatch log group (by name) the logs service may use the key for. */
+    /** The CloudWatch log group name (or a `*` pattern) the logs service may use the key for. */
     readonly logGroupName: string;
     /** Alias, without the `alias/` prefix. */
     readonly alias: string;
@@ -40,7 +40,7 @@ export function logsKmsKey(parent: pulumi.Resource, name: string, args: LogsKeyA
                         Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
                         Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                         Resource: "*",
-                        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${args.logGroupName}` } },
+                        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${args.logGroupName}` } },
                     },
                 ],
             }),

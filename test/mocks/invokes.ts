@@ -58,6 +58,11 @@ export const INVOKES: Record<string, InvokeHandler> = {
             createdDate: "2026-01-01T00:00:00Z",
         };
     },
+    "aws:ssm/getParameter:getParameter": (args, cloud) => {
+        const name = String(args.inputs.name);
+        if (!name.startsWith("/aws/service/ami-amazon-linux-latest/")) throw new Error(`no mocked SSM parameter ${name}`);
+        return { name, value: `ami-0${hexOf(`${cloud.region}:${name}`, 16)}`, type: "String", version: 1, arn: `arn:${cloud.partition}:ssm:${cloud.region}::parameter${name}`, id: name, insecureValue: "", withDecryption: true };
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": (_args, cloud) => ({
         accountId: cloud.accountId,
         arn: `arn:${cloud.partition}:sts::${cloud.accountId}:assumed-role/pulumi-deploy/session`,

@@ -93,6 +93,27 @@ const COMPUTED: Record<string, Computed> = {
         const policyName = inputs.name ?? autoName(name, seed);
         return { name: policyName, arn: arn(cloud, "iam", `policy/${String(policyName)}`, false), policyId: `ANPA${hexOf(seed, 17).toUpperCase()}` };
     },
+    "aws:lb/loadBalancer:LoadBalancer": ({ inputs, cloud, seed }) => {
+        const lbName = String(inputs.name);
+        const scheme = inputs.internal ? "internal-" : "";
+        return {
+            arn: arn(cloud, "elasticloadbalancing", `loadbalancer/net/${lbName}/${hexOf(seed, 16)}`),
+            dnsName: `${scheme}${lbName}-${hexOf(seed, 16)}.elb.${cloud.region}.amazonaws.com`,
+            zoneId: "Z26RNL4JYFTOTI",
+        };
+    },
+    "aws:lb/targetGroup:TargetGroup": ({ name, cloud, seed }) => ({ arn: arn(cloud, "elasticloadbalancing", `targetgroup/${name.slice(0, 20)}/${hexOf(seed, 16)}`) }),
+    "aws:lb/listener:Listener": ({ cloud, seed }) => ({ arn: arn(cloud, "elasticloadbalancing", `listener/net/${hexOf(seed, 16)}`) }),
+    "aws:iam/instanceProfile:InstanceProfile": ({ inputs, cloud, name, seed }) => {
+        const profileName = inputs.name ?? autoName(name, seed);
+        return { name: profileName, arn: arn(cloud, "iam", `instance-profile/${String(profileName)}`, false) };
+    },
+    "aws:autoscaling/group:Group": ({ inputs, cloud, name, seed }) => ({ name: inputs.name ?? autoName(name, seed), arn: arn(cloud, "autoscaling", `autoScalingGroup:${uuidOf(seed)}:autoScalingGroupName/${String(inputs.name)}`) }),
+    "aws:secretsmanager/secret:Secret": ({ id }) => ({ arn: id }),
+    "tls:index/selfSignedCert:SelfSignedCert": ({ seed }) => ({ certPem: pemKeyOf(`${seed}:cert`, "CERTIFICATE"), readyForRenewal: false }),
+    "tls:index/certRequest:CertRequest": ({ seed }) => ({ certRequestPem: pemKeyOf(`${seed}:csr`, "CERTIFICATE REQUEST") }),
+    "tls:index/locallySignedCert:LocallySignedCert": ({ seed }) => ({ certPem: pemKeyOf(`${seed}:cert`, "CERTIFICATE"), readyForRenewal: false }),
+    "command:local:Command": () => ({ stdout: "swarm API ready", stderr: "" }),
     "kubernetes:helm.sh/v3:Release": ({ inputs }) => ({ status: { name: inputs.name, namespace: inputs.namespace, status: "deployed", version: inputs.version, revision: 1 } }),
     "random:index/randomPassword:RandomPassword": ({ inputs, seed, secret }) => {
         const result = passwordOf(seed, Number(inputs.length ?? 32));
@@ -107,10 +128,12 @@ const COMPUTED: Record<string, Computed> = {
 };
 
 /** The id a provider would assign: EC2 prefix + 17 hex, a UUID for KMS keys, else name-based. */
-function fakeId(type: string, name: string, inputs: Inputs, seed: string): string {
+function fakeId(type: string, name: string, inputs: Inputs, seed: string, cloud: FakeCloud): string {
     const prefix = EC2_ID_PREFIX[type];
     if (prefix) return `${prefix}-${hexOf(seed, 17)}`;
     if (type === "aws:kms/key:Key") return uuidOf(seed);
+    // Secrets Manager ids are the secret's ARN (with AWS's 6-character suffix).
+    if (type === "aws:secretsmanager/secret:Secret") return arn(cloud, "secretsmanager", `secret:${String(inputs.name)}-${hexOf(seed, 6)}`);
     if (typeof inputs.name === "string") return inputs.name;
     if (type === "aws:s3/bucket:Bucket" && typeof inputs.bucket === "string") return inputs.bucket;
     return `${name}-${hexOf(seed, 8)}`;
@@ -122,7 +145,7 @@ export function fakeResource(args: MockResourceArgs, cloud: FakeCloud, secret: S
     // Components and providers carry no id; the engine gives providers a UUID-like one.
     if (args.custom === false) return { id: undefined, state: inputs };
     const seed = `${args.type}::${args.name}`;
-    const id = args.type.startsWith("pulumi:providers:") ? uuidOf(seed) : fakeId(args.type, args.name, inputs, seed);
+    const id = args.type.startsWith("pulumi:providers:") ? uuidOf(seed) : fakeId(args.type, args.name, inputs, seed, cloud);
     const computed = COMPUTED[args.type]?.({ name: args.name, id, inputs, cloud, seed, secret }) ?? {};
     return { id, state: { ...inputs, ...computed, id } };
 }

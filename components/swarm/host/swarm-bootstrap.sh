@@ -22,13 +22,21 @@ install_docker() {
     dnf install -y "docker-${DOCKER_VERSION}*"
 }
 
-configure_tls_api() {
-    mkdir -p "${TLS_DIR}" "${ROOT}/etc/systemd/system/docker.service.d"
+fetch_tls_material() {
     secret_value "${TLS_SECRET_PREFIX}/ca" >"${TLS_DIR}/ca.pem"
     secret_value "${TLS_SECRET_PREFIX}/cert" >"${TLS_DIR}/server-cert.pem"
     secret_value "${TLS_SECRET_PREFIX}/key" >"${TLS_DIR}/server-key.pem"
-    for f in ca.pem server-cert.pem server-key.pem; do
-        if [ ! -s "${TLS_DIR}/${f}" ]; then log "Secrets Manager has no ${f} under ${TLS_SECRET_PREFIX}"; exit 1; fi
+    [ -s "${TLS_DIR}/ca.pem" ] && [ -s "${TLS_DIR}/server-cert.pem" ] && [ -s "${TLS_DIR}/server-key.pem" ]
+}
+
+configure_tls_api() {
+    local waited=0
+    mkdir -p "${TLS_DIR}" "${ROOT}/etc/systemd/system/docker.service.d"
+    # Pulumi stores the certificate once the API load balancer (its name) exists: it may land after boot.
+    until fetch_tls_material; do
+        if [ "${waited}" -ge "${JOIN_WAIT_SECONDS}" ]; then log "Secrets Manager has no TLS material under ${TLS_SECRET_PREFIX}"; exit 1; fi
+        sleep 10
+        waited=$((waited + 10))
     done
     cat >"${ROOT}/etc/docker/daemon.json" <<JSON
 {

@@ -1,0 +1,69 @@
+import { createHash } from "crypto";
+import * as YAML from "yaml";
+
+/** Pinned images: a tag here is a reviewed change, never "latest". */
+export const SWARM_IMAGES = {
+    traefik: "traefik:v3.4.4",
+    collector: "otel/opentelemetry-collector-contrib:0.128.0",
+};
+
+/**
+ * Docker secrets and configs are immutable and cannot be deleted while in use: naming them after a
+ * hash of their content makes a change create a new one that services roll over to.
+ */
+export function contentName(base: string, content: string): string {
+    return `${base}-${createHash("sha256").update(content).digest("hex").slice(0, 12)}`;
+}
+
+/** Traefik's static configuration: Swarm provider, ACME through Cloudflare DNS, dashboard on an unpublished port only. */
+export function traefikStaticConfig(args: { acmeEmail: string; network: string }): string {
+    return YAML.stringify({
+        entryPoints: {
+            web: { address: ":80", http: { redirections: { entryPoint: { to: "websecure", scheme: "https" } } } },
+            websecure: { address: ":443", http: { tls: { certResolver: "letsencrypt" } } },
+            // Not published by the service: reachable only from inside the overlay network.
+            traefik: { address: ":8080" },
+        },
+        providers: { swarm: { endpoint: "unix:///var/run/docker.sock", exposedByDefault: false, network: args.network } },
+        certificatesResolvers: {
+            letsencrypt: { acme: { email: args.acmeEmail, storage: "/data/acme.json", dnsChallenge: { provider: "cloudflare", resolvers: ["1.1.1.1:53", "1.0.0.1:53"] } } },
+        },
+        api: { dashboard: true, insecure: false },
+        ping: { entryPoint: "traefik" },
+        log: { level: "INFO", format: "json" },
+        accessLog: { format: "json" },
+        metrics: { prometheus: { entryPoint: "traefik" } },
+    });
+}
+
+/** The collector's configuration: OTLP over mutual TLS in, CloudWatch out (the managers' role writes). */
+export function collectorConfig(args: { region: string; logGroup: string; namespace: string }): string {
+    const tls = { cert_file: "/run/secrets/collector-cert.pem", key_file: "/run/secrets/collector-key.pem", client_ca_file: "/run/secrets/ca.pem" };
+    return YAML.stringify({
+        receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317", tls } } } },
+        processors: { memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 }, batch: {} },
+        exporters: {
+            awsemf: { region: args.region, namespace: args.namespace, log_group_name: `${args.logGroup}/metrics` },
+            awscloudwatchlogs: { region: args.region, log_group_name: `${args.logGroup}/logs`, log_stream_name: "edge" },
+        },
+        extensions: { health_check: { endpoint: "0.0.0.0:13133" } },
+        service: {
+            extensions: ["health_check"],
+            pipelines: {
+                metrics: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsemf"] },
+                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awscloudwatchlogs"] },
+            },
+        },
+    });
+}
+
+/** Update and rollback behaviour every service shares: one task at a time, watched, rolled back on failure. */
+export function rollout(order: "start-first" | "stop-first") {
+    const common = { parallelism: 1, delay: "10s", monitor: "30s", maxFailureRatio: "0", order };
+    return {
+        updateConfig: { ...common, failureAction: "rollback" },
+        rollbackConfig: { ...common, failureAction: "pause" },
+        // Wait for the tasks to run (the docker CLI's behaviour), so a broken image fails the deployment.
+        convergeConfig: { delay: "7s", timeout: "5m" },
+    };
+}

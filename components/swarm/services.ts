@@ -1,0 +1,160 @@
+import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { ArgProblem, throwIfProblems } from "../shared/validation";
+import { IssuedCert } from "./pki";
+import { collectorConfig, contentName, rollout, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
+
+export interface SwarmServicesArgs {
+    readonly swarmName: string;
+    readonly region: pulumi.Input<string>;
+    /** The Docker API, `tcp://<host>:2376`. Required. */
+    readonly dockerHost: pulumi.Input<string>;
+    /** CA and the deployer's client certificate for the Docker API. Required. */
+    readonly caCertPem: pulumi.Input<string>;
+    readonly deployer: IssuedCert;
+    /** The collector's server certificate (edge nodes present client certificates from the same CA). Required. */
+    readonly collector: IssuedCert;
+    readonly acmeEmail: string;
+    /** Secrets Manager secret with the Cloudflare token Traefik uses for the ACME DNS challenge. Required. */
+    readonly cloudflareDnsTokenSecretId: string;
+    /** What must exist before the Docker API can answer (the managers). Defaults to []. */
+    readonly hosts?: pulumi.Resource[];
+}
+
+export function validateSwarmServicesArgs(args: SwarmServicesArgs): void {
+    const problems: ArgProblem[] = [];
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(args.acmeEmail)) problems.push({ path: "acmeEmail", reason: `"${args.acmeEmail}" is not an email address` });
+    throwIfProblems("SwarmServices", problems);
+}
+
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+/**
+ * The swarm's own services, deployed through the TLS Docker API: encrypted overlay networks, Traefik
+ * (global on managers, host ports 80/443, ACME through Cloudflare DNS) and the telemetry collector
+ * (OTLP over mutual TLS from edge nodes, to CloudWatch). Secrets and configs carry a content hash in
+ * their name; every service converges, updates one task at a time and rolls back on failure.
+ */
+export class SwarmServices extends pulumi.ComponentResource {
+    public readonly networkNames: string[];
+
+    constructor(name: string, args: SwarmServicesArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateSwarmServicesArgs(args);
+        super("pr-cybr:swarm:SwarmServices", name, {}, opts);
+        const swarm = args.swarmName;
+
+        // Bounded wait (not a poll loop in the program): the first `up` creates the hosts this talks to.
+        const ready = new command.local.Command(
+            `${name}-wait-for-api`,
+            {
+                create: `bash ${path.join(__dirname, "host", "wait-for-docker-api.sh")}`,
+                environment: { DOCKER_API: args.dockerHost, DOCKER_CA: args.caCertPem, DOCKER_CERT: args.deployer.certPem, DOCKER_KEY: args.deployer.keyPem },
+                triggers: [args.dockerHost],
+            },
+            { parent: this, dependsOn: args.hosts ?? [], additionalSecretOutputs: ["environment"] },
+        );
+        const provider = new docker.Provider(
+            `${name}-docker`,
+            { host: args.dockerHost, caMaterial: args.caCertPem, certMaterial: args.deployer.certPem, keyMaterial: args.deployer.keyPem },
+            { parent: this, dependsOn: [ready] },
+        );
+        const inSwarm = { parent: this, provider };
+
+        const network = (role: string) =>
+            new docker.Network(
+                `${name}-${role}-net`,
+                { name: `${swarm}-${role}`, driver: "overlay", attachable: true, options: { encrypted: "true" }, labels: [{ label: "pr-cybr.io/swarm", value: swarm }] },
+                inSwarm,
+            );
+        const edge = network("edge");
+        const telemetry = network("telemetry");
+        const edgeName = `${swarm}-edge`;
+
+        const secret = (base: string, value: pulumi.Input<string>) =>
+            // A new content hash is a new name: Pulumi creates the new secret, updates the services, then
+            // deletes the old one (which Docker refuses while a service still uses it).
+            // The name carries a hash of the value, not the value: it need not be secret (and a secret name
+            // would hide which secret a service uses in every diff).
+            new docker.Secret(`${name}-${base}`, { name: pulumi.unsecret(pulumi.output(value).apply((v) => contentName(base, v))), data: pulumi.secret(pulumi.output(value).apply(b64)) }, inSwarm);
+        const config = (base: string, content: string) => new docker.ServiceConfig(`${name}-${base}`, { name: contentName(base, content), dataRaw: content }, inSwarm);
+
+        const dnsToken = pulumi.secret(aws.secretsmanager.getSecretVersionOutput({ secretId: args.cloudflareDnsTokenSecretId }, { parent: this }).secretString);
+        const cfToken = secret("cloudflare-dns-token", dnsToken);
+        const traefikConfig = config("traefik-static", traefikStaticConfig({ acmeEmail: args.acmeEmail, network: edgeName }));
+        new docker.Service(
+            `${name}-traefik`,
+            {
+                name: "traefik",
+                mode: { global: true },
+                taskSpec: {
+                    containerSpec: {
+                        image: SWARM_IMAGES.traefik,
+                        args: ["--configFile=/etc/traefik/traefik.yml"],
+                        env: { CF_DNS_API_TOKEN_FILE: "/run/secrets/cf_dns_api_token" },
+                        secrets: [{ secretId: cfToken.id, secretName: cfToken.name, fileName: "cf_dns_api_token", fileMode: 0o400 }],
+                        configs: [{ configId: traefikConfig.id, configName: traefikConfig.name, fileName: "/etc/traefik/traefik.yml" }],
+                        mounts: [
+                            // Read-only socket: Traefik discovers services; it runs on managers only.
+                            { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+                            { type: "volume", source: "traefik-acme", target: "/data" },
+                        ],
+                        healthcheck: { tests: ["CMD", "traefik", "healthcheck", "--ping"], interval: "10s", timeout: "3s", retries: 3, startPeriod: "20s" },
+                    },
+                    placement: { constraints: ["node.role == manager"] },
+                    resources: { limits: { memoryBytes: 512 * 2 ** 20, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 128 * 2 ** 20, nanoCpus: 100_000_000 } },
+                    restartPolicy: { condition: "any", maxAttempts: 0 },
+                    networksAdvanceds: [{ name: edge.id }],
+                },
+                endpointSpec: {
+                    ports: [
+                        { name: "web", targetPort: 80, publishedPort: 80, publishMode: "host", protocol: "tcp" },
+                        { name: "websecure", targetPort: 443, publishedPort: 443, publishMode: "host", protocol: "tcp" },
+                    ],
+                },
+                // Host-mode ports: a second task cannot bind them while the first runs, so stop-first.
+                ...rollout("stop-first"),
+            },
+            { ...inSwarm, dependsOn: [edge] },
+        );
+
+        const collectorCfg = pulumi.output(args.region).apply((region) => collectorConfig({ region, logGroup: `/pr-cybr/${swarm}/telemetry`, namespace: "PrCybr/Edge" }));
+        const collectorConfigRes = new docker.ServiceConfig(`${name}-collector-config`, { name: collectorCfg.apply((c) => contentName("collector", c)), dataRaw: collectorCfg }, inSwarm);
+        const caSecret = secret("telemetry-ca", args.caCertPem);
+        const certSecret = secret("collector-cert", args.collector.certPem);
+        const keySecret = secret("collector-key", args.collector.keyPem);
+        new docker.Service(
+            `${name}-collector`,
+            {
+                name: "collector",
+                mode: { global: true },
+                taskSpec: {
+                    containerSpec: {
+                        image: SWARM_IMAGES.collector,
+                        args: ["--config=/etc/otelcol/config.yaml"],
+                        configs: [{ configId: collectorConfigRes.id, configName: collectorConfigRes.name, fileName: "/etc/otelcol/config.yaml" }],
+                        secrets: [
+                            { secretId: caSecret.id, secretName: caSecret.name, fileName: "ca.pem", fileMode: 0o400 },
+                            { secretId: certSecret.id, secretName: certSecret.name, fileName: "collector-cert.pem", fileMode: 0o400 },
+                            { secretId: keySecret.id, secretName: keySecret.name, fileName: "collector-key.pem", fileMode: 0o400 },
+                        ],
+                        healthcheck: { tests: ["CMD", "/otelcol-contrib", "--version"], interval: "30s", timeout: "5s", retries: 3 },
+                    },
+                    // Managers only: the CloudWatch exporters write with the managers' instance role.
+                    placement: { constraints: ["node.role == manager"] },
+                    resources: { limits: { memoryBytes: 512 * 2 ** 20, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 128 * 2 ** 20, nanoCpus: 100_000_000 } },
+                    restartPolicy: { condition: "any", maxAttempts: 0 },
+                    networksAdvanceds: [{ name: telemetry.id }],
+                },
+                endpointSpec: { ports: [{ name: "otlp", targetPort: 4317, publishedPort: 4317, publishMode: "host", protocol: "tcp" }] },
+                ...rollout("stop-first"),
+            },
+            { ...inSwarm, dependsOn: [telemetry] },
+        );
+
+        this.networkNames = [edgeName, `${swarm}-telemetry`];
+        this.registerOutputs({ networkNames: this.networkNames });
+    }
+}
