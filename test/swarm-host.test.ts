@@ -172,6 +172,48 @@ describe("swarm-lifecycle.sh and swarm-backup.sh", () => {
     });
 });
 
+describe("swarm-tls-refresh.sh", () => {
+    /** A manager that booted with the current material, then Pulumi renewed the certificate. */
+    function renewed(nodeLs: string) {
+        const h = host({ address: "10.20.0.10", instanceId: "i-first" });
+        const tls = path.join(h.root, "etc", "docker", "tls");
+        fs.mkdirSync(tls, { recursive: true });
+        for (const [part, file] of [["ca", "ca.pem"], ["cert", "server-cert.pem"], ["key", "server-key.pem"]]) fs.writeFileSync(path.join(tls, file), `-----BEGIN ${part}-----`);
+        h.write("swarm_state", "active");
+        h.write("node_ls", nodeLs);
+        return { h, tls };
+    }
+    const renew = (h: ReturnType<typeof host>) => h.write(`secret${key(`${settings.tlsSecretPrefix}/cert`)}`, "-----BEGIN renewed-----");
+
+    it("does nothing while the stored certificate is the one installed", () => {
+        const { h } = renewed("Ready true\nReady false\n");
+        const run = h.run("swarm-tls-refresh.sh");
+        expect(run.status).toBe(0);
+        expect(run.output).toContain("TLS material unchanged");
+        expect(run.calls).not.toContain("systemctl restart docker");
+    });
+
+    it("installs a renewed certificate and restarts dockerd when every other manager is Ready", () => {
+        const { h, tls } = renewed("Ready true\nReady false\nReady false\n");
+        renew(h);
+        const run = h.run("swarm-tls-refresh.sh");
+        expect(run.status).toBe(0);
+        expect(fs.readFileSync(path.join(tls, "server-cert.pem"), "utf8")).toContain("renewed");
+        expect(run.calls).toContain("systemctl restart docker");
+        expect(run.output).not.toMatch(/BEGIN/);
+    });
+
+    it("waits for the next run while another manager is down, so two never restart at once", () => {
+        const { h, tls } = renewed("Ready true\nDown false\nReady false\n");
+        renew(h);
+        const run = h.run("swarm-tls-refresh.sh");
+        expect(run.status).toBe(0);
+        expect(run.output).toContain("retrying on the next run");
+        expect(fs.readFileSync(path.join(tls, "server-cert.pem"), "utf8")).not.toContain("renewed");
+        expect(run.calls).not.toContain("systemctl restart docker");
+    });
+});
+
 describe("manager user data", () => {
     const text = renderManagerUserData(settings);
 

@@ -100,6 +100,8 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
             expect(s.taskSpec.containerSpec.healthcheck.tests.length).toBeGreaterThan(0);
             expect(s.taskSpec.placement.constraints).toEqual(["node.role == manager"]);
             expect(s.mode).toEqual({ global: true });
+            // Daemon defaults left out cause a perpetual diff (pulumi-docker#1285): every field is set.
+            expect(s.taskSpec.restartPolicy).toEqual({ condition: "any", delay: "5s", maxAttempts: 0, window: "60s" });
         }
         expect(services.traefik.endpointSpec.ports.map((p: Obj) => `${p.publishedPort}/${p.publishMode}`)).toEqual(["80/host", "443/host"]);
         expect(services.traefik.taskSpec.containerSpec.image).toMatch(/^traefik:v\d+\.\d+\.\d+$/);

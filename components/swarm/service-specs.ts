@@ -67,3 +67,10 @@ export function rollout(order: "start-first" | "stop-first") {
         convergeConfig: { delay: "7s", timeout: "5m" },
     };
 }
+
+/**
+ * Restart on any exit, with a backoff. `delay` and `window` are set explicitly: left out, the daemon
+ * stores "0s" for both and every `up` shows them as changed (pulumi/pulumi-docker#1285), so no
+ * `ignoreChanges` is needed.
+ */
+export const RESTART_POLICY = { condition: "any", delay: "5s", maxAttempts: 0, window: "60s" };

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { IssuedCert } from "./pki";
-import { collectorConfig, contentName, rollout, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
+import { collectorConfig, contentName, RESTART_POLICY, rollout, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
 
 export interface SwarmServicesArgs {
     readonly swarmName: string;
@@ -105,7 +105,7 @@ export class SwarmServices extends pulumi.ComponentResource {
                     },
                     placement: { constraints: ["node.role == manager"] },
                     resources: { limits: { memoryBytes: 512 * 2 ** 20, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 128 * 2 ** 20, nanoCpus: 100_000_000 } },
-                    restartPolicy: { condition: "any", maxAttempts: 0 },
+                    restartPolicy: RESTART_POLICY,
                     networksAdvanceds: [{ name: edge.id }],
                 },
                 endpointSpec: {
@@ -145,7 +145,7 @@ export class SwarmServices extends pulumi.ComponentResource {
                     // Managers only: the CloudWatch exporters write with the managers' instance role.
                     placement: { constraints: ["node.role == manager"] },
                     resources: { limits: { memoryBytes: 512 * 2 ** 20, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 128 * 2 ** 20, nanoCpus: 100_000_000 } },
-                    restartPolicy: { condition: "any", maxAttempts: 0 },
+                    restartPolicy: RESTART_POLICY,
                     networksAdvanceds: [{ name: telemetry.id }],
                 },
                 endpointSpec: { ports: [{ name: "otlp", targetPort: 4317, publishedPort: 4317, publishMode: "host", protocol: "tcp" }] },

@@ -24,7 +24,7 @@ export interface ManagerHostSettings {
 }
 
 const HOST_DIR = path.join(__dirname, "host");
-const SCRIPTS = ["swarm-common.sh", "swarm-bootstrap.sh", "swarm-lifecycle.sh", "swarm-backup.sh"];
+const SCRIPTS = ["swarm-common.sh", "swarm-bootstrap.sh", "swarm-lifecycle.sh", "swarm-backup.sh", "swarm-tls-refresh.sh"];
 
 /** The environment file the scripts source: shell-quoted KEY='value' lines. */
 export function hostEnvironment(s: ManagerHostSettings): string {

@@ -13,7 +13,6 @@ source "$(dirname "$0")/swarm-common.sh"
 INSTANCE_ID=$(imds meta-data/instance-id)
 ADDRESS=$(imds meta-data/local-ipv4)
 AZ=$(imds meta-data/placement/availability-zone)
-TLS_DIR="${ROOT}/etc/docker/tls"
 JOIN_WAIT_SECONDS="${JOIN_WAIT_SECONDS:-600}"
 
 install_docker() {
@@ -22,18 +21,11 @@ install_docker() {
     dnf install -y "docker-${DOCKER_VERSION}*"
 }
 
-fetch_tls_material() {
-    secret_value "${TLS_SECRET_PREFIX}/ca" >"${TLS_DIR}/ca.pem"
-    secret_value "${TLS_SECRET_PREFIX}/cert" >"${TLS_DIR}/server-cert.pem"
-    secret_value "${TLS_SECRET_PREFIX}/key" >"${TLS_DIR}/server-key.pem"
-    [ -s "${TLS_DIR}/ca.pem" ] && [ -s "${TLS_DIR}/server-cert.pem" ] && [ -s "${TLS_DIR}/server-key.pem" ]
-}
-
 configure_tls_api() {
     local waited=0
     mkdir -p "${TLS_DIR}" "${ROOT}/etc/systemd/system/docker.service.d"
     # Pulumi stores the certificate once the API load balancer (its name) exists: it may land after boot.
-    until fetch_tls_material; do
+    until fetch_tls_material "${TLS_DIR}"; do
         if [ "${waited}" -ge "${JOIN_WAIT_SECONDS}" ]; then log "Secrets Manager has no TLS material under ${TLS_SECRET_PREFIX}"; exit 1; fi
         sleep 10
         waited=$((waited + 10))

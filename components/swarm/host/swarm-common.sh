@@ -25,4 +25,16 @@ put_secret_from_file() {
     aws secretsmanager put-secret-value --region "${AWS_REGION}" --secret-id "$1" --secret-string "file://$2" >/dev/null
 }
 
+# Where dockerd reads its TLS material (paths in /etc/docker/daemon.json).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+TLS_DIR="${ROOT}/etc/docker/tls"
+
+# Writes the dockerd CA, certificate and key from Secrets Manager into directory $1; fails if any is missing.
+fetch_tls_material() {
+    secret_value "${TLS_SECRET_PREFIX}/ca" >"$1/ca.pem"
+    secret_value "${TLS_SECRET_PREFIX}/cert" >"$1/server-cert.pem"
+    secret_value "${TLS_SECRET_PREFIX}/key" >"$1/server-key.pem"
+    [ -s "$1/ca.pem" ] && [ -s "$1/server-cert.pem" ] && [ -s "$1/server-key.pem" ]
+}
+
 swarm_state() { docker info --format '{{.Swarm.LocalNodeState}}'; }
