@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../stacks/config";
-import { buildPlatform, PlatformOutputs } from "../stacks/platform";
+import { PlatformOutputs } from "../stacks/platform";
 import { CILIUM_AGENT_NOT_READY_TAINT, CILIUM_CHART_VERSION, CLUSTER_ADMIN_POLICY_ARN, EksCluster, IMDS_HOP_LIMIT, validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
-import { rawConfigOf } from "./helpers/config";
 import { promiseOf } from "./helpers/outputs";
 import { installMocks, MockHarness, RecordedResource } from "./mocks";
+import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
 const token = (urn: string) => urn.split("::")[2].split("$").pop()!;
 const names = (rs: RecordedResource[]) => rs.map((r) => r.name);
@@ -24,14 +23,10 @@ function transitiveDeps(harness: MockHarness, urn: string, seen = new Set<string
 describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
     let harness: MockHarness;
     let outputs: PlatformOutputs;
-    const config = parseStackConfig(rawConfigOf(stack)).config!;
+    const config = stackConfig(stack);
     const prod = stack === "prod";
 
-    beforeAll(async () => {
-        harness = installMocks({ stack });
-        outputs = buildPlatform(config);
-        await harness.settle();
-    });
+    beforeAll(async () => ({ harness, outputs } = await platformUnderMocks(stack, config)));
 
     const cluster = () => harness.ofType(aws.eks.Cluster)[0];
 

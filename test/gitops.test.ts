@@ -1,10 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { appNameOf, argocdValues, NOTIFICATION_TRIGGERS, tenantApplicationSetSpec, validateArgoCdArgs } from "../components/gitops";
-import { parseStackConfig } from "../stacks/config";
-import { buildPlatform } from "../stacks/platform";
-import { rawConfigOf } from "./helpers/config";
-import { installMocks, MockHarness } from "./mocks";
+import { MockHarness } from "./mocks";
+import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
 type Obj = Record<string, any>;
 const sso = { issuerUrl: "https://sso.example.com/realms/p", clientId: "argocd", adminGroups: ["platform-team"] };
@@ -64,12 +62,8 @@ describe("tenant ApplicationSet", () => {
 
 describe.each(["dev", "prod"] as const)("Argo CD in %s", (stack) => {
     let harness: MockHarness;
-    const config = parseStackConfig(rawConfigOf(stack)).config!;
-    beforeAll(async () => {
-        harness = installMocks({ stack });
-        buildPlatform(config);
-        await harness.settle();
-    });
+    const config = stackConfig(stack);
+    beforeAll(async () => ({ harness } = await platformUnderMocks(stack, config)));
 
     const release = () => harness.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "argo-cd")!;
 

@@ -8,8 +8,9 @@ import { buildPlatform } from "../stacks/platform";
 import { platformTags } from "../stacks/providers";
 import { evaluatePolicies } from "../tools/lib/policy-engine";
 import { rawConfigOf, ROOT } from "./helpers/config";
-import { installMocks, MockHarness } from "./mocks";
+import { MockHarness } from "./mocks";
 import { promiseOf } from "./helpers/outputs";
+import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
 describe.each([
     ["dev", 2, 1, 1],
@@ -17,13 +18,9 @@ describe.each([
 ] as const)("the %s stack", (stack, azCount, nats, interfaceEndpoints) => {
     let harness: MockHarness;
     let outputs: ReturnType<typeof buildPlatform>;
-    const config = parseStackConfig(rawConfigOf(stack)).config!;
+    const config = stackConfig(stack);
 
-    beforeAll(async () => {
-        harness = installMocks({ stack });
-        outputs = buildPlatform(config);
-        await harness.settle();
-    });
+    beforeAll(async () => ({ harness, outputs } = await platformUnderMocks(stack, config)));
 
     it(`has one VPC, 3 tiers x ${azCount} subnets, ${nats} NAT gateway(s) and a flow log`, () => {
         expect(harness.ofType(aws.ec2.Vpc)).toHaveLength(1);

@@ -1,23 +1,17 @@
 import * as aws from "@pulumi/aws";
-import { parseStackConfig } from "../stacks/config";
-import { buildPlatform } from "../stacks/platform";
 import { al2023AmiParameter, contentName, validateSwarmManagersArgs, validateSwarmPkiArgs } from "../components/swarm";
-import { rawConfigOf } from "./helpers/config";
-import { installMocks, MockHarness, RecordedResource } from "./mocks";
+import { MockHarness, RecordedResource } from "./mocks";
+import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
 type Obj = Record<string, any>;
 
 describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
     let harness: MockHarness;
-    const config = parseStackConfig(rawConfigOf(stack)).config!;
+    const config = stackConfig(stack);
     const swarm = `pr-cybr-${stack}-swarm`;
     const mine = (type: string) => harness.ofType(type).filter((r) => r.name.startsWith(swarm));
 
-    beforeAll(async () => {
-        harness = installMocks({ stack });
-        buildPlatform(config);
-        await harness.settle();
-    });
+    beforeAll(async () => ({ harness } = await platformUnderMocks(stack, config)));
 
     it(`runs ${config.swarm.managers} manager(s), one Auto Scaling group of one each, round-robin over the AZs, on demand`, () => {
         const groups = harness.ofType(aws.autoscaling.Group);

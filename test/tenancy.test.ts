@@ -1,22 +1,17 @@
 import * as aws from "@pulumi/aws";
-import { parseStackConfig, TenantConfig } from "../stacks/config";
-import { buildPlatform } from "../stacks/platform";
+import { TenantConfig } from "../stacks/config";
 import { GUARDRAIL_KINDS, limitRangeLimits, resourceQuotaHard, tenantNetworkPolicySpec, validateTenantArgs, workloadPolicySpec } from "../components/tenancy";
-import { rawConfigOf } from "./helpers/config";
-import { installMocks, MockHarness, RecordedResource } from "./mocks";
+import { MockHarness, RecordedResource } from "./mocks";
+import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
 const k8s = (kind: string) => (r: RecordedResource) => r.type.endsWith(`:${kind}`);
 type Obj = Record<string, any>;
 
 describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
     let harness: MockHarness;
-    const config = parseStackConfig(rawConfigOf(stack)).config!;
+    const config = stackConfig(stack);
 
-    beforeAll(async () => {
-        harness = installMocks({ stack });
-        buildPlatform(config);
-        await harness.settle();
-    });
+    beforeAll(async () => ({ harness } = await platformUnderMocks(stack, config)));
 
     const all = () => harness.recorder.list();
     const inNamespace = (kind: string, ns: string) => all().filter(k8s(kind)).filter((r) => (r.inputs.metadata as Obj)?.namespace === ns);
