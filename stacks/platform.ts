@@ -3,6 +3,7 @@ import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/clu
 import { EnvironmentBudget } from "../components/cost";
 import { appNameOf, ArgoCd } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
+import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
 import { PlatformConfig } from "./config";
@@ -32,6 +33,9 @@ export interface PlatformOutputs {
     swarmPublicHostname: pulumi.Output<string>;
     swarmWorkerTokenSecretArn: pulumi.Output<string>;
     swarmAutoScalingGroups: pulumi.Output<string[]>;
+    /** The environment's Secrets Manager key and its alias. */
+    secretsKmsKeyArn: pulumi.Output<string>;
+    secretsKmsAlias: pulumi.Output<string>;
 }
 
 /**
@@ -48,6 +52,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         { environment: cfg.environment, monthlyLimitUsd: cfg.budget.monthlyLimitUsd, thresholdsPercent: cfg.budget.thresholdsPercent, emails: cfg.budget.emails },
         { providers: { aws } },
     );
+
+    // The key for the environment's Secrets Manager secrets: the ones operators create by hand (SSO, Slack,
+    // Cloudflare tokens: `--kms-key-id alias/<prefix>-secrets`) and the ones the platform creates.
+    const secretsKey = new EnvironmentKey(`${prefix}-secrets`, { alias: `${prefix}-secrets`, writerRoleArns: [cfg.cluster.deployRoleArn], tags: { component: "secrets" } }, { providers: { aws } });
 
     const network = new Vpc(
         prefix,
@@ -203,6 +211,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         swarmPublicHostname: swarm.managers.publicHostname,
         swarmWorkerTokenSecretArn: swarm.managers.workerTokenSecretArn,
         swarmAutoScalingGroups: swarm.managers.autoScalingGroupNames,
+        secretsKmsKeyArn: secretsKey.keyArn,
+        secretsKmsAlias: secretsKey.aliasName,
     };
 }
 
@@ -249,5 +259,18 @@ function buildSwarm(cfg: PlatformConfig, ctx: { aws: ReturnType<typeof awsProvid
     if (cfg.swarm.traefik.hostnames.length > 0) {
         new SwarmDns(`${swarmName}-dns`, { zoneId: cfg.cloudflare.zoneId, apiTokenSecretId: cfg.cloudflare.apiTokenSecretId, hostnames: cfg.swarm.traefik.hostnames, target: managers.publicHostname }, opts);
     }
+    new JoinTokenRotation(
+        `${swarmName}-token-rotation`,
+        {
+            swarmName,
+            tokenSecretArns: { manager: managers.managerTokenSecretArn, worker: managers.workerTokenSecretArn },
+            kmsKeyArn: managers.kmsKeyArn,
+            logGroupName: `/pr-cybr/${swarmName}/join-token-rotation`,
+            rotationDays: cfg.secrets.rotationDays,
+            logRetentionDays: cfg.environment === "prod" ? 365 : 30,
+            tags: { component: "swarm" },
+        },
+        opts,
+    );
     return { managers, pki };
 }

@@ -1,4 +1,8 @@
 import * as aws from "@pulumi/aws";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, SecretValue } from "./mocks";
 
@@ -69,5 +73,19 @@ describe("mock harness", () => {
         new aws.ec2.Vpc("v", { cidrBlock: "10.1.0.0/16" });
         await again.settle();
         expect(again.get(aws.ec2.Vpc, "v").id).toBe(first);
+    });
+
+    it("records assets by path and content hash, and fails settle() when a registration cannot be recorded", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "asset-")), "index.js");
+        fs.writeFileSync(file, "exports.handler = async () => 1;\n");
+        const harness = installMocks({ stack: "assets" });
+        new aws.lambda.Function("fn", { role: "arn:aws:iam::210987654321:role/r", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(file) }) });
+        await harness.settle();
+        const code = harness.get(aws.lambda.Function, "fn").inputs.code as Record<string, any>;
+        expect(code.archive["index.js"]).toMatchObject({ asset: "file", sha256: crypto.createHash("sha256").update("exports.handler = async () => 1;\n").digest("hex") });
+
+        new aws.lambda.Function("gone", { role: "arn:aws:iam::210987654321:role/r", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.FileArchive("/nonexistent/code.zip") });
+        await expect(harness.settle()).rejects.toThrow(/lost registrations:\n  aws:lambda\/function:Function::gone: ENOENT/);
+        harness.recorder.failures.length = 0;
     });
 });

@@ -53,7 +53,7 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
     });
 
     it("scopes the instance role to the swarm's own secrets, parameters, bucket and groups (no * resource except DescribeInstances)", () => {
-        const doc = JSON.parse(String(mine("aws:iam/rolePolicy:RolePolicy")[0].inputs.policy));
+        const doc = JSON.parse(String(harness.get("aws:iam/rolePolicy:RolePolicy", `${swarm}-scoped`).inputs.policy));
         for (const st of doc.Statement) {
             const actions = [st.Action].flat();
             const resources = [st.Resource].flat();

@@ -27,12 +27,13 @@ buildSync({
     logLevel: "warning",
 });
 
-// Files components read at run time (host scripts, cloud-init templates) travel with the compiled code.
+// Files components read at run time (host scripts, cloud-init templates, Lambda sources) travel with the
+// compiled code.
 function hostAssets(dir) {
     return readdirSync(dir).flatMap((entry) => {
         const full = join(dir, entry);
         if (statSync(full).isDirectory()) return entry === "node_modules" ? [] : hostAssets(full);
-        return /\/host\//.test(full) && /\.(sh|yaml)$/.test(entry) ? [full] : [];
+        return /\/(host|rotation)\//.test(full) && /\.(sh|yaml|js)$/.test(entry) ? [full] : [];
     });
 }
 for (const file of hostAssets("components")) cpSync(file, join(".build", file));

@@ -85,6 +85,8 @@ export class SwarmManagers extends pulumi.ComponentResource {
     public readonly managerTokenSecretArn: pulumi.Output<string>;
     public readonly workerTokenSecretArn: pulumi.Output<string>;
     public readonly backupBucketName: pulumi.Output<string>;
+    /** The swarm's KMS key (secrets, backups, logs under `/pr-cybr/<swarmName>/`). */
+    public readonly kmsKeyArn: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     /** Secrets Manager ids the dockerd CA, certificate and key must be stored in (SwarmPki `store`). */
     public readonly tlsSecretIds: { ca: pulumi.Output<string>; cert: pulumi.Output<string>; key: pulumi.Output<string> };
@@ -272,6 +274,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
         this.managerTokenSecretArn = managerToken.arn;
         this.workerTokenSecretArn = workerToken.arn;
         this.backupBucketName = backups.bucket;
+        this.kmsKeyArn = key.arn;
         this.securityGroupId = hostSg.id;
         this.tlsSecretIds = { ca: tlsSecrets[0].id, cert: tlsSecrets[1].id, key: tlsSecrets[2].id };
         this.autoScalingGroupNames = pulumi.output(groups.map((g) => g.name));

@@ -86,6 +86,7 @@ export function installMocks(options: MockHarnessOptions = {}): MockHarness {
                 done = store.settings.rpcDone;
                 await done;
             }
+            if (recorder.failures.length > 0) throw new Error(`the mock recorder lost registrations:\n  ${recorder.failures.join("\n  ")}`);
         },
         ofType(type) {
             return recorder.list().filter((r) => r.type === tokenOf(type));

@@ -4,13 +4,52 @@
  * type, name and unwrapped inputs).
  */
 
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
 // Internal SDK modules: pinned @pulumi/pulumi version, covered by test/mocks.test.ts.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
     deserializeProperties(struct: unknown, keepUnknowns?: boolean): Record<string, unknown>;
     specialSigKey: string;
     specialSecretSig: string;
+    specialAssetSig: string;
+    specialArchiveSig: string;
 };
+
+/**
+ * Assets and archives as plain, deterministic descriptions: a file as its path (relative to the working
+ * directory) and the SHA-256 of its bytes, so a plan diff shows when Lambda code or a file changed.
+ * `raw` is the serialized form the SDK sent, where paths are still strings, not promises.
+ */
+export function describeAssets(raw: unknown): unknown {
+    if (Array.isArray(raw)) return raw.map(describeAssets);
+    if (!raw || typeof raw !== "object") return raw;
+    const obj = raw as Record<string, unknown>;
+    const sig = obj[rpc.specialSigKey];
+    if (sig === rpc.specialAssetSig || sig === rpc.specialArchiveSig) {
+        const kind = sig === rpc.specialAssetSig ? "asset" : "archive";
+        if (typeof obj.path === "string") return { [kind]: "file", path: path.relative(process.cwd(), obj.path).replace(/^\.build\//, ""), sha256: sha256(fs.readFileSync(obj.path)) };
+        if (typeof obj.text === "string") return { [kind]: "text", sha256: sha256(obj.text) };
+        if (typeof obj.uri === "string") return { [kind]: "uri", uri: obj.uri };
+        if (obj.assets && typeof obj.assets === "object") {
+            const members = obj.assets as Record<string, unknown>;
+            return { archive: Object.fromEntries(Object.keys(members).sort().map((k) => [k, describeAssets(members[k])])) };
+        }
+    }
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, describeAssets(v)]));
+}
+
+const sha256 = (data: string | Buffer) => crypto.createHash("sha256").update(data).digest("hex");
+
+/** Whether a serialized value holds an asset or archive anywhere. */
+function holdsAsset(raw: unknown): boolean {
+    if (Array.isArray(raw)) return raw.some(holdsAsset);
+    if (!raw || typeof raw !== "object") return false;
+    const sig = (raw as Record<string, unknown>)[rpc.specialSigKey];
+    return sig === rpc.specialAssetSig || sig === rpc.specialArchiveSig || Object.values(raw).some(holdsAsset);
+}
 
 /** A value that was a Pulumi secret when registered; plan writers print it as "[secret]". */
 export class SecretValue {
@@ -84,6 +123,8 @@ export class Recorder {
     readonly pendingOutputs = new Map<string, { id?: string; inputs: Record<string, unknown>; state: Record<string, unknown> }>();
     /** What components (and the root stack) registered as their outputs, secrets as SecretValue. */
     readonly registeredOutputs = new Map<string, Record<string, unknown>>();
+    /** Registrations the recorder could not record (it runs in an RPC callback, where a throw is lost). */
+    readonly failures: string[] = [];
 
     attach(monitor: Monitor): void {
         const original = monitor.registerResource.bind(monitor);
@@ -91,7 +132,13 @@ export class Recorder {
             const key = `${req.getType()}::${req.getName()}`;
             this.pendingSecretOutputs.set(key, req.getAdditionalsecretoutputsList());
             return original(req, (err, resp) => {
-                if (!err && resp) this.record(req, resp.getUrn(), key);
+                if (!err && resp) {
+                    try {
+                        this.record(req, resp.getUrn(), key);
+                    } catch (e) {
+                        this.failures.push(`${key}: ${(e as { message?: string } | undefined)?.message ?? String(e)}`);
+                    }
+                }
                 callback(err, resp);
             });
         };
@@ -110,6 +157,10 @@ export class Recorder {
         });
         const produced = this.pendingOutputs.get(key);
         this.pendingOutputs.delete(key);
+        const inputs = liftSecrets(produced ? produced.inputs : rpc.deserializeProperties(req.getObject(), true)) as Record<string, unknown>;
+        // Deserialized assets hold promises; describe them from the serialized form instead.
+        const raw = (req.getObject() as { toJavaScript?(): Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
+        for (const [k, v] of Object.entries(raw)) if (holdsAsset(v)) inputs[k] = liftSecrets(describeAssets(v));
         this.resources.set(urn, {
             urn,
             type: req.getType(),
@@ -125,7 +176,7 @@ export class Recorder {
             retainOnDelete: req.getRetainondelete() ?? false,
             providerRef: req.getProvider(),
             // The monitor already deserialized the inputs for the mocks (secret envelopes kept); reuse them.
-            inputs: liftSecrets(produced ? produced.inputs : rpc.deserializeProperties(req.getObject(), true)) as Record<string, unknown>,
+            inputs,
             id: produced?.id,
             outputs: liftSecrets(produced?.state ?? {}) as Record<string, unknown>,
         });

@@ -110,6 +110,10 @@ const COMPUTED: Record<string, Computed> = {
     },
     "aws:autoscaling/group:Group": ({ inputs, cloud, name, seed }) => ({ name: inputs.name ?? autoName(name, seed), arn: arn(cloud, "autoscaling", `autoScalingGroup:${uuidOf(seed)}:autoScalingGroupName/${String(inputs.name)}`) }),
     "aws:secretsmanager/secret:Secret": ({ id }) => ({ arn: id }),
+    "aws:lambda/function:Function": ({ inputs, cloud, name, seed }) => {
+        const fnName = String(inputs.name ?? autoName(name, seed));
+        return { name: fnName, arn: arn(cloud, "lambda", `function:${fnName}`), invokeArn: `arn:${cloud.partition}:apigateway:${cloud.region}:lambda:path/2015-03-31/functions/${arn(cloud, "lambda", `function:${fnName}`)}/invocations`, version: "$LATEST" };
+    },
     "tls:index/selfSignedCert:SelfSignedCert": ({ seed }) => ({ certPem: pemKeyOf(`${seed}:cert`, "CERTIFICATE"), readyForRenewal: false }),
     "tls:index/certRequest:CertRequest": ({ seed }) => ({ certRequestPem: pemKeyOf(`${seed}:csr`, "CERTIFICATE REQUEST") }),
     "tls:index/locallySignedCert:LocallySignedCert": ({ seed }) => ({ certPem: pemKeyOf(`${seed}:cert`, "CERTIFICATE"), readyForRenewal: false }),

@@ -1,0 +1,2 @@
+export * from "./environment-key";
+export * from "./join-token-rotation";
