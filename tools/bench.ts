@@ -18,6 +18,7 @@ interface Run {
     ms: number;
     rssMiB: number;
     ok: boolean;
+    status: number | null;
     output: string;
 }
 
@@ -27,7 +28,7 @@ function timed(args: string[]): Run {
     const child = spawnSync(process.execPath, ["-r", RSS_HOOK, ...args], { cwd: ROOT, env: { ...process.env, BENCH_RSS_FILE: rssFile }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     const ms = performance.now() - started;
     const rssKiB = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, "utf8")) : NaN;
-    return { ms, rssMiB: rssKiB / 1024, ok: child.status === 0, output: `${child.stdout}${child.stderr}` };
+    return { ms, rssMiB: rssKiB / 1024, ok: child.status === 0, status: child.status, output: `${child.stdout}${child.stderr}` };
 }
 
 /** Prod's config with `tenants` tenants and `nodes` edge nodes spread over one site per 50 nodes. */
@@ -63,13 +64,16 @@ function main(): void {
     const { values } = parseArgs({ args: process.argv.slice(2), options: { sizes: { type: "string" } } });
     const sizes = (values.sizes ?? "10x50,50x250,200x1000").split(",").map((s) => s.split("x").map(Number) as [number, number]);
     fs.mkdirSync(OUT, { recursive: true });
-    console.log("size (tenants x nodes)  resources  synth s  synth MiB  floor s  floor MiB  synth/floor");
+    console.log("size (tenants x nodes)  resources  synth s  synth MiB  floor s  floor MiB  synth/floor  violations");
     for (const [tenants, nodes] of sizes) {
         const stack = `bench-${tenants}x${nodes}`;
         const configFile = path.join(OUT, `Pulumi.${stack}.yaml`);
         fs.writeFileSync(configFile, scaledConfig(tenants, nodes));
         const synth = timed([path.join(__dirname, "synth.js"), "--stack", stack, "--config", configFile, "--policy-config", "policy/config/prod.json", "--out", OUT]);
-        if (!synth.ok) {
+        // Scaled configs knowingly break tenant budgets and cluster capacity: a run that evaluated every
+        // policy and wrote its plan (exit 1 with violations) is measured; anything else is a failure.
+        const violations = /(\d+) mandatory policy violations?/.exec(synth.output)?.[1] ?? "0";
+        if (!synth.ok && !(synth.status === 1 && violations !== "0")) {
             console.error(`${stack}: synth failed\n${synth.output.split("\n").slice(0, 20).join("\n")}`);
             process.exitCode = 1;
             continue;
@@ -85,6 +89,7 @@ function main(): void {
             (floor.ms / 1000).toFixed(2).padStart(8),
             floor.rssMiB.toFixed(0).padStart(10),
             (synth.ms / floor.ms).toFixed(2).padStart(12),
+            violations.padStart(11),
         ];
         console.log(row.join(" "));
     }
