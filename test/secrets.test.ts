@@ -106,7 +106,7 @@ describe("the join-token rotation function", () => {
         const { deps, calls } = fakes(staged);
         expect(await fn.rotate(event("createSecret"), deps, env)).toBe("rotated the worker join token");
         expect(calls[0]).toBe("find pr-cybr-dev-swarm");
-        expect(calls[1]).toContain("docker swarm join-token --rotate -q worker >\"$f\"");
+        expect(calls[1]).toContain('docker swarm join-token --rotate -q worker >/dev/null; docker swarm join-token -q worker >"$f"');
         expect(calls[1]).toContain(`put-secret-value --region us-east-1 --secret-id ${secretId} --client-request-token v-new --secret-string "file://$f" --version-stages AWSPENDING`);
         // A retried step finds the pending value and stops before rotating again.
         expect(calls[1].indexOf("--version-stage AWSPENDING")).toBeLessThan(calls[1].indexOf("--rotate"));

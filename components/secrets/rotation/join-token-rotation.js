@@ -20,7 +20,9 @@ function commandFor(step, { role, secretId, token, region }) {
             // A retried step must not rotate twice: the pending version already holding a value means done.
             `if ${pending} >/dev/null 2>&1; then exit 0; fi`,
             'f=$(mktemp); trap \'rm -f "$f"\' EXIT',
-            `docker swarm join-token --rotate -q ${role} >"$f"`,
+            // Rotate, then read the token on its own: what `--rotate` prints is not a contract.
+            `docker swarm join-token --rotate -q ${role} >/dev/null`,
+            `docker swarm join-token -q ${role} >"$f"`,
             `aws secretsmanager put-secret-value --region ${region} --secret-id ${secretId} --client-request-token ${token} --secret-string "file://$f" --version-stages AWSPENDING >/dev/null`,
         ];
     }
