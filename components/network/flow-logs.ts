@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "../shared/iam";
 import { logsKmsKey } from "../shared/kms";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
@@ -74,18 +75,8 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 description: `Writes VPC flow logs to ${logGroupName}`,
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            // Confused-deputy guard: only flow logs of this account may use the role.
-                            Condition: { StringEquals: { "aws:SourceAccount": account } },
-                        },
-                    ],
-                }),
+                // Confused-deputy guard: only flow logs of this account may use the role.
+                assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", account),
                 tags: { ...tags, Name: `${name}-role` },
             },
             { parent: this },

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { serviceTrustPolicy } from "../shared/iam";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { Tags } from "../shared/tags";
 
@@ -60,7 +61,7 @@ export class JoinTokenRotation extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 description: `Rotates the join tokens of swarm ${args.swarmName}`,
-                assumeRolePolicy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+                assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
                 tags: { ...tags, Name: `${name}-role` },
             },
             { parent: this },

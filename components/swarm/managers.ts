@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrSyntaxProblem } from "../network/subnet-plan";
 import { Arch, archOfInstanceType, INSTANCE_TYPE } from "../shared/instance-types";
+import { serviceTrustPolicy } from "../shared/iam";
 import { logsKmsKey } from "../shared/kms";
 import { privateBucket } from "../shared/private-bucket";
 import { Tags } from "../shared/tags";
@@ -140,7 +141,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 description: `Swarm managers of ${swarm}`,
-                assumeRolePolicy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+                assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
                 tags: { ...tags, Name: `${name}-role` },
             },
             { parent: this },
