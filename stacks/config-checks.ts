@@ -66,7 +66,21 @@ export function crossFieldProblems(raw: Raw): ConfigProblem[] {
     if (vpcCidr && vpnCidr && !cidrSyntaxProblem(vpcCidr) && !cidrSyntaxProblem(vpnCidr) && cidrsOverlap(vpcCidr, vpnCidr)) {
         problems.push({ path: "edge.vpnCidr", message: `${vpnCidr} overlaps network.cidr ${vpcCidr} (edge VPN and VPC ranges must be disjoint for routing)` });
     }
+    edgeRequirements(problems, edge, obj(raw.cloudflare));
     return problems;
+}
+
+/** Each VPN a node uses needs its settings, and site tunnels need the Cloudflare account. */
+function edgeRequirements(problems: ConfigProblem[], edge: Raw | undefined, cloudflare: Raw | undefined): void {
+    const nodes = arr(edge?.nodes).map(obj);
+    const firstUsing = (vpn: string) => nodes.findIndex((n) => n?.vpn === vpn);
+    for (const vpn of ["tailscale", "zerotier"]) {
+        const i = firstUsing(vpn);
+        if (i >= 0 && edge?.[vpn] === undefined) problems.push({ path: `edge.${vpn}`, message: `is required: edge.nodes[${i}] uses ${vpn} (add edge.${vpn}, see README "Stack config")` });
+    }
+    if (nodes.length > 0 && cloudflare && cloudflare.accountId === undefined) {
+        problems.push({ path: "cloudflare.accountId", message: "is required with edge nodes (the Cloudflare account that owns the site tunnels, 32 hex characters)" });
+    }
 }
 
 function duplicates(problems: ConfigProblem[], path: string, items: unknown[], what: string): void {

@@ -5,6 +5,7 @@ import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
+import { EDGE_PROFILE_NAMES, EDGE_VPNS } from "../components/edge/profiles";
 import { cidrSyntaxProblem, vpcCidrProblem } from "../components/network/subnet-plan";
 
 /**
@@ -29,7 +30,7 @@ export const CONFIG_DEFAULTS = {
     tenantLoadBalancers: 0,
     argocd: { targetRevision: "main" },
     swarm: { instanceType: "t4g.medium", rootVolumeGiB: 30, dockerVersion: "25.0.8" },
-    edge: { vpnCidr: "100.64.0.0/10" },
+    edge: { vpnCidr: "100.64.0.0/10", profile: "small", tailscaleTag: "tag:pr-cybr-edge", agentVersion: "0.128.0" },
     secrets: { rotationDays: 30 },
 } as const;
 
@@ -141,7 +142,11 @@ export function stackConfigSchema(env: Environment) {
         name: dnsLabel,
         arch,
         site: dnsLabel,
-        vpn: oneOf(["tailscale", "zerotier"] as const, "a VPN"),
+        vpn: oneOf(EDGE_VPNS, "a VPN"),
+        /** What the node offers workloads (`gpio`, `camera`, `gpu`): swarm engine labels `capability.<x>=true`. */
+        capabilities: list(dnsLabel).default([]),
+        /** Resource profile in the registry and an engine label: small (2 CPU, 2 GiB), medium (4, 8 GiB), large (8, 16 GiB). */
+        profile: oneOf(EDGE_PROFILE_NAMES, "a resource profile").default(CONFIG_DEFAULTS.edge.profile),
     });
     return strict({
         region: pattern(AWS_REGION, 'an AWS region such as "us-east-1", set as aws:region'),
@@ -203,11 +208,25 @@ export function stackConfigSchema(env: Environment) {
         cloudflare: strict({
             zoneId: pattern(/^[0-9a-f]{32}$/, "a Cloudflare zone id (32 hex characters)"),
             apiTokenSecretId: nonEmpty("the Secrets Manager secret holding the Cloudflare API token for DNS records"),
+            /** Required with edge nodes: the account their site tunnels belong to. */
+            accountId: pattern(/^[0-9a-f]{32}$/, "a Cloudflare account id (32 hex characters)").optional(),
         }),
         edge: strict({
             domain: pattern(HOSTNAME, "a DNS zone such as edge.example.com"),
             vpnCidr: cidr.default(CONFIG_DEFAULTS.edge.vpnCidr),
             nodes: list(edgeNode).default([]),
+            /** Required when a node uses Tailscale: the OAuth client (JSON {"id","secret"} in Secrets Manager) that mints auth keys. */
+            tailscale: strict({
+                oauthClientSecretId: nonEmpty("the Secrets Manager secret holding the Tailscale OAuth client as JSON {\"id\": ..., \"secret\": ...}"),
+                tag: pattern(/^tag:[a-z0-9-]+$/, 'a Tailscale ACL tag such as "tag:pr-cybr-edge"').default(CONFIG_DEFAULTS.edge.tailscaleTag),
+            }).optional(),
+            /** Required when a node uses ZeroTier: the network and the Central API token that authorizes members. */
+            zerotier: strict({
+                networkId: pattern(/^[0-9a-f]{16}$/, "a ZeroTier network id (16 hex characters)"),
+                apiTokenSecretId: nonEmpty("the Secrets Manager secret holding the ZeroTier Central API token"),
+            }).optional(),
+            /** The telemetry agent's OpenTelemetry Collector (contrib) version. */
+            agentVersion: pattern(/^\d+\.\d+\.\d+$/, 'an OpenTelemetry Collector version such as "0.128.0"').default(CONFIG_DEFAULTS.edge.agentVersion),
         }),
         secrets: strict({
             rotationDays: intIn(1, 90).default(CONFIG_DEFAULTS.secrets.rotationDays),

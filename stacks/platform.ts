@@ -4,13 +4,15 @@ import { EnvironmentBudget } from "../components/cost";
 import { appNameOf, ArgoCd } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
+import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
 import { PlatformConfig } from "./config";
+import { buildEdge, EdgeOutputs } from "./edge";
 import { awsProvider, platformTags } from "./providers";
 
 /** The stack outputs consumers (CI, other stacks, runbooks) rely on. */
-export interface PlatformOutputs {
+export interface PlatformOutputs extends EdgeOutputs {
     environment: string;
     region: string;
     vpcId: pulumi.Output<string>;
@@ -186,7 +188,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         );
     }
 
-    const swarm = buildSwarm(cfg, { aws, network, prefix });
+    // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
+    const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });
+    const swarm = buildSwarm(cfg, { aws, network, prefix, telemetryClientCaPem: edgeCa.certPem });
+    const edge = buildEdge(cfg, { aws, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn });
 
     return {
         environment: cfg.environment,
@@ -213,11 +218,12 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         swarmAutoScalingGroups: swarm.managers.autoScalingGroupNames,
         secretsKmsKeyArn: secretsKey.keyArn,
         secretsKmsAlias: secretsKey.aliasName,
+        ...edge,
     };
 }
 
 /** The Swarm management plane: managers on EC2, their PKI, the swarm's services and their DNS names. */
-function buildSwarm(cfg: PlatformConfig, ctx: { aws: ReturnType<typeof awsProvider>; network: Vpc; prefix: string }) {
+function buildSwarm(cfg: PlatformConfig, ctx: { aws: ReturnType<typeof awsProvider>; network: Vpc; prefix: string; telemetryClientCaPem: pulumi.Output<string> }) {
     const swarmName = `${ctx.prefix}-swarm`;
     const opts = { providers: { aws: ctx.aws } };
     const managers = new SwarmManagers(
@@ -250,6 +256,7 @@ function buildSwarm(cfg: PlatformConfig, ctx: { aws: ReturnType<typeof awsProvid
             caCertPem: pki.caCertPem,
             deployer: pki.deployerClient,
             collector: pki.collectorServer,
+            telemetryClientCaPem: ctx.telemetryClientCaPem,
             acmeEmail: cfg.swarm.traefik.acmeEmail,
             cloudflareDnsTokenSecretId: cfg.swarm.traefik.dnsTokenSecretId,
             hosts: managers.hosts,

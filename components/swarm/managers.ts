@@ -83,6 +83,10 @@ export function al2023AmiParameter(arch: Arch): string {
 export class SwarmManagers extends pulumi.ComponentResource {
     public readonly apiHostname: pulumi.Output<string>;
     public readonly publicHostname: pulumi.Output<string>;
+    /** `host:2377` where workers join (the internal load balancer, reached over the edge VPN). */
+    public readonly joinAddress: pulumi.Output<string>;
+    /** `host:4317` of the telemetry collector (OTLP over mutual TLS), on the same load balancer. */
+    public readonly collectorEndpoint: pulumi.Output<string>;
     public readonly managerTokenSecretArn: pulumi.Output<string>;
     public readonly workerTokenSecretArn: pulumi.Output<string>;
     public readonly backupBucketName: pulumi.Output<string>;
@@ -211,6 +215,12 @@ export class SwarmManagers extends pulumi.ComponentResource {
         const apiTg = targetGroup("api", SWARM_PORTS.dockerApi);
         const webTgs = [80, 443].map((port) => targetGroup(`web-${port}`, port));
         new aws.lb.Listener(`${name}-api-listener`, { loadBalancerArn: apiLb.arn, port: SWARM_PORTS.dockerApi, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: apiTg.arn }], tags }, { parent: this });
+        // Edge workers reach the managers through the same internal load balancer, over the VPN: to join
+        // (2377; afterwards they talk to the managers' own addresses) and to send telemetry (4317).
+        const joinTg = targetGroup("join", SWARM_PORTS.management);
+        const otlpTg = targetGroup("otlp", SWARM_PORTS.otlp);
+        new aws.lb.Listener(`${name}-join-listener`, { loadBalancerArn: apiLb.arn, port: SWARM_PORTS.management, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: joinTg.arn }], tags }, { parent: this });
+        new aws.lb.Listener(`${name}-otlp-listener`, { loadBalancerArn: apiLb.arn, port: SWARM_PORTS.otlp, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: otlpTg.arn }], tags }, { parent: this });
         [80, 443].forEach((port, i) => new aws.lb.Listener(`${name}-web-${port}-listener`, { loadBalancerArn: webLb.arn, port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: webTgs[i].arn }], tags }, { parent: this }));
 
         const arch = archOfInstanceType(instanceType);
@@ -261,7 +271,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
                     launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
                     healthCheckType: "EC2",
                     healthCheckGracePeriod: 300,
-                    targetGroupArns: [apiTg.arn, ...webTgs.map((tg) => tg.arn)],
+                    targetGroupArns: [apiTg.arn, joinTg.arn, otlpTg.arn, ...webTgs.map((tg) => tg.arn)],
                     initialLifecycleHooks: [{ name: lifecycleHook, lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING", heartbeatTimeout: 300, defaultResult: "CONTINUE" }],
                     tags: Object.entries({ ...tags, Name: `${swarm}-manager-${i}` }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
                 },
@@ -271,6 +281,8 @@ export class SwarmManagers extends pulumi.ComponentResource {
         );
 
         this.apiHostname = apiLb.dnsName;
+        this.joinAddress = pulumi.interpolate`${apiLb.dnsName}:${SWARM_PORTS.management}`;
+        this.collectorEndpoint = pulumi.interpolate`${apiLb.dnsName}:${SWARM_PORTS.otlp}`;
         this.publicHostname = webLb.dnsName;
         this.managerTokenSecretArn = managerToken.arn;
         this.workerTokenSecretArn = workerToken.arn;

@@ -20,6 +20,9 @@ export interface SwarmPkiArgs {
     readonly store?: { readonly ca: pulumi.Input<string>; readonly cert: pulumi.Input<string>; readonly key: pulumi.Input<string> };
 }
 
+/** The name the collector's certificate is issued for by default; clients check it (TLS server name). */
+export const collectorHostname = (swarmName: string) => `collector.${swarmName}.internal`;
+
 export const SWARM_PKI_DEFAULTS = { validityDays: 90, earlyRenewalDays: 30, caValidityDays: 1825 };
 
 export function validateSwarmPkiArgs(args: SwarmPkiArgs): void {
@@ -86,7 +89,7 @@ export class SwarmPki extends pulumi.ComponentResource {
         this.caCertPem = ca.certPem;
         this.dockerdServer = issue("dockerd", `${args.swarmName} Docker API`, ["server_auth"], [...args.apiHostnames, "localhost"], ["127.0.0.1"]);
         this.deployerClient = issue("deployer", `${args.swarmName} deployer`, ["client_auth"], []);
-        this.collectorServer = issue("collector", `${args.swarmName} collector`, ["server_auth"], args.collectorHostnames ?? [`collector.${args.swarmName}.internal`]);
+        this.collectorServer = issue("collector", `${args.swarmName} collector`, ["server_auth"], args.collectorHostnames ?? [collectorHostname(args.swarmName)]);
         if (args.store) {
             const put = (role: string, secretId: pulumi.Input<string>, value: pulumi.Input<string>) =>
                 new aws.secretsmanager.SecretVersion(`${name}-store-${role}`, { secretId, secretString: pulumi.secret(value) }, { parent: this });

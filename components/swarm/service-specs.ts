@@ -38,7 +38,7 @@ export function traefikStaticConfig(args: { acmeEmail: string; network: string }
 
 /** The collector's configuration: OTLP over mutual TLS in, CloudWatch out (the managers' role writes). */
 export function collectorConfig(args: { region: string; logGroup: string; namespace: string }): string {
-    const tls = { cert_file: "/run/secrets/collector-cert.pem", key_file: "/run/secrets/collector-key.pem", client_ca_file: "/run/secrets/ca.pem" };
+    const tls = { cert_file: "/run/secrets/collector-cert.pem", key_file: "/run/secrets/collector-key.pem", client_ca_file: "/run/secrets/client-ca.pem" };
     return YAML.stringify({
         receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317", tls } } } },
         processors: { memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 }, batch: {} },

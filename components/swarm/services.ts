@@ -15,8 +15,10 @@ export interface SwarmServicesArgs {
     /** CA and the deployer's client certificate for the Docker API. Required. */
     readonly caCertPem: pulumi.Input<string>;
     readonly deployer: IssuedCert;
-    /** The collector's server certificate (edge nodes present client certificates from the same CA). Required. */
+    /** The collector's server certificate. Required. */
     readonly collector: IssuedCert;
+    /** The CA whose client certificates the collector accepts (the edge CA: agents present node certificates). Defaults to caCertPem. */
+    readonly telemetryClientCaPem?: pulumi.Input<string>;
     readonly acmeEmail: string;
     /** Secrets Manager secret with the Cloudflare token Traefik uses for the ACME DNS challenge. Required. */
     readonly cloudflareDnsTokenSecretId: string;
@@ -122,7 +124,7 @@ export class SwarmServices extends pulumi.ComponentResource {
 
         const collectorCfg = pulumi.output(args.region).apply((region) => collectorConfig({ region, logGroup: `/pr-cybr/${swarm}/telemetry`, namespace: "PrCybr/Edge" }));
         const collectorConfigRes = new docker.ServiceConfig(`${name}-collector-config`, { name: collectorCfg.apply((c) => contentName("collector", c)), dataRaw: collectorCfg }, inSwarm);
-        const caSecret = secret("telemetry-ca", args.caCertPem);
+        const caSecret = secret("telemetry-client-ca", args.telemetryClientCaPem ?? args.caCertPem);
         const certSecret = secret("collector-cert", args.collector.certPem);
         const keySecret = secret("collector-key", args.collector.keyPem);
         new docker.Service(
@@ -136,7 +138,7 @@ export class SwarmServices extends pulumi.ComponentResource {
                         args: ["--config=/etc/otelcol/config.yaml"],
                         configs: [{ configId: collectorConfigRes.id, configName: collectorConfigRes.name, fileName: "/etc/otelcol/config.yaml" }],
                         secrets: [
-                            { secretId: caSecret.id, secretName: caSecret.name, fileName: "ca.pem", fileMode: 0o400 },
+                            { secretId: caSecret.id, secretName: caSecret.name, fileName: "client-ca.pem", fileMode: 0o400 },
                             { secretId: certSecret.id, secretName: certSecret.name, fileName: "collector-cert.pem", fileMode: 0o400 },
                             { secretId: keySecret.id, secretName: keySecret.name, fileName: "collector-key.pem", fileMode: 0o400 },
                         ],

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { shellAssignments } from "../shared/shell";
 
 /** EC2 refuses user data over 16 KiB (before base64). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
@@ -40,10 +41,7 @@ export function hostEnvironment(s: ManagerHostSettings): string {
         ["BACKUP_BUCKET", s.backupBucket],
         ["LIFECYCLE_HOOK", s.lifecycleHook],
     ];
-    for (const [key, value] of entries) {
-        if (!/^[A-Za-z0-9_./:@-]+$/.test(value)) throw new Error(`swarm host setting ${key}="${value}" has characters a shell file cannot carry safely`);
-    }
-    return entries.map(([k, v]) => `${k}='${v}'`).join("\n") + "\n";
+    return shellAssignments(entries, "swarm host");
 }
 
 /** The cloud-config a manager boots with: the real scripts and units, with its settings. */

@@ -43,7 +43,8 @@ export const INVOKES: Record<string, InvokeHandler> = {
     },
     "aws:secretsmanager/getSecretVersion:getSecretVersion": (args, cloud, secret) => {
         const secretId = String(args.inputs.secretId);
-        const secretString = `sm-${passwordOf(secretId, 40)}`;
+        // OAuth clients are stored as JSON (README "Stack config"); other secrets are plain tokens.
+        const secretString = /oauth/.test(secretId) ? JSON.stringify({ id: `k${hexOf(secretId, 16)}`, secret: `tskey-client-${passwordOf(secretId, 40)}` }) : `sm-${passwordOf(secretId, 40)}`;
         secret(secretString);
         const name = secretId.startsWith("arn:") ? secretId.split(":").pop()! : secretId;
         return {
@@ -82,6 +83,27 @@ export const INVOKES: Record<string, InvokeHandler> = {
         endpoint: `ec2.${cloud.region}.amazonaws.com`,
         description: "US East (N. Virginia)",
     }),
+};
+
+INVOKES["cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken"] = (args, _cloud, secret) => {
+    // A connector token is base64 JSON {a: account, t: tunnel, s: secret}, as Cloudflare issues it.
+    const token = Buffer.from(JSON.stringify({ a: args.inputs.accountId, t: args.inputs.tunnelId, s: Buffer.from(hexOf(`tunnel:${String(args.inputs.tunnelId)}`, 64), "hex").toString("base64") })).toString("base64");
+    secret(token);
+    return { accountId: args.inputs.accountId, tunnelId: args.inputs.tunnelId, token };
+};
+INVOKES["aws:ecr/getAuthorizationToken:getAuthorizationToken"] = (args, cloud, secret) => {
+    const password = `eyJ${passwordOf(`ecr:${String(args.inputs.registryId)}`, 60).replace(/[^A-Za-z0-9]/g, "Q")}`;
+    secret(password);
+    return {
+        authorizationToken: Buffer.from(`AWS:${password}`).toString("base64"),
+        expiresAt: "2026-01-01T12:00:00Z",
+        id: cloud.region,
+        password,
+        proxyEndpoint: `https://${cloud.accountId}.dkr.ecr.${cloud.region}.amazonaws.com`,
+        region: cloud.region,
+        registryId: args.inputs.registryId ?? cloud.accountId,
+        userName: "AWS",
+    };
 };
 
 export function answerInvoke(args: MockCallArgs, cloud: FakeCloud, secret: SecretSink): Record<string, unknown> {

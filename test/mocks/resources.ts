@@ -22,6 +22,9 @@ const EC2_ID_PREFIX: Record<string, string> = {
 
 type Inputs = Record<string, unknown>;
 
+/** "Now" for time-derived outputs (certificate validity, rotation clocks): fixed, so plans are reproducible. */
+const MOCK_EPOCH = new Date("2026-01-01T00:00:00Z");
+
 import { FakeCloud, SecretSink } from "./invokes";
 
 type Computed = (ctx: { name: string; id: string; inputs: Inputs; cloud: FakeCloud; seed: string; secret: SecretSink }) => Record<string, unknown>;
@@ -116,8 +119,44 @@ const COMPUTED: Record<string, Computed> = {
     },
     "tls:index/selfSignedCert:SelfSignedCert": ({ seed }) => ({ certPem: pemKeyOf(`${seed}:cert`, "CERTIFICATE"), readyForRenewal: false }),
     "tls:index/certRequest:CertRequest": ({ seed }) => ({ certRequestPem: pemKeyOf(`${seed}:csr`, "CERTIFICATE REQUEST") }),
-    "tls:index/locallySignedCert:LocallySignedCert": ({ seed }) => ({ certPem: pemKeyOf(`${seed}:cert`, "CERTIFICATE"), readyForRenewal: false }),
-    "command:local:Command": () => ({ stdout: "swarm API ready", stderr: "" }),
+    "tls:index/locallySignedCert:LocallySignedCert": ({ seed, inputs }) => ({
+        certPem: pemKeyOf(`${seed}:cert`, "CERTIFICATE"),
+        readyForRenewal: false,
+        validityStartTime: MOCK_EPOCH.toISOString().replace(".000", ""),
+        validityEndTime: new Date(MOCK_EPOCH.getTime() + Number(inputs.validityPeriodHours ?? 0) * 3600_000).toISOString().replace(".000", ""),
+    }),
+    // The runner's `zerotier-idtool` prints the public identity (address:0:public key); the secret half never comes back.
+    "command:local:Command": ({ inputs, seed }) => ({ stdout: String(inputs.create ?? "").includes("zerotier-idtool") ? `${hexOf(`${seed}:zt`, 10)}:0:${hexOf(`${seed}:ztpub`, 128)}` : "swarm API ready", stderr: "" }),
+    "random:index/randomId:RandomId": ({ inputs, seed }) => {
+        const hex = hexOf(`${seed}:id`, Number(inputs.byteLength ?? 4) * 2);
+        const bytes = Buffer.from(hex, "hex");
+        return { hex, b64Std: bytes.toString("base64"), b64Url: bytes.toString("base64url"), dec: BigInt(`0x${hex}`).toString() };
+    },
+    "tailscale:index/tailnetKey:TailnetKey": ({ seed, secret }) => {
+        const key = `tskey-auth-k${hexOf(`${seed}:kid`, 16)}-${passwordOf(seed, 32).replace(/[^A-Za-z0-9]/g, "x")}`;
+        secret(key);
+        return { key, createdAt: MOCK_EPOCH.toISOString(), expiresAt: MOCK_EPOCH.toISOString(), invalid: false };
+    },
+    "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": () => ({ status: "inactive", createdAt: MOCK_EPOCH.toISOString(), tunType: "cfd_tunnel", remoteConfig: true }),
+    "cloudflare:index/dnsRecord:DnsRecord": ({ inputs }) => ({ proxiable: true, createdOn: MOCK_EPOCH.toISOString(), name: inputs.name }),
+    "aws:ecr/repository:Repository": ({ inputs, cloud }) => ({
+        arn: arn(cloud, "ecr", `repository/${String(inputs.name)}`),
+        registryId: cloud.accountId,
+        repositoryUrl: `${cloud.accountId}.dkr.ecr.${cloud.region}.amazonaws.com/${String(inputs.name)}`,
+    }),
+    // buildOnPreview is off, so a real preview has no digest either; the mock gives the one an `up` would.
+    "docker-build:index:Image": ({ inputs, seed }) => {
+        const tag = String((inputs.tags as string[] | undefined)?.[0] ?? "image:latest");
+        const digest = `sha256:${hexOf(`${seed}:digest`, 64)}`;
+        return { digest, ref: `${tag.slice(0, tag.lastIndexOf(":"))}@${digest}`, contextHash: hexOf(`${seed}:ctx`, 64) };
+    },
+    "aws:rolesanywhere/trustAnchor:TrustAnchor": ({ cloud, seed }) => ({ arn: arn(cloud, "rolesanywhere", `trust-anchor/${uuidOf(seed)}`) }),
+    "aws:rolesanywhere/profile:Profile": ({ cloud, seed }) => ({ arn: arn(cloud, "rolesanywhere", `profile/${uuidOf(seed)}`) }),
+    "aws:ssm/parameter:Parameter": ({ inputs, cloud }) => ({ arn: arn(cloud, "ssm", `parameter${String(inputs.name)}`), version: 1 }),
+    "time:index/rotating:Rotating": ({ inputs }) => {
+        const due = new Date(MOCK_EPOCH.getTime() + Number(inputs.rotationDays ?? 0) * 86400_000);
+        return { rfc3339: MOCK_EPOCH.toISOString().replace(".000", ""), rotationRfc3339: due.toISOString().replace(".000", ""), unix: MOCK_EPOCH.getTime() / 1000 };
+    },
     "kubernetes:helm.sh/v3:Release": ({ inputs }) => ({ status: { name: inputs.name, namespace: inputs.namespace, status: "deployed", version: inputs.version, revision: 1 } }),
     "random:index/randomPassword:RandomPassword": ({ inputs, seed, secret }) => {
         const result = passwordOf(seed, Number(inputs.length ?? 32));
@@ -135,7 +174,7 @@ const COMPUTED: Record<string, Computed> = {
 function fakeId(type: string, name: string, inputs: Inputs, seed: string, cloud: FakeCloud): string {
     const prefix = EC2_ID_PREFIX[type];
     if (prefix) return `${prefix}-${hexOf(seed, 17)}`;
-    if (type === "aws:kms/key:Key") return uuidOf(seed);
+    if (type === "aws:kms/key:Key" || type === "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared") return uuidOf(seed);
     // Secrets Manager ids are the secret's ARN (with AWS's 6-character suffix).
     if (type === "aws:secretsmanager/secret:Secret") return arn(cloud, "secretsmanager", `secret:${String(inputs.name)}-${hexOf(seed, 6)}`);
     if (typeof inputs.name === "string") return inputs.name;

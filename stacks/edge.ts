@@ -1,0 +1,153 @@
+import * as aws from "@pulumi/aws";
+import * as cloudflare from "@pulumi/cloudflare";
+import * as dockerBuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import * as tailscale from "@pulumi/tailscale";
+import * as time from "@pulumiverse/time";
+import { EdgeAccess, EdgeAgentImage, EdgeCa, EdgeNode, EdgeSite, EdgeVpnArgs } from "../components/edge";
+import { collectorHostname, SwarmManagers, SwarmPki } from "../components/swarm";
+import { PlatformConfig } from "./config";
+
+/** Stack outputs of the edge area (README "Stack outputs"); none holds a secret. */
+export interface EdgeOutputs {
+    edgeCaCertPem: pulumi.Output<string>;
+    edgeTrustAnchorArn: pulumi.Output<string>;
+    edgeProfileArn: pulumi.Output<string>;
+    edgeRoleArn: pulumi.Output<string>;
+    edgeAgentImage: pulumi.Output<string>;
+    /** Site -> { hostname, tunnelId }. */
+    edgeSites: Record<string, { hostname: string; tunnelId: pulumi.Output<string> }>;
+    /** Node -> its registry entry (YAML, as stored in SSM). */
+    edgeRegistry: Record<string, pulumi.Output<string>>;
+    /** Node -> its rendered install script. */
+    edgeInstallScripts: Record<string, pulumi.Output<string>>;
+    /** When Pulumi-generated edge secrets next rotate (the scheduled `up --refresh` applies it). */
+    edgeRotationDue: pulumi.Output<string>;
+}
+
+interface EdgeContext {
+    aws: aws.Provider;
+    prefix: string;
+    ca: EdgeCa;
+    swarm: { managers: SwarmManagers; pki: SwarmPki };
+    secretsKeyArn: pulumi.Output<string>;
+}
+
+/** Secrets Manager JSON of a Tailscale OAuth client: `{"id": ..., "secret": ...}`. */
+function tailscaleProvider(name: string, secretId: string, provider: aws.Provider): tailscale.Provider {
+    const value = pulumi.secret(awsSecret(secretId, provider));
+    const parsed = value.apply((v) => {
+        let json: { id?: unknown; secret?: unknown };
+        try {
+            json = JSON.parse(v);
+        } catch {
+            throw new Error(`edge.tailscale.oauthClientSecretId: secret ${secretId} is not JSON (store {"id": "<client id>", "secret": "<client secret>"})`);
+        }
+        if (typeof json.id !== "string" || typeof json.secret !== "string") throw new Error(`edge.tailscale.oauthClientSecretId: secret ${secretId} lacks string "id" and "secret" fields`);
+        return { id: json.id, secret: json.secret };
+    });
+    return new tailscale.Provider(name, { oauthClientId: pulumi.secret(parsed.id), oauthClientSecret: pulumi.secret(parsed.secret), tailnet: "-" });
+}
+
+function awsSecret(secretId: string, provider: aws.Provider): pulumi.Output<string> {
+    return aws.secretsmanager.getSecretVersionOutput({ secretId }, { provider }).secretString;
+}
+
+/**
+ * Edge nodes: the access path (Roles Anywhere), the agent image, one tunnel per site (shared by its
+ * nodes), and one EdgeNode per `edge.nodes[]` entry. Components get providers; only this file reads config.
+ */
+export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
+    const env = cfg.environment;
+    const base = `${ctx.prefix}-edge`;
+    const opts = { providers: { aws: ctx.aws } };
+    const nodes = cfg.edge.nodes;
+    const tags = { component: "edge" };
+
+    const agent = new EdgeAgentImage(
+        `${base}-agent`,
+        { repositoryName: `pr-cybr-${env}/edge-agent`, collectorVersion: cfg.edge.agentVersion, tags },
+        { providers: { aws: ctx.aws, "docker-build": new dockerBuild.Provider(`docker-build-${env}`, {}) } },
+    );
+    const access = new EdgeAccess(
+        `${base}-access`,
+        {
+            namePrefix: base,
+            caCertPem: ctx.ca.certPem,
+            caCommonName: ctx.ca.commonName,
+            bundleSecretPrefix: `pr-cybr/${env}/edge/nodes/`,
+            bundleKmsKeyArn: ctx.secretsKeyArn,
+            workerToken: { secretArn: ctx.swarm.managers.workerTokenSecretArn, kmsKeyArn: ctx.swarm.managers.kmsKeyArn },
+            agentRepositoryArn: agent.repositoryArn,
+            tags,
+        },
+        opts,
+    );
+    // One clock for every generated edge secret: it expires after rotationDays, and the scheduled
+    // `pulumi up --refresh` (rotate.yml) replaces it, which regenerates the values keyed to it.
+    const rotation = new time.Rotating(`${base}-rotation`, { rotationDays: cfg.secrets.rotationDays });
+
+    const sites: Record<string, EdgeSite> = {};
+    const siteNames = [...new Set(nodes.map((n) => n.site))];
+    if (siteNames.length > 0) {
+        const apiToken = pulumi.secret(awsSecret(cfg.cloudflare.apiTokenSecretId, ctx.aws));
+        const provider = new cloudflare.Provider(`cloudflare-${env}-edge`, { apiToken });
+        // The schema requires accountId whenever there are nodes.
+        const accountId = cfg.cloudflare.accountId!;
+        for (const site of siteNames) {
+            sites[site] = new EdgeSite(`${base}-site-${site}`, { accountId, zoneId: cfg.cloudflare.zoneId, tunnelName: `${ctx.prefix}-${site}`, hostname: `${site}.${cfg.edge.domain}` }, { provider });
+        }
+    }
+    const tailscaleProv = cfg.edge.tailscale ? tailscaleProvider(`tailscale-${env}`, cfg.edge.tailscale.oauthClientSecretId, ctx.aws) : undefined;
+    const zerotierToken = cfg.edge.zerotier ? pulumi.secret(awsSecret(cfg.edge.zerotier.apiTokenSecretId, ctx.aws)) : undefined;
+
+    const edgeNodes = nodes.map((n) => {
+        const vpn: EdgeVpnArgs =
+            n.vpn === "tailscale"
+                ? { kind: "tailscale", tag: cfg.edge.tailscale!.tag, keyExpiryDays: Math.min(cfg.secrets.rotationDays, 90) }
+                : { kind: "zerotier", networkId: cfg.edge.zerotier!.networkId, apiToken: zerotierToken! };
+        return new EdgeNode(
+            `${base}-node-${n.name}`,
+            {
+                nodeName: n.name,
+                site: n.site,
+                arch: n.arch,
+                capabilities: n.capabilities,
+                profile: n.profile,
+                environment: env,
+                region: cfg.region,
+                ca: { certPem: ctx.ca.certPem, keyPem: ctx.ca.keyPem },
+                rotation: rotation.rfc3339,
+                vpn,
+                siteTunnel: { hostname: sites[n.site].hostname, token: sites[n.site].tunnelToken },
+                bundle: { secretPrefix: `pr-cybr/${env}/edge/nodes/`, kmsKeyArn: ctx.secretsKeyArn },
+                access: { trustAnchorArn: access.trustAnchorArn, profileArn: access.profileArn, roleArn: access.roleArn },
+                swarm: {
+                    name: `${ctx.prefix}-swarm`,
+                    workerTokenSecretArn: ctx.swarm.managers.workerTokenSecretArn,
+                    joinAddress: ctx.swarm.managers.joinAddress,
+                    collectorEndpoint: ctx.swarm.managers.collectorEndpoint,
+                    collectorServerName: collectorHostname(`${ctx.prefix}-swarm`),
+                    collectorCaPem: ctx.swarm.pki.caCertPem,
+                    dockerVersion: cfg.swarm.dockerVersion,
+                },
+                agentImage: agent.ref,
+                registryPrefix: `/pr-cybr/${env}/edge/registry/`,
+                tags,
+            },
+            { providers: { aws: ctx.aws, ...(tailscaleProv ? { tailscale: tailscaleProv } : {}) } },
+        );
+    });
+
+    return {
+        edgeCaCertPem: ctx.ca.certPem,
+        edgeTrustAnchorArn: access.trustAnchorArn,
+        edgeProfileArn: access.profileArn,
+        edgeRoleArn: access.roleArn,
+        edgeAgentImage: agent.ref,
+        edgeSites: Object.fromEntries(Object.entries(sites).map(([site, s]) => [site, { hostname: s.hostname, tunnelId: s.tunnelId }])),
+        edgeRegistry: Object.fromEntries(edgeNodes.map((node, i) => [nodes[i].name, node.registryEntry])),
+        edgeInstallScripts: Object.fromEntries(edgeNodes.map((node, i) => [nodes[i].name, node.installScript])),
+        edgeRotationDue: rotation.rotationRfc3339,
+    };
+}
