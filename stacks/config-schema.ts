@@ -5,7 +5,7 @@ import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
-import { EDGE_PROFILE_NAMES, EDGE_VPNS } from "../components/edge/profiles";
+import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
 import { cidrSyntaxProblem, vpcCidrProblem } from "../components/network/subnet-plan";
 
 /**
@@ -139,7 +139,9 @@ export function stackConfigSchema(env: Environment) {
         sso: strict({ admins: list(nonEmpty("an SSO group name")).default([]), developers: list(nonEmpty("an SSO group name")).default([]), viewers: list(nonEmpty("an SSO group name")).default([]) }).default({ admins: [], developers: [], viewers: [] }),
     });
     const edgeNode = strict({
-        name: dnsLabel,
+        name: dnsLabel.superRefine((v, ctx) => {
+            if (v.length > MAX_EDGE_NODE_NAME) ctx.addIssue({ code: "custom", message: `"${v}" is longer than ${MAX_EDGE_NODE_NAME} characters (the certificate CN adds an 8-character suffix and may hold 64)` });
+        }),
         arch,
         site: dnsLabel,
         vpn: oneOf(EDGE_VPNS, "a VPN"),

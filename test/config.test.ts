@@ -13,13 +13,14 @@ describe("stack files", () => {
         expect(problems(rawConfigOf(stack))).toEqual([]);
     });
 
-    it("dev has 2 AZs, single NAT, 1 node group, 3 tenants, 1 manager, 2 edge nodes of both arches", () => {
+    it("dev has 2 AZs, single NAT, 1 node group, 3 tenants, 1 manager, 3 edge nodes of both arches and both VPNs", () => {
         const { config } = parseStackConfig(rawConfigOf("dev"));
         expect(config!.network).toMatchObject({ azCount: 2, natGateways: "single", interfaceEndpoints: false });
         expect(config!.cluster.nodeGroups).toHaveLength(1);
         expect(config!.tenants).toHaveLength(3);
         expect(config!.swarm.managers).toBe(1);
-        expect(config!.edge.nodes.map((n) => n.arch).sort()).toEqual(["amd64", "arm64"]);
+        expect([...new Set(config!.edge.nodes.map((n) => n.arch))].sort()).toEqual(["amd64", "arm64"]);
+        expect([...new Set(config!.edge.nodes.map((n) => n.vpn))].sort()).toEqual(["tailscale", "zerotier"]);
     });
 
     it("prod has 3 AZs, NAT per AZ, private endpoint, >=2 node groups, >=5 tenants with different quotas, 3 managers, >=6 nodes over >=2 sites", () => {
@@ -109,6 +110,13 @@ describe("each rule rejects bad config with an exact message", () => {
         ["missing region", "dev", (r) => delete r.region, 'region: is required (an AWS region such as "us-east-1", set as aws:region)'],
         ["flow-log retention CloudWatch rejects", "dev", (r) => (r.network.flowLogRetentionDays = 45), "network.flowLogRetentionDays: 45 is not a CloudWatch retention in days (one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)"],
         ["secret rotation over 90 days", "prod", (r) => (r.secrets.rotationDays = 120), "secrets.rotationDays: 120 is out of range (a whole number from 1 to 90)"],
+        ["tailscale node without tailscale settings", "dev", (r) => delete r.edge.tailscale, 'edge.tailscale: is required: edge.nodes[0] uses tailscale (add edge.tailscale, see README "Stack config")'],
+        ["zerotier node without zerotier settings", "prod", (r) => delete r.edge.zerotier, 'edge.zerotier: is required: edge.nodes[4] uses zerotier (add edge.zerotier, see README "Stack config")'],
+        ["edge nodes without a Cloudflare account", "dev", (r) => delete r.cloudflare.accountId, "cloudflare.accountId: is required with edge nodes (the Cloudflare account that owns the site tunnels, 32 hex characters)"],
+        ["ZeroTier network id", "dev", (r) => (r.edge.zerotier.networkId = "8056c2e21c"), 'edge.zerotier.networkId: "8056c2e21c" is not a ZeroTier network id (16 hex characters)'],
+        ["edge node name too long for its certificate", "dev", (r) => (r.edge.nodes[0].name = "n".repeat(55)), `edge.nodes[0].name: "${"n".repeat(55)}" is longer than 54 characters (the certificate CN adds an 8-character suffix and may hold 64)`],
+        ["edge profile", "dev", (r) => (r.edge.nodes[0].profile = "huge"), 'edge.nodes[0].profile: "huge" is not a resource profile (one of small, medium, large)'],
+        ["edge capability", "dev", (r) => (r.edge.nodes[0].capabilities = ["GPU"]), `edge.nodes[0].capabilities[0]: "GPU" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
     ];
 
     it.each(cases)("%s", (_title, stack, edit, expected) => {

@@ -71,7 +71,7 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
     });
 
     it("issues 90-day leaf certificates from the swarm CA and stores the dockerd material for the hosts", () => {
-        const leaves = harness.ofType("tls:index/locallySignedCert:LocallySignedCert");
+        const leaves = mine("tls:index/locallySignedCert:LocallySignedCert");
         expect(leaves).toHaveLength(3);
         for (const c of leaves) expect(c.inputs).toMatchObject({ validityPeriodHours: 2160, earlyRenewalHours: 720 });
         const dockerdCsr = harness.get("tls:index/certRequest:CertRequest", `${swarm}-pki-dockerd-csr`);
@@ -82,7 +82,7 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
     it("deploys services over the TLS Docker API once it answers: encrypted overlays, converge, rollback", () => {
         const provider = harness.ofType("pulumi:providers:docker")[0];
         expect(String(provider.inputs.host)).toMatch(/^tcp:\/\/internal-.*\.elb\.us-east-1\.amazonaws\.com:2376$/);
-        expect(provider.dependsOn).toContain(harness.ofType("command:local:Command")[0].urn);
+        expect(provider.dependsOn).toContain(mine("command:local:Command")[0].urn);
         for (const n of harness.ofType("docker:index/network:Network")) expect(n.inputs).toMatchObject({ driver: "overlay", options: { encrypted: "true" } });
         const services = Object.fromEntries(harness.ofType("docker:index/service:Service").map((s) => [s.inputs.name, s.inputs as Obj]));
         expect(Object.keys(services).sort()).toEqual(["collector", "traefik"]);
@@ -110,7 +110,7 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
     });
 
     it("points each Traefik hostname at the public load balancer in Cloudflare", () => {
-        const records = harness.ofType("cloudflare:index/dnsRecord:DnsRecord") as RecordedResource[];
+        const records = mine("cloudflare:index/dnsRecord:DnsRecord") as RecordedResource[];
         const target = String(mine("aws:lb/loadBalancer:LoadBalancer").find((l) => l.inputs.internal === false)!.outputs.dnsName);
         expect(records.map((r) => r.inputs.name).sort()).toEqual([...config.swarm.traefik.hostnames].sort());
         for (const r of records) expect(r.inputs).toMatchObject({ zoneId: config.cloudflare.zoneId, type: "CNAME", content: target, proxied: false, ttl: 300 });

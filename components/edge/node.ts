@@ -7,7 +7,7 @@ import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { EDGE_IDENTITY_TAG } from "./access";
 import { renderEdgeInstallScript } from "./install-script";
-import { EdgeProfile, EDGE_PROFILE_NAMES } from "./profiles";
+import { EdgeProfile, EDGE_PROFILE_NAMES, MAX_EDGE_NODE_NAME } from "./profiles";
 import { registryEntryYaml } from "./registry";
 import { EdgeVpnArgs, tailscaleAuthKey, VpnBundle, zeroTierMember } from "./vpn";
 
@@ -60,8 +60,6 @@ export interface EdgeNodeArgs {
 
 export const EDGE_NODE_DEFAULTS = { capabilities: [] as string[], profile: "small" as EdgeProfile, certValidityDays: 90, certEarlyRenewalDays: 30, tags: {} as Tags };
 
-/** Longest node name whose certificate CN (`<name>-<8 hex>`) fits X.509's 64 characters. */
-export const MAX_EDGE_NODE_NAME = 54;
 
 export function validateEdgeNodeArgs(args: EdgeNodeArgs): void {
     const d = EDGE_NODE_DEFAULTS;

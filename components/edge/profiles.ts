@@ -13,3 +13,6 @@ export const EDGE_PROFILES = {
 } as const;
 export const EDGE_PROFILE_NAMES = ["small", "medium", "large"] as const;
 export type EdgeProfile = (typeof EDGE_PROFILE_NAMES)[number];
+
+/** Longest node name whose certificate CN (`<name>-<8 hex>`) fits X.509's 64 characters. */
+export const MAX_EDGE_NODE_NAME = 54;
