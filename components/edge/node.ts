@@ -187,7 +187,8 @@ export class EdgeNode extends pulumi.ComponentResource {
             );
         const parameter = new aws.ssm.Parameter(
             `${name}-registry`,
-            { name: parameterName, type: "String", tier: "Standard", dataType: "text", value: entry, description: `Registry entry of edge node ${args.nodeName} (history kept by SSM)`, tags },
+            // insecureValue: the provider marks `value` secret, which would hide the entry from plans and previews.
+            { name: parameterName, type: "String", tier: "Standard", dataType: "text", insecureValue: entry, description: `Registry entry of edge node ${args.nodeName} (history kept by SSM)`, tags },
             { parent: this },
         );
 
