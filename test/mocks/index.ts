@@ -41,6 +41,9 @@ const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { setting
 /** A type token, or a resource class (its token is the class's static, SDK-internal __pulumiType). */
 export type TypeRef = string | (abstract new (...args: never[]) => unknown);
 
+/** The stack depth errors had before any harness turned stacks off. */
+const STACK_TRACE_LIMIT = Error.stackTraceLimit;
+
 const tokenOf = (type: TypeRef) => (typeof type === "string" ? type : String((type as unknown as { __pulumiType: string }).__pulumiType));
 
 /**
@@ -69,6 +72,11 @@ export function installMocks(options: MockHarnessOptions = {}): MockHarness {
             return answerInvoke(args, cloud, (v) => generatedSecrets.add(v));
         },
     };
+    // Source positions and promise debug stacks only mean something to a real engine; under mocks they
+    // cost stack traces per resource (source-mapped under jest: most of a test's time). No stacks until
+    // settle(), which restores them for the assertions that follow.
+    (pulumi.Resource as unknown as { callsites(): unknown[] }).callsites = () => [];
+    Error.stackTraceLimit = 0;
     // setMocks does all its work before its first await, so the mocks are live when it returns.
     void pulumi.runtime.setMocks(mocks, options.project ?? "pr-cybr-platform", options.stack ?? "test", options.preview ?? false);
     recorder.attach(settings.getMonitor() as Parameters<Recorder["attach"]>[0]);
@@ -86,6 +94,7 @@ export function installMocks(options: MockHarnessOptions = {}): MockHarness {
                 done = store.settings.rpcDone;
                 await done;
             }
+            Error.stackTraceLimit = STACK_TRACE_LIMIT;
             if (recorder.failures.length > 0) throw new Error(`the mock recorder lost registrations:\n  ${recorder.failures.join("\n  ")}`);
         },
         ofType(type) {
