@@ -1,5 +1,5 @@
 import { SecretValue } from "./mocks/recorder";
-import { buildPlan, findLeaks, serializePlan, Plan, PlanResource } from "../tools/lib/plan";
+import { buildPlan, findLeaks, SecretScanner, serializePlan, Plan, PlanResource } from "../tools/lib/plan";
 import { diffPlans, renderText } from "../tools/lib/diff";
 import { toPlanValue, unwrapSecrets } from "../tools/lib/values";
 import { pemKeyOf, passwordOf } from "./mocks/ids";
@@ -45,6 +45,28 @@ describe("plan values", () => {
             "outputs.token: a generated or configured secret",
         ]);
         expect(findLeaks(plan([resource("a", "t:m:A", { pw: "[secret]" })]), [password])).toEqual([]);
+    });
+
+    it("scans for many secrets in one pass with the same answers as checking each one", () => {
+        const secrets = Array.from({ length: 300 }, (_, i) => passwordOf(`s${i}`, 8 + (i % 40)));
+        // Secrets that share a prefix, or are prefixes of each other, must all still be found.
+        secrets.push("abcdefgh-one", "abcdefgh-two", "abcdefgh");
+        const scanner = new SecretScanner(secrets);
+        const texts = [
+            "",
+            "short",
+            secrets[7],
+            `prefix ${secrets[42]}`,
+            `${secrets[99]} suffix`,
+            `in the ${secrets[299]} middle`,
+            "abcdefgh-tw",
+            "xxabcdefg",
+            `${secrets[5].slice(0, -1)}!`,
+            passwordOf("not-a-secret", 200),
+        ];
+        for (const t of texts) expect([t, scanner.matches(t)]).toEqual([t, secrets.some((s) => t.includes(s))]);
+        expect(scanner.matches("zzabcdefgh")).toBe(true);
+        expect(new SecretScanner([]).matches("anything at all")).toBe(false);
     });
 });
 

@@ -7,6 +7,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 
 // Internal SDK modules: pinned @pulumi/pulumi version, covered by test/mocks.test.ts.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,6 +50,16 @@ function holdsAsset(raw: unknown): boolean {
     if (!raw || typeof raw !== "object") return false;
     const sig = (raw as Record<string, unknown>)[rpc.specialSigKey];
     return sig === rpc.specialAssetSig || sig === rpc.specialArchiveSig || Object.values(raw).some(holdsAsset);
+}
+
+const isAssetOrArchive = (v: unknown): boolean => pulumi.asset.Asset.isInstance(v) || pulumi.asset.Archive.isInstance(v);
+
+/** Whether deserialized inputs hold a Pulumi asset or archive object anywhere. */
+function containsAssetObject(value: unknown): boolean {
+    if (!value || typeof value !== "object") return false;
+    if (isAssetOrArchive(value)) return true;
+    if (value instanceof SecretValue) return containsAssetObject(value.value);
+    return Array.isArray(value) ? value.some(containsAssetObject) : Object.values(value).some(containsAssetObject);
 }
 
 /** A value that was a Pulumi secret when registered; plan writers print it as "[secret]". */
@@ -158,9 +169,12 @@ export class Recorder {
         const produced = this.pendingOutputs.get(key);
         this.pendingOutputs.delete(key);
         const inputs = liftSecrets(produced ? produced.inputs : rpc.deserializeProperties(req.getObject(), true)) as Record<string, unknown>;
-        // Deserialized assets hold promises; describe them from the serialized form instead.
-        const raw = (req.getObject() as { toJavaScript?(): Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
-        for (const [k, v] of Object.entries(raw)) if (holdsAsset(v)) inputs[k] = liftSecrets(describeAssets(v));
+        // Deserialized assets hold promises; describe them from the serialized form instead (converting
+        // that form costs a deep copy, so only for the few resources that hold an asset).
+        if (containsAssetObject(inputs)) {
+            const raw = (req.getObject() as { toJavaScript?(): Record<string, unknown> } | undefined)?.toJavaScript?.() ?? {};
+            for (const [k, v] of Object.entries(raw)) if (holdsAsset(v)) inputs[k] = liftSecrets(describeAssets(v));
+        }
         this.resources.set(urn, {
             urn,
             type: req.getType(),

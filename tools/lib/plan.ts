@@ -56,14 +56,54 @@ export function serializePlan(plan: Plan): string {
     return JSON.stringify(plan, null, 2) + "\n";
 }
 
+const WINDOW = 8;
+const hashOf = (text: string, from: number) => {
+    let h = 0;
+    for (let i = from; i < from + WINDOW; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+    return h;
+};
+// 31^(WINDOW-1), for removing the character that leaves the rolling window.
+const OUTGOING = Array.from({ length: WINDOW - 1 }).reduce<number>((p) => Math.imul(p, 31), 1);
+
+/**
+ * Finds any of many secret values inside texts in one pass per text: a rolling hash of every
+ * 8-character window is looked up among the secrets' first 8 characters, and only a hit is compared in
+ * full. Checking each secret against each string was quadratic (thousands of secrets at 1000 nodes).
+ */
+export class SecretScanner {
+    private readonly byPrefix = new Map<number, string[]>();
+
+    constructor(secrets: Iterable<string>) {
+        for (const s of secrets) {
+            if (s.length < WINDOW) continue;
+            const h = hashOf(s, 0);
+            const list = this.byPrefix.get(h);
+            if (list) list.push(s);
+            else this.byPrefix.set(h, [s]);
+        }
+    }
+
+    /** Whether `text` contains one of the secrets. */
+    matches(text: string): boolean {
+        if (text.length < WINDOW || this.byPrefix.size === 0) return false;
+        let h = hashOf(text, 0);
+        for (let i = 0; ; i++) {
+            const candidates = this.byPrefix.get(h);
+            if (candidates && candidates.some((c) => text.startsWith(c, i))) return true;
+            if (i + WINDOW >= text.length) return false;
+            h = (Math.imul(h - Math.imul(text.charCodeAt(i), OUTGOING), 31) + text.charCodeAt(i + WINDOW)) | 0;
+        }
+    }
+}
+
 /** Where a known secret value (or any PEM private key) appears in plain text in the plan. */
 export function findLeaks(plan: Plan, secrets: Iterable<string>): string[] {
-    const needles = [...secrets].filter((s) => s.length >= 8 && s !== SECRET_MARK);
+    const scanner = new SecretScanner([...secrets].filter((s) => s !== SECRET_MARK));
     const leaks: string[] = [];
     const visit = (value: unknown, where: string): void => {
         if (typeof value === "string") {
             if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) leaks.push(`${where}: a PEM private key`);
-            else if (needles.some((n) => value.includes(n))) leaks.push(`${where}: a generated or configured secret`);
+            else if (scanner.matches(value)) leaks.push(`${where}: a generated or configured secret`);
         } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${where}[${i}]`));
         else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) visit(v, where ? `${where}.${k}` : k);
     };

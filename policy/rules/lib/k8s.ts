@@ -25,8 +25,24 @@ export function asK8s(resource: PolicyResource): K8sObject | undefined {
     return { resource, kind, name: meta.name, namespace: meta.namespace, labels: meta.labels ?? {}, spec: (resource.props.spec ?? {}) as Record<string, any> };
 }
 
+// Stack rules ask for objects of a kind per namespace and per tenant: index a stack's resources by kind
+// once (keyed by the resources array a validateStack call receives), not once per question.
+const byKindCache = new WeakMap<PolicyResource[], Map<string, K8sObject[]>>();
+
 export function objectsOfKind(resources: PolicyResource[], kind: string): K8sObject[] {
-    return resources.map(asK8s).filter((o): o is K8sObject => o !== undefined && o.kind === kind);
+    let byKind = byKindCache.get(resources);
+    if (!byKind) {
+        byKind = new Map();
+        for (const r of resources) {
+            const o = asK8s(r);
+            if (!o) continue;
+            const list = byKind.get(o.kind);
+            if (list) list.push(o);
+            else byKind.set(o.kind, [o]);
+        }
+        byKindCache.set(resources, byKind);
+    }
+    return byKind.get(kind) ?? [];
 }
 
 /** Tenant namespaces (labelled `pr-cybr.io/tenant`), by name, with their tenant. */
