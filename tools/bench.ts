@@ -1,6 +1,7 @@
 /**
- * Benchmark: synth wall time and peak memory at growing scale, next to the floor (Pulumi's bare mock
- * runtime registering the same number of resources). Prints figures; asserts nothing.
+ * Benchmark: synth wall time and peak memory at growing scale, next to two floors: Pulumi's bare mock
+ * runtime registering the same number of trivial resources, and the same program under the mocks'
+ * answers without our recorder, policies and plan (bench-floor.ts). Prints figures; asserts nothing.
  *
  *   npm run bench [-- --sizes 10x50,50x250,200x1000]   (tenants x edge nodes, derived from Pulumi.prod.yaml)
  */
@@ -64,7 +65,7 @@ function main(): void {
     const { values } = parseArgs({ args: process.argv.slice(2), options: { sizes: { type: "string" } } });
     const sizes = (values.sizes ?? "10x50,50x250,200x1000").split(",").map((s) => s.split("x").map(Number) as [number, number]);
     fs.mkdirSync(OUT, { recursive: true });
-    console.log("size (tenants x nodes)  resources  synth s  synth MiB  floor s  floor MiB  synth/floor  violations");
+    console.log("size (tenants x nodes)  resources  synth s  synth MiB  floor s  floor MiB  synth/floor  program s  program MiB  synth/program  violations");
     for (const [tenants, nodes] of sizes) {
         const stack = `bench-${tenants}x${nodes}`;
         const configFile = path.join(OUT, `Pulumi.${stack}.yaml`);
@@ -81,6 +82,8 @@ function main(): void {
         const plan = JSON.parse(fs.readFileSync(path.join(OUT, `${stack}.plan.json`), "utf8"));
         const count: number = plan.stats.resourceCount;
         const floor = timed([path.join(__dirname, "bench-floor.js"), String(count)]);
+        const bare = timed([path.join(__dirname, "bench-floor.js"), "--program", configFile]);
+        if (!bare.ok) console.error(`${stack}: program floor failed\n${bare.output.split("\n").slice(0, 20).join("\n")}`);
         const row = [
             `${tenants}x${nodes}`.padEnd(22),
             String(count).padStart(9),
@@ -89,6 +92,9 @@ function main(): void {
             (floor.ms / 1000).toFixed(2).padStart(8),
             floor.rssMiB.toFixed(0).padStart(10),
             (synth.ms / floor.ms).toFixed(2).padStart(12),
+            (bare.ms / 1000).toFixed(2).padStart(10),
+            bare.rssMiB.toFixed(0).padStart(12),
+            (synth.ms / bare.ms).toFixed(2).padStart(14),
             violations.padStart(11),
         ];
         console.log(row.join(" "));

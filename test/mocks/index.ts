@@ -16,6 +16,8 @@ export interface MockHarnessOptions {
     readonly preview?: boolean;
     /** The fake account, region and partition answers are built from. Defaults to DEFAULT_CLOUD. */
     readonly cloud?: Partial<FakeCloud>;
+    /** Keep stack traces while the program registers (for debugging the program). Defaults to false. */
+    readonly stackTraces?: boolean;
 }
 
 export interface MockHarness {
@@ -73,10 +75,12 @@ export function installMocks(options: MockHarnessOptions = {}): MockHarness {
         },
     };
     // Source positions and promise debug stacks only mean something to a real engine; under mocks they
-    // cost stack traces per resource (source-mapped under jest: most of a test's time). No stacks until
-    // settle(), which restores them for the assertions that follow.
-    (pulumi.Resource as unknown as { callsites(): unknown[] }).callsites = () => [];
-    Error.stackTraceLimit = 0;
+    // cost stack traces per resource (a third of synth, most of a test under jest's source maps). No
+    // stacks until settle(), which restores them for the assertions or error reports that follow.
+    if (!options.stackTraces) {
+        (pulumi.Resource as unknown as { callsites(): unknown[] }).callsites = () => [];
+        Error.stackTraceLimit = 0;
+    }
     // setMocks does all its work before its first await, so the mocks are live when it returns.
     void pulumi.runtime.setMocks(mocks, options.project ?? "pr-cybr-platform", options.stack ?? "test", options.preview ?? false);
     recorder.attach(settings.getMonitor() as Parameters<Recorder["attach"]>[0]);

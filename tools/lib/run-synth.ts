@@ -56,15 +56,13 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
         return { kind: "config", message: `invalid policy config (${o.policyConfigFile}):\n  ${policyProblems.join("\n  ")}` };
     }
 
-    const harness = installMocks({ project: project.name, stack: o.stack, cloud: { region: files.values["aws:region"] } });
+    // Without --stack-traces the harness turns stack traces off while the program runs (user errors are messages).
+    const harness = installMocks({ project: project.name, stack: o.stack, cloud: { region: files.values["aws:region"] }, stackTraces: o.stackTraces });
     pulumi.runtime.setAllConfig(files.values, files.secretKeys);
     const failures: unknown[] = [];
     const onRejection = (err: unknown) => failures.push(err);
     process.on("unhandledRejection", onRejection);
-    // The SDK captures a stack trace for every promise it tracks, about a third of synth time; user
-    // errors do not need them (they are messages), and --stack-traces brings them back for bugs.
     const stackTraceLimit = Error.stackTraceLimit;
-    if (!o.stackTraces) Error.stackTraceLimit = 0;
     try {
         const entry = path.join(BUILD_ROOT, o.project, (project.main ?? "index.ts").replace(/\.ts$/, ".js"));
         // eslint-disable-next-line @typescript-eslint/no-require-imports
