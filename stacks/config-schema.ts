@@ -227,6 +227,8 @@ export function stackConfigSchema(env: Environment) {
                 networkId: pattern(/^[0-9a-f]{16}$/, "a ZeroTier network id (16 hex characters)"),
                 apiTokenSecretId: nonEmpty("the Secrets Manager secret holding the ZeroTier Central API token"),
             }).optional(),
+            /** Certificate CNs (registry spec.identity.commonName) refused AWS sessions at once: compromised devices. */
+            revokedCommonNames: list(pattern(/^[a-z0-9-]+-[0-9a-f]{8}$/, "a node certificate CN such as n0d3-sju-01-0a1b2c3d (the registry's spec.identity.commonName)")).default([]),
             /** The telemetry agent's OpenTelemetry Collector (contrib) version. */
             agentVersion: pattern(/^\d+\.\d+\.\d+$/, 'an OpenTelemetry Collector version such as "0.128.0"').default(CONFIG_DEFAULTS.edge.agentVersion),
         }),

@@ -79,6 +79,7 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
             bundleKmsKeyArn: ctx.secretsKeyArn,
             workerToken: { secretArn: ctx.swarm.managers.workerTokenSecretArn, kmsKeyArn: ctx.swarm.managers.kmsKeyArn },
             agentRepositoryArn: agent.repositoryArn,
+            revokedCommonNames: cfg.edge.revokedCommonNames,
             tags,
         },
         opts,

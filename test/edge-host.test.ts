@@ -125,7 +125,7 @@ describe("install-edge-node.sh (run against stub apt, aws, docker and VPN client
         expect(connector).toMatch(new RegExp(`cloudflare/cloudflared:${EDGE_HOST_VERSIONS.cloudflared} tunnel --no-autoupdate run$`));
         expect(d.read("var/lib/pr-cybr/edge/tunnel.env")).toBe(`TUNNEL_TOKEN=${TUNNEL_TOKEN}\n`);
         const agent = calls.find((c) => c.startsWith("docker run -d --name pr-cybr-agent"))!;
-        expect(agent).toContain("--memory 256m --cpus 0.25 --read-only --cap-drop ALL");
+        expect(agent).toContain("--memory 256m --cpus 0.2 --read-only --cap-drop ALL");
         expect(agent).toContain(`-e COLLECTOR_ENDPOINT=${s.collectorEndpoint} -e COLLECTOR_SERVER_NAME=${s.collectorServerName}`);
         expect(agent).toContain(`-v ${d.root}/var/lib/pr-cybr/edge/agent-queue:/var/lib/otelcol/queue`);
         expect(agent.endsWith(AGENT)).toBe(true);

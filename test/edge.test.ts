@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { agentContextHash, AGENT_CONTEXT_DIR, EDGE_IDENTITY_TAG, registryEntry, validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeCaArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, EdgeNodeArgs } from "../components/edge";
+import { agentContextHash, AGENT_CONTEXT_DIR, EDGE_IDENTITY_TAG, EdgeAccess, registryEntry, validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeCaArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, EdgeNodeArgs } from "../components/edge";
 import { PlatformOutputs } from "../stacks/platform";
-import { MockHarness } from "./mocks";
+import { installMocks, MockHarness } from "./mocks";
 import { SecretValue } from "./mocks/recorder";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
 import { derivedStackFile, runTool, sharedPlan, tempDir } from "./helpers/cli";
@@ -289,6 +289,24 @@ describe("edge building blocks", () => {
         );
         expect(() => validateEdgeSiteArgs({ accountId: "x", zoneId: "z", tunnelName: "t", hostname: "nohost", originService: "ftp://x" })).toThrow(/accountId: "x"[\s\S]*hostname: "nohost"[\s\S]*originService: "ftp:\/\/x"/);
         expect(() => validateEdgeAgentImageArgs({ repositoryName: "Bad/Name", collectorVersion: "latest", keepImages: 1 })).toThrow(/repositoryName: "Bad\/Name"[\s\S]*collectorVersion: "latest"[\s\S]*keepImages: 1 is not 2-1000/);
+    });
+
+    it("refuses AWS sessions to revoked certificate CNs with a deny in the role's trust policy", async () => {
+        const harness = installMocks({ stack: "edge-access" });
+        const args = { namePrefix: "pr-cybr-dev-edge", caCertPem: "ca", caCommonName: "pr-cybr-dev edge CA", bundleSecretPrefix: "pr-cybr/dev/edge/nodes/", bundleKmsKeyArn: "k", workerToken: { secretArn: "w", kmsKeyArn: "k2" }, agentRepositoryArn: "r" };
+        new EdgeAccess("revoking", { ...args, revokedCommonNames: ["n0d3-sju-01-0a1b2c3d"] });
+        new EdgeAccess("plain", args);
+        await harness.settle();
+        const trust = (name: string) => JSON.parse(String(harness.get(aws.iam.Role, `${name}-role`).inputs.assumeRolePolicy)).Statement as Obj[];
+        expect(trust("revoking")[0]).toEqual({
+            Sid: "RevokedCertificates",
+            Effect: "Deny",
+            Principal: { Service: "rolesanywhere.amazonaws.com" },
+            Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+            Condition: { StringEquals: { "aws:PrincipalTag/x509Subject/CN": ["n0d3-sju-01-0a1b2c3d"] } },
+        });
+        expect(trust("plain").map((st) => st.Effect)).toEqual(["Allow"]);
+        expect(() => validateEdgeAccessArgs({ ...args, revokedCommonNames: ["bad cn!"] })).toThrow(/revokedCommonNames\[0\]: "bad cn!" is not a certificate CN/);
     });
 
     it("describes a node in the registry with its labels, resource profile and management plane", () => {

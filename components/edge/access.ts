@@ -21,13 +21,15 @@ export interface EdgeAccessArgs {
     readonly workerToken: { readonly secretArn: pulumi.Input<string>; readonly kmsKeyArn: pulumi.Input<string> };
     /** ECR repository of the telemetry agent image, which nodes pull. Required. */
     readonly agentRepositoryArn: pulumi.Input<string>;
+    /** Certificate CNs refused a session at once (compromised devices), before their certificates expire. Defaults to []. */
+    readonly revokedCommonNames?: string[];
     /** Session length in seconds (900-3600). Defaults to 3600. */
     readonly sessionSeconds?: number;
     /** Tags for the trust anchor, role and profile. Defaults to {}. */
     readonly tags?: Tags;
 }
 
-export const EDGE_ACCESS_DEFAULTS = { sessionSeconds: 3600, tags: {} as Tags };
+export const EDGE_ACCESS_DEFAULTS = { sessionSeconds: 3600, revokedCommonNames: [] as string[], tags: {} as Tags };
 
 export function validateEdgeAccessArgs(args: EdgeAccessArgs): void {
     const problems: ArgProblem[] = [];
@@ -35,6 +37,9 @@ export function validateEdgeAccessArgs(args: EdgeAccessArgs): void {
     if (!args.bundleSecretPrefix.endsWith("/")) problems.push({ path: "bundleSecretPrefix", reason: `"${args.bundleSecretPrefix}" must end with "/" (a name prefix)` });
     const s = args.sessionSeconds ?? EDGE_ACCESS_DEFAULTS.sessionSeconds;
     if (!Number.isInteger(s) || s < 900 || s > 3600) problems.push({ path: "sessionSeconds", reason: `${s} is not 900-3600 seconds` });
+    (args.revokedCommonNames ?? []).forEach((cn, i) => {
+        if (!/^[A-Za-z0-9.-]{1,64}$/.test(cn)) problems.push({ path: `revokedCommonNames[${i}]`, reason: `"${cn}" is not a certificate CN (the registry's spec.identity.commonName)` });
+    });
     throwIfProblems("EdgeAccess", problems);
 }
 
@@ -47,7 +52,8 @@ const SUBJECT_CN = "${aws:PrincipalTag/x509Subject/CN}";
  * whose policy lets it read only the bundle tagged with its own certificate CN (plus the worker token
  * and the agent image). Revocation: deleting a node deletes its bundle, so its certificate, still
  * valid until expiry, authenticates to a role that can read nothing of its own; a re-added node gets a
- * new CN (random suffix), so an old certificate never matches a new bundle.
+ * new CN (random suffix), so an old certificate never matches a new bundle; and a CN listed in
+ * `revokedCommonNames` gets no session at all.
  */
 export class EdgeAccess extends pulumi.ComponentResource {
     public readonly trustAnchorArn: pulumi.Output<string>;
@@ -69,6 +75,10 @@ export class EdgeAccess extends pulumi.ComponentResource {
             { name: `${args.namePrefix}-ca`, enabled: true, source: { sourceType: "CERTIFICATE_BUNDLE", sourceData: { x509CertificateData: args.caCertPem } }, tags: { ...tags, Name: `${args.namePrefix}-ca` } },
             { parent: this },
         );
+        // IAM Roles Anywhere takes no CRL from @pulumi/tls; a deny on the certificate's CN cuts a device
+        // off on the next session request (at most one session length later).
+        const revoked = args.revokedCommonNames ?? d.revokedCommonNames;
+        const revocations = revoked.length === 0 ? [] : [{ Sid: "RevokedCertificates", Effect: "Deny", Principal: { Service: "rolesanywhere.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], Condition: { StringEquals: { "aws:PrincipalTag/x509Subject/CN": revoked } } }];
         const role = new aws.iam.Role(
             `${name}-role`,
             {
@@ -78,6 +88,7 @@ export class EdgeAccess extends pulumi.ComponentResource {
                 assumeRolePolicy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
+                        ...revocations,
                         {
                             Effect: "Allow",
                             Principal: { Service: "rolesanywhere.amazonaws.com" },

@@ -282,9 +282,9 @@ run_agent() {
         docker pull -q "${AGENT_IMAGE}" >/dev/null
     fi
     mkdir -p "${STATE}/agent-queue"
-    # 256 MiB and a quarter CPU at most; the collector's memory_limiter keeps it under 200 MiB.
+    # At most 256 MiB and a fifth of a CPU (5% of a 4-core device); the collector's memory_limiter keeps it under 200 MiB.
     ensure_container pr-cybr-agent "${AGENT_IMAGE}" \
-        --network host --user 0:0 --memory 256m --cpus 0.25 --read-only --cap-drop ALL --security-opt no-new-privileges \
+        --network host --user 0:0 --memory 256m --cpus 0.2 --read-only --cap-drop ALL --security-opt no-new-privileges \
         -v /:/hostfs:ro -v "${IDENTITY}:/etc/pr-cybr/identity:ro" -v "${STATE}/agent-queue:/var/lib/otelcol/queue" \
         --label "pr-cybr.io/identity=$(cat "${IDENTITY}/node.crt" "${IDENTITY}/collector-ca.crt" | sha256sum | cut -c1-16)" \
         -e "NODE_NAME=${NODE_NAME}" -e "NODE_SITE=${NODE_SITE}" -e "NODE_ENVIRONMENT=${ENVIRONMENT}" \
