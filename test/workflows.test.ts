@@ -54,6 +54,11 @@ describe("workflows", () => {
         expect(load("rotate.yml").jobs.rotate.concurrency).toEqual({ group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
     });
 
+    it("rotate refreshes before it updates: an expired rotation clock is only found by a refresh", () => {
+        const up = load("rotate.yml").jobs.rotate.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
+        expect(up.with).toMatchObject({ command: "up", refresh: true });
+    });
+
     it("use GitHub OIDC for AWS, never long-lived keys", () => {
         for (const file of files) {
             const text = fs.readFileSync(path.join(DIR, file), "utf8");
