@@ -33,19 +33,22 @@ interface EdgeContext {
     secretsKeyArn: pulumi.Output<string>;
 }
 
-/** Secrets Manager JSON of a Tailscale OAuth client: `{"id": ..., "secret": ...}`. */
+/** A Tailscale OAuth client as stored in Secrets Manager: JSON `{"id": ..., "secret": ...}`. The error never shows the value. */
+export function parseTailscaleOAuth(secretId: string, value: string): { id: string; secret: string } {
+    let json: { id?: unknown; secret?: unknown } | null;
+    try {
+        json = JSON.parse(value);
+    } catch {
+        json = null;
+    }
+    if (!json || typeof json.id !== "string" || typeof json.secret !== "string" || !json.id || !json.secret) {
+        throw new Error(`edge.tailscale.oauthClientSecretId: secret ${secretId} is not JSON with string "id" and "secret" (store {"id": "<client id>", "secret": "<client secret>"})`);
+    }
+    return { id: json.id, secret: json.secret };
+}
+
 function tailscaleProvider(name: string, secretId: string, provider: aws.Provider): tailscale.Provider {
-    const value = pulumi.secret(awsSecret(secretId, provider));
-    const parsed = value.apply((v) => {
-        let json: { id?: unknown; secret?: unknown };
-        try {
-            json = JSON.parse(v);
-        } catch {
-            throw new Error(`edge.tailscale.oauthClientSecretId: secret ${secretId} is not JSON (store {"id": "<client id>", "secret": "<client secret>"})`);
-        }
-        if (typeof json.id !== "string" || typeof json.secret !== "string") throw new Error(`edge.tailscale.oauthClientSecretId: secret ${secretId} lacks string "id" and "secret" fields`);
-        return { id: json.id, secret: json.secret };
-    });
+    const parsed = pulumi.secret(awsSecret(secretId, provider)).apply((v) => parseTailscaleOAuth(secretId, v));
     return new tailscale.Provider(name, { oauthClientId: pulumi.secret(parsed.id), oauthClientSecret: pulumi.secret(parsed.secret), tailnet: "-" });
 }
 

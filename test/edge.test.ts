@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { agentContextHash, AGENT_CONTEXT_DIR, EDGE_IDENTITY_TAG, EdgeAccess, registryEntry, validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeCaArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, EdgeNodeArgs } from "../components/edge";
 import { PlatformOutputs } from "../stacks/platform";
+import { parseTailscaleOAuth } from "../stacks/edge";
 import { installMocks, MockHarness } from "./mocks";
 import { SecretValue } from "./mocks/recorder";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
@@ -96,6 +97,7 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
                 const key = one(n.name, "tailscale:index/tailnetKey:TailnetKey");
                 expect(key.inputs).toMatchObject({ reusable: false, ephemeral: false, preauthorized: true, tags: [config.edge.tailscale!.tag], recreateIfInvalid: "always" });
                 expect(Number(key.inputs.expiry)).toBeLessThanOrEqual(90 * 86400);
+                expect(String(key.inputs.description)).toMatch(/^[A-Za-z0-9 -]{1,50}$/);
                 expect(key.providerRef).toMatch(/pulumi:providers:tailscale::tailscale-/);
                 expect(bundle.vpn.authKey).toBe(unwrap(key.outputs.key));
             } else {
@@ -307,6 +309,25 @@ describe("edge building blocks", () => {
         });
         expect(trust("plain").map((st) => st.Effect)).toEqual(["Allow"]);
         expect(() => validateEdgeAccessArgs({ ...args, revokedCommonNames: ["bad cn!"] })).toThrow(/revokedCommonNames\[0\]: "bad cn!" is not a certificate CN/);
+    });
+
+    it("reads the Tailscale OAuth client from its secret, and says how to store it when it is wrong (without the value)", () => {
+        expect(parseTailscaleOAuth("s", '{"id":"k1","secret":"tskey-client-x"}')).toEqual({ id: "k1", secret: "tskey-client-x" });
+        for (const bad of ["tskey-client-plain", '{"id":"k1"}', '{"id":1,"secret":"x"}', "null"]) {
+            expect(() => parseTailscaleOAuth("pr-cybr/dev/edge/tailscale-oauth", bad)).toThrow(
+                'edge.tailscale.oauthClientSecretId: secret pr-cybr/dev/edge/tailscale-oauth is not JSON with string "id" and "secret" (store {"id": "<client id>", "secret": "<client secret>"})',
+            );
+        }
+        const message = (() => {
+            try {
+                parseTailscaleOAuth("s", "tskey-client-plain");
+                return "no error";
+            } catch (e) {
+                return String(e);
+            }
+        })();
+        expect(message).toContain("edge.tailscale.oauthClientSecretId");
+        expect(message).not.toContain("tskey-client-plain");
     });
 
     it("describes a node in the registry with its labels, resource profile and management plane", () => {

@@ -69,6 +69,21 @@ describe.each(["dev", "prod"] as const)("the %s secrets", (stack) => {
         expect(config.secrets.rotationDays).toBeLessThanOrEqual(90);
     });
 
+    it("has every KMS key rotate, every Secrets Manager rotation within 90 days, every leaf certificate within 90 days", () => {
+        const keys = harness.ofType(aws.kms.Key);
+        expect(keys.length).toBeGreaterThanOrEqual(4);
+        for (const k of keys) expect([k.name, k.inputs.enableKeyRotation]).toEqual([k.name, true]);
+        const rotations = harness.ofType(aws.secretsmanager.SecretRotation);
+        expect(rotations.length).toBeGreaterThanOrEqual(2);
+        for (const r of rotations) expect((r.inputs.rotationRules as Record<string, number>).automaticallyAfterDays).toBeLessThanOrEqual(90);
+        const leaves = harness.ofType("tls:index/locallySignedCert:LocallySignedCert");
+        expect(leaves.length).toBe(3 + config.edge.nodes.length);
+        for (const c of leaves) {
+            expect(Number(c.inputs.validityPeriodHours)).toBeLessThanOrEqual(90 * 24);
+            expect(Number(c.inputs.earlyRenewalHours)).toBeGreaterThan(0);
+        }
+    });
+
     it("runs the rotation function that never reads a token, may command only this swarm's instances, and logs under the swarm key", () => {
         const lambda = harness.ofType(aws.lambda.Function)[0];
         expect(lambda.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler", environment: { variables: { SWARM_NAME: swarm } } });

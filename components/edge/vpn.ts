@@ -27,7 +27,8 @@ export function tailscaleAuthKey(parent: pulumi.Resource, name: string, args: { 
     const key = new tailscale.TailnetKey(
         `${name}-tailscale-key`,
         {
-            description: `${args.nodeName} (pr-cybr ${args.environment})`.slice(0, 50),
+            // Tailscale accepts up to 50 letters, digits, spaces and hyphens here.
+            description: `${args.nodeName} pr-cybr ${args.environment}`.slice(0, 50),
             reusable: false,
             ephemeral: false,
             preauthorized: true,
