@@ -65,7 +65,8 @@ function main(): void {
     const { values } = parseArgs({ args: process.argv.slice(2), options: { sizes: { type: "string" } } });
     const sizes = (values.sizes ?? "10x50,50x250,200x1000").split(",").map((s) => s.split("x").map(Number) as [number, number]);
     fs.mkdirSync(OUT, { recursive: true });
-    console.log("size (tenants x nodes)  resources  synth s  synth MiB  floor s  floor MiB  synth/floor  program s  program MiB  synth/program  violations");
+    const header: [string, number][] = [["size (tenants x nodes)", -22], ["resources", 9], ["synth s", 8], ["synth MiB", 10], ["floor s", 8], ["floor MiB", 10], ["synth/floor", 12], ["program s", 10], ["program MiB", 12], ["synth/program", 14], ["violations", 11]];
+    console.log(header.map(([h, w]) => (w < 0 ? h.padEnd(-w) : h.padStart(w))).join(" "));
     for (const [tenants, nodes] of sizes) {
         const stack = `bench-${tenants}x${nodes}`;
         const configFile = path.join(OUT, `Pulumi.${stack}.yaml`);
