@@ -7,6 +7,7 @@ import * as time from "@pulumiverse/time";
 import { EdgeAccess, EdgeAgentImage, EdgeCa, EdgeNode, EdgeSite, EdgeVpnArgs } from "../components/edge";
 import { collectorHostname, SwarmManagers, SwarmPki } from "../components/swarm";
 import { PlatformConfig } from "./config";
+import { secretValue } from "./providers";
 
 /** Stack outputs of the edge area (README "Stack outputs"); none holds a secret. */
 export interface EdgeOutputs {
@@ -27,6 +28,7 @@ export interface EdgeOutputs {
 
 interface EdgeContext {
     aws: aws.Provider;
+    cloudflare: cloudflare.Provider;
     prefix: string;
     ca: EdgeCa;
     swarm: { managers: SwarmManagers; pki: SwarmPki };
@@ -48,12 +50,8 @@ export function parseTailscaleOAuth(secretId: string, value: string): { id: stri
 }
 
 function tailscaleProvider(name: string, secretId: string, provider: aws.Provider): tailscale.Provider {
-    const parsed = pulumi.secret(awsSecret(secretId, provider)).apply((v) => parseTailscaleOAuth(secretId, v));
+    const parsed = secretValue(secretId, provider).apply((v) => parseTailscaleOAuth(secretId, v));
     return new tailscale.Provider(name, { oauthClientId: pulumi.secret(parsed.id), oauthClientSecret: pulumi.secret(parsed.secret), tailnet: "-" });
-}
-
-function awsSecret(secretId: string, provider: aws.Provider): pulumi.Output<string> {
-    return aws.secretsmanager.getSecretVersionOutput({ secretId }, { provider }).secretString;
 }
 
 /**
@@ -93,17 +91,16 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
 
     const sites: Record<string, EdgeSite> = {};
     const siteNames = [...new Set(nodes.map((n) => n.site))];
-    if (siteNames.length > 0) {
-        const apiToken = pulumi.secret(awsSecret(cfg.cloudflare.apiTokenSecretId, ctx.aws));
-        const provider = new cloudflare.Provider(`cloudflare-${env}-edge`, { apiToken });
-        // The schema requires accountId whenever there are nodes.
-        const accountId = cfg.cloudflare.accountId!;
-        for (const site of siteNames) {
-            sites[site] = new EdgeSite(`${base}-site-${site}`, { accountId, zoneId: cfg.cloudflare.zoneId, tunnelName: `${ctx.prefix}-${site}`, hostname: `${site}.${cfg.edge.domain}` }, { provider });
-        }
+    // The schema requires accountId whenever there are nodes (and so sites).
+    for (const site of siteNames) {
+        sites[site] = new EdgeSite(
+            `${base}-site-${site}`,
+            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: `${ctx.prefix}-${site}`, hostname: `${site}.${cfg.edge.domain}` },
+            { provider: ctx.cloudflare },
+        );
     }
     const tailscaleProv = cfg.edge.tailscale ? tailscaleProvider(`tailscale-${env}`, cfg.edge.tailscale.oauthClientSecretId, ctx.aws) : undefined;
-    const zerotierToken = cfg.edge.zerotier ? pulumi.secret(awsSecret(cfg.edge.zerotier.apiTokenSecretId, ctx.aws)) : undefined;
+    const zerotierToken = cfg.edge.zerotier ? secretValue(cfg.edge.zerotier.apiTokenSecretId, ctx.aws) : undefined;
 
     const edgeNodes = nodes.map((n) => {
         const vpn: EdgeVpnArgs =

@@ -9,7 +9,7 @@ import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
-import { awsProvider, platformTags } from "./providers";
+import { awsProvider, cloudflareProvider, platformTags } from "./providers";
 
 /** The stack outputs consumers (CI, other stacks, runbooks) rely on. */
 export interface PlatformOutputs extends EdgeOutputs {
@@ -190,8 +190,9 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });
-    const swarm = buildSwarm(cfg, { aws, network, prefix, telemetryClientCaPem: edgeCa.certPem });
-    const edge = buildEdge(cfg, { aws, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn });
+    const cloudflare = cloudflareProvider(cfg, aws);
+    const swarm = buildSwarm(cfg, { aws, cloudflare, network, prefix, telemetryClientCaPem: edgeCa.certPem });
+    const edge = buildEdge(cfg, { aws, cloudflare, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn });
 
     return {
         environment: cfg.environment,
@@ -223,7 +224,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 }
 
 /** The Swarm management plane: managers on EC2, their PKI, the swarm's services and their DNS names. */
-function buildSwarm(cfg: PlatformConfig, ctx: { aws: ReturnType<typeof awsProvider>; network: Vpc; prefix: string; telemetryClientCaPem: pulumi.Output<string> }) {
+function buildSwarm(
+    cfg: PlatformConfig,
+    ctx: { aws: ReturnType<typeof awsProvider>; cloudflare: ReturnType<typeof cloudflareProvider>; network: Vpc; prefix: string; telemetryClientCaPem: pulumi.Output<string> },
+) {
     const swarmName = `${ctx.prefix}-swarm`;
     const opts = { providers: { aws: ctx.aws } };
     const managers = new SwarmManagers(
@@ -264,7 +268,7 @@ function buildSwarm(cfg: PlatformConfig, ctx: { aws: ReturnType<typeof awsProvid
         opts,
     );
     if (cfg.swarm.traefik.hostnames.length > 0) {
-        new SwarmDns(`${swarmName}-dns`, { zoneId: cfg.cloudflare.zoneId, apiTokenSecretId: cfg.cloudflare.apiTokenSecretId, hostnames: cfg.swarm.traefik.hostnames, target: managers.publicHostname }, opts);
+        new SwarmDns(`${swarmName}-dns`, { zoneId: cfg.cloudflare.zoneId, hostnames: cfg.swarm.traefik.hostnames, target: managers.publicHostname }, { providers: { aws: ctx.aws, cloudflare: ctx.cloudflare } });
     }
     new JoinTokenRotation(
         `${swarmName}-token-rotation`,

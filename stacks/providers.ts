@@ -1,4 +1,6 @@
 import * as aws from "@pulumi/aws";
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
 import { REQUIRED_TAG_KEYS, Tags } from "../components/shared/tags";
 import { PlatformConfig, PROJECT } from "./config";
 
@@ -22,4 +24,14 @@ export function awsProvider(cfg: PlatformConfig): aws.Provider {
         region: cfg.region as aws.Region,
         defaultTags: { tags: platformTags(cfg) },
     });
+}
+
+/** The current value of a Secrets Manager secret, read at deploy time, as a Pulumi secret. */
+export function secretValue(secretId: string, provider: aws.Provider): pulumi.Output<string> {
+    return pulumi.secret(aws.secretsmanager.getSecretVersionOutput({ secretId }, { provider }).secretString);
+}
+
+/** The environment's one Cloudflare provider (swarm DNS, edge tunnels), its token from Secrets Manager. */
+export function cloudflareProvider(cfg: PlatformConfig, aws: aws.Provider): cloudflare.Provider {
+    return new cloudflare.Provider(`cloudflare-${cfg.environment}`, { apiToken: secretValue(cfg.cloudflare.apiTokenSecretId, aws) });
 }

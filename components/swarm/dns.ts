@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
@@ -6,8 +5,6 @@ import { ArgProblem, throwIfProblems } from "../shared/validation";
 export interface SwarmDnsArgs {
     /** Cloudflare zone the hostnames live in. Required. */
     readonly zoneId: string;
-    /** Secrets Manager secret holding a Cloudflare API token with DNS edit on the zone. Required. */
-    readonly apiTokenSecretId: string;
     /** Hostnames Traefik serves. Required. */
     readonly hostnames: string[];
     /** What they point at: the public load balancer's DNS name. Required. */
@@ -28,8 +25,8 @@ export function validateSwarmDnsArgs(args: SwarmDnsArgs): void {
 
 /**
  * Cloudflare CNAMEs for the hostnames Traefik serves, pointing at the swarm's public load balancer.
- * Not proxied: Traefik terminates TLS with its own ACME certificates. The API token is read from
- * Secrets Manager at deploy time (no token in stack config).
+ * Not proxied: Traefik terminates TLS with its own ACME certificates. The Cloudflare provider comes
+ * from `opts` (the environment's, whose token is read from Secrets Manager at deploy time).
  */
 export class SwarmDns extends pulumi.ComponentResource {
     public readonly recordIds: pulumi.Output<string[]>;
@@ -37,14 +34,12 @@ export class SwarmDns extends pulumi.ComponentResource {
     constructor(name: string, args: SwarmDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         validateSwarmDnsArgs(args);
         super("pr-cybr:swarm:SwarmDns", name, {}, opts);
-        const apiToken = pulumi.secret(aws.secretsmanager.getSecretVersionOutput({ secretId: args.apiTokenSecretId }, { parent: this }).secretString);
-        const provider = new cloudflare.Provider(`${name}-cloudflare`, { apiToken }, { parent: this });
         const records = args.hostnames.map(
             (hostname) =>
                 new cloudflare.DnsRecord(
                     `${name}-${hostname.replace(/\./g, "-")}`,
                     { zoneId: args.zoneId, name: hostname, type: "CNAME", content: args.target, ttl: args.ttl ?? SWARM_DNS_DEFAULTS.ttl, proxied: false, comment: "managed by pr-cybr-platform (swarm ingress)" },
-                    { parent: this, provider },
+                    { parent: this },
                 ),
         );
         this.recordIds = pulumi.output(records.map((r) => r.id));
