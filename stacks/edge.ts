@@ -12,10 +12,11 @@ import { secretValue } from "./providers";
 /** Stack outputs of the edge area (README "Stack outputs"); none holds a secret. */
 export interface EdgeOutputs {
     edgeCaCertPem: pulumi.Output<string>;
-    edgeTrustAnchorArn: pulumi.Output<string>;
-    edgeProfileArn: pulumi.Output<string>;
-    edgeRoleArn: pulumi.Output<string>;
-    edgeAgentImage: pulumi.Output<string>;
+    /** Unset without edge nodes (nothing of the edge area is built then but its CA). */
+    edgeTrustAnchorArn?: pulumi.Output<string>;
+    edgeProfileArn?: pulumi.Output<string>;
+    edgeRoleArn?: pulumi.Output<string>;
+    edgeAgentImage?: pulumi.Output<string>;
     /** Site -> { hostname, tunnelId }. */
     edgeSites: Record<string, { hostname: string; tunnelId: pulumi.Output<string> }>;
     /** Node -> its registry entry (YAML, as stored in SSM). */
@@ -23,7 +24,7 @@ export interface EdgeOutputs {
     /** Node -> its rendered install script. */
     edgeInstallScripts: Record<string, pulumi.Output<string>>;
     /** When Pulumi-generated edge secrets next rotate (the scheduled `up --refresh` applies it). */
-    edgeRotationDue: pulumi.Output<string>;
+    edgeRotationDue?: pulumi.Output<string>;
 }
 
 interface EdgeContext {
@@ -64,6 +65,8 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
     const opts = { providers: { aws: ctx.aws } };
     const nodes = cfg.edge.nodes;
     const tags = { component: "edge" };
+    // No nodes, no image to build, no role to assume: an environment without edge needs no buildx or VPN credentials.
+    if (nodes.length === 0) return { edgeCaCertPem: ctx.ca.certPem, edgeSites: {}, edgeRegistry: {}, edgeInstallScripts: {} };
 
     const agent = new EdgeAgentImage(
         `${base}-agent`,

@@ -207,6 +207,17 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
     });
 });
 
+describe("an environment without edge nodes", () => {
+    it("builds only the edge CA: no agent image, no Roles Anywhere role, no tunnels, no rotation clock", async () => {
+        const config = stackConfig("dev");
+        const { harness, outputs } = await platformUnderMocks("dev", { ...config, edge: { ...config.edge, nodes: [] } });
+        const edge = harness.recorder.list().filter((r) => r.urn.includes("pr-cybr:edge:") || r.type.startsWith("time:") || r.type.startsWith("docker-build:"));
+        expect(edge.map((r) => r.type).sort()).toEqual(["pr-cybr:edge:EdgeCa", "tls:index/privateKey:PrivateKey", "tls:index/selfSignedCert:SelfSignedCert"]);
+        expect(outputs.edgeInstallScripts).toEqual({});
+        expect(outputs.edgeAgentImage).toBeUndefined();
+    });
+});
+
 describe("the plan file", () => {
     it.each(["dev", "prod"] as const)("%s holds no private key and no edge secret, only [secret] markers", (stack) => {
         const text = fs.readFileSync(sharedPlan(stack), "utf8");
