@@ -16,6 +16,7 @@ export interface EdgeNodeArgs {
     readonly nodeName: string;
     /** The site the node is at (a DNS label). Required. */
     readonly site: string;
+    /** The device's architecture (the install script refuses another). Required. */
     readonly arch: "arm64" | "amd64";
     /** Capabilities offered to workloads (DNS labels). Defaults to []. */
     readonly capabilities?: readonly string[];
@@ -23,6 +24,7 @@ export interface EdgeNodeArgs {
     readonly profile?: EdgeProfile;
     /** Environment name, for names and the registry. Required. */
     readonly environment: string;
+    /** AWS region of the bundle, the registry and the Roles Anywhere endpoint. Required. */
     readonly region: string;
     /** The edge CA that signs the node certificate. Required. */
     readonly ca: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string> };
