@@ -196,8 +196,13 @@ export class Recorder {
         });
     }
 
-    /** The recorded resources, sorted by URN so every consumer sees one stable order. */
+    private sorted: RecordedResource[] | undefined;
+
+    /** The recorded resources, sorted by URN so every consumer sees one stable order (a shared, frozen list). */
     list(): RecordedResource[] {
-        return [...this.resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+        if (!this.sorted || this.sorted.length !== this.resources.size) {
+            this.sorted = Object.freeze([...this.resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))) as RecordedResource[];
+        }
+        return this.sorted;
     }
 }
