@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { agentContextHash, AGENT_CONTEXT_DIR, EDGE_IDENTITY_TAG, EdgeAccess, registryEntry, validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeCaArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, EdgeNodeArgs } from "../components/edge";
+import { agentContextHash, AGENT_CONTEXT_DIR, EDGE_IDENTITY_TAG, EdgeAccess, edgeCommonName, registryEntry, validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeCaArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, EdgeNodeArgs } from "../components/edge";
 import { PlatformOutputs } from "../stacks/platform";
 import { parseTailscaleOAuth } from "../stacks/edge";
 import { installMocks, MockHarness } from "./mocks";
@@ -40,8 +40,9 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
             expect(cert.inputs.allowedUses).toEqual(expect.arrayContaining(["client_auth", "server_auth", "digital_signature"]));
             expect(cert.inputs.caPrivateKeyPem).toBeInstanceOf(SecretValue);
             const csr = one(n.name, "tls:index/certRequest:CertRequest");
-            const suffix = String(one(n.name, "random:index/randomId:RandomId").outputs.hex);
-            expect(csr.inputs.subject).toMatchObject({ commonName: `${n.name}-${suffix}`, organizationalUnit: `edge-${stack}` });
+            const publicKey = String(one(n.name, "tls:index/privateKey:PrivateKey").outputs.publicKeyPem);
+            expect(csr.inputs.subject).toMatchObject({ commonName: edgeCommonName(n.name, publicKey), organizationalUnit: `edge-${stack}` });
+            expect((csr.inputs.subject as Obj).commonName).toMatch(new RegExp(`^${n.name}-[0-9a-f]{8}$`));
             expect(String((csr.inputs.subject as Obj).commonName).length).toBeLessThanOrEqual(64);
         }
     });
@@ -248,8 +249,8 @@ describe("decommissioning", () => {
         const baseUrns = new Set(base.resources.map((r: Obj) => r.urn));
         expect(head.resources.filter((r: Obj) => !baseUrns.has(r.urn))).toEqual([]);
         const node = "pr-cybr-prod-edge-node-n0d3-pce-02";
-        // The component, its RandomId, key, CSR, certificate, token, ZeroTier identity secret and two commands, bundle and its value, registry entry.
-        expect(deleted.length).toBe(12);
+        // The component, its key, CSR, certificate, token, ZeroTier identity secret and two commands, bundle and its value, registry entry.
+        expect(deleted.length).toBe(11);
         for (const urn of deleted) expect(urn).toMatch(new RegExp(`::${node}(-|$)`));
         const types = deleted.map((u: string) => u.split("::")[2].split("$").pop());
         expect(types).toEqual(
@@ -263,7 +264,7 @@ describe("decommissioning", () => {
             ]),
         );
         // Nothing else changes: other nodes, the site (ponce still has n0d3-pce-01) and the access role stay as they were.
-        expect(diff.stdout.split("\n")[0]).toMatch(/^\+0 -12 ~0,/);
+        expect(diff.stdout.split("\n")[0]).toMatch(/^\+0 -11 ~0,/);
         expect(diff.stdout).toContain(`outputs changed: edgeInstallScripts.n0d3-pce-02, edgeRegistry.n0d3-pce-02`);
     });
 });

@@ -52,7 +52,7 @@ const SUBJECT_CN = "${aws:PrincipalTag/x509Subject/CN}";
  * whose policy lets it read only the bundle tagged with its own certificate CN (plus the worker token
  * and the agent image). Revocation: deleting a node deletes its bundle, so its certificate, still
  * valid until expiry, authenticates to a role that can read nothing of its own; a re-added node gets a
- * new CN (random suffix), so an old certificate never matches a new bundle; and a CN listed in
+ * new CN (its new key's fingerprint), so an old certificate never matches a new bundle; and a CN listed in
  * `revokedCommonNames` gets no session at all.
  */
 export class EdgeAccess extends pulumi.ComponentResource {

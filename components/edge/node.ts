@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
@@ -60,6 +61,11 @@ export interface EdgeNodeArgs {
     readonly tags?: Tags;
 }
 
+/** A node certificate's CN: its name and the first 8 hex of the SHA-256 of its public key. */
+export function edgeCommonName(nodeName: string, publicKeyPem: string): string {
+    return `${nodeName}-${crypto.createHash("sha256").update(publicKeyPem).digest("hex").slice(0, 8)}`;
+}
+
 export const EDGE_NODE_DEFAULTS = { capabilities: [] as string[], profile: "small" as EdgeProfile, certValidityDays: 90, certEarlyRenewalDays: 30, tags: {} as Tags };
 
 
@@ -85,7 +91,7 @@ export function validateEdgeNodeArgs(args: EdgeNodeArgs): void {
 
 /**
  * One edge device: its identity (an ECDSA key and a 90-day client+server certificate from the edge
- * CA, with a CN made unique by a random suffix), a rotating node token, its VPN credential, a bundle
+ * CA, with a CN made unique by the key's fingerprint), a rotating node token, its VPN credential, a bundle
  * of everything secret it needs (one Secrets Manager secret, encrypted with the environment key and
  * readable only with its own certificate), its registry entry (a versioned SSM parameter) and its
  * install script (no secret in it). Removing the node deletes all of these.
@@ -110,9 +116,10 @@ export class EdgeNode extends pulumi.ComponentResource {
         const profile = args.profile ?? d.profile;
         const tags = { ...d.tags, ...args.tags, "pr-cybr.io/edge-node": args.nodeName, "pr-cybr.io/edge-site": args.site };
 
-        const suffix = new random.RandomId(`${name}-id`, { byteLength: 4 }, { parent: this });
-        const commonName = pulumi.interpolate`${args.nodeName}-${suffix.hex}`;
         const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this });
+        // The CN ends in the key's fingerprint: a new key (a re-added node) is a new identity, and an old
+        // certificate can never match the new node's secrets.
+        const commonName = key.publicKeyPem.apply((pem) => edgeCommonName(args.nodeName, pem));
         const csr = new tls.CertRequest(
             `${name}-csr`,
             { privateKeyPem: key.privateKeyPem, subject: { commonName, organization: "pr-cybr", organizationalUnit: `edge-${args.environment}` }, dnsNames: [args.nodeName, `${args.nodeName}.${args.siteTunnel.hostname}`] },

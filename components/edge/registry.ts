@@ -13,7 +13,7 @@ export interface RegistryEntryInput {
     readonly vpn: EdgeVpn;
     readonly capabilities: readonly string[];
     readonly profile: EdgeProfile;
-    /** The certificate's CN (node name + random suffix) and when the certificate expires. */
+    /** The certificate's CN (node name + key fingerprint) and when the certificate expires. */
     readonly identity: { readonly commonName: string; readonly notAfter: string };
     readonly bundleSecretArn: string;
     /** The management plane the node reports to. */
