@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../policy/rules";
@@ -5,6 +6,17 @@ import { ROOT as ROOT_DIR } from "./helpers/config";
 import { derivedStackFile, runTool, sharedPlan, tempDir } from "./helpers/cli";
 
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe("exiting", () => {
+    it("delivers all queued output to a pipe before the process exits (large summaries were cut off)", () => {
+        const helper = path.join(ROOT_DIR, ".build", "tools", "lib", "exit.js");
+        const script = `const { exitWhenFlushed } = require(${JSON.stringify(helper)}); console.log("x".repeat(4 * 1024 * 1024)); console.error("last line"); exitWhenFlushed(3);`;
+        const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+        expect(child.status).toBe(3);
+        expect(child.stdout.length).toBe(4 * 1024 * 1024 + 1);
+        expect(child.stderr).toBe("last line\n");
+    });
+});
 
 describe("npm run synth", () => {
     const out = tempDir("synth");

@@ -74,7 +74,7 @@ function main(): void {
         const synth = timed([path.join(__dirname, "synth.js"), "--stack", stack, "--config", configFile, "--policy-config", "policy/config/prod.json", "--out", OUT]);
         // Scaled configs knowingly break tenant budgets and cluster capacity: a run that evaluated every
         // policy and wrote its plan (exit 1 with violations) is measured; anything else is a failure.
-        const violations = /(\d+) mandatory policy violations?/.exec(synth.output)?.[1] ?? "0";
+        const violations = /^\s*(\d+) mandatory policy violations?$/m.exec(synth.output)?.[1] ?? "0";
         if (!synth.ok && !(synth.status === 1 && violations !== "0")) {
             console.error(`${stack}: synth failed\n${synth.output.split("\n").slice(0, 20).join("\n")}`);
             process.exitCode = 1;

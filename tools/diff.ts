@@ -9,6 +9,7 @@ import * as fs from "fs";
 import { parseArgs } from "util";
 import { diffPlans, renderMarkdown, renderText } from "./lib/diff";
 import { Plan } from "./lib/plan";
+import { exitWhenFlushed } from "./lib/exit";
 
 const USAGE = "usage: npm run diff -- <base.plan.json> <head.plan.json> [--markdown]";
 
@@ -37,4 +38,4 @@ function main(): number {
     }
 }
 
-process.exit(main());
+exitWhenFlushed(main());

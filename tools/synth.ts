@@ -12,6 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { exitWhenFlushed } from "./lib/exit";
 import type { SynthOptions } from "./lib/run-synth";
 import { UsageError } from "./lib/stack-files";
 
@@ -91,9 +92,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-    (code) => process.exit(code),
+    (code) => exitWhenFlushed(code),
     (err) => {
         console.error(err);
-        process.exit(1);
+        exitWhenFlushed(1);
     },
 );
