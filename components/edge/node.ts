@@ -6,6 +6,7 @@ import * as tls from "@pulumi/tls";
 import { isDnsLabel } from "../shared/names";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
+import { encryptedSecret } from "../secrets/encrypted-secret";
 import { EDGE_IDENTITY_TAG } from "./access";
 import { renderEdgeInstallScript } from "./install-script";
 import { EdgeProfile, EDGE_PROFILE_NAMES, MAX_EDGE_NODE_NAME } from "./profiles";
@@ -141,13 +142,9 @@ export class EdgeNode extends pulumi.ComponentResource {
 
         // Everything secret sits under the node's own prefix, tagged with its CN: the only thing it may read.
         const secretPrefix = `${args.bundle.secretPrefix}${args.nodeName}`;
-        const ownSecret = (role: string, secretName: string, description: string) =>
-            new aws.secretsmanager.Secret(
-                `${name}-${role}`,
-                // No recovery window: a removed node's secrets are gone at once, and a re-added node can reuse the name.
-                { name: secretName, description, kmsKeyId: args.bundle.kmsKeyArn, recoveryWindowInDays: 0, tags: { ...tags, [EDGE_IDENTITY_TAG]: commonName, Name: secretName } },
-                { parent: this },
-            );
+        const ownSecret = (role: string, secretName: string, description: string, value?: pulumi.Input<string>) =>
+            // No recovery window: a removed node's secrets are gone at once, and a re-added node can reuse the name.
+            encryptedSecret(this, `${name}-${role}`, { secretName, description, value, kmsKeyArn: args.bundle.kmsKeyArn, recoveryWindowInDays: 0, tags: { ...tags, [EDGE_IDENTITY_TAG]: commonName } });
         let vpn: VpnBundle;
         if (args.vpn.kind === "tailscale") {
             vpn = tailscaleAuthKey(this, name, { nodeName: args.nodeName, environment: args.environment, tag: args.vpn.tag, keyExpiryDays: args.vpn.keyExpiryDays });
@@ -155,25 +152,20 @@ export class EdgeNode extends pulumi.ComponentResource {
             const identitySecret = ownSecret("zerotier-identity-secret", `${secretPrefix}/zerotier-identity`, `ZeroTier identity of edge node ${args.nodeName} (written by the deploy runner)`);
             vpn = zeroTierMember(this, name, { nodeName: args.nodeName, region: args.region, networkId: args.vpn.networkId, apiToken: args.vpn.apiToken, identitySecret });
         }
-        const bundle = ownSecret("bundle", `${secretPrefix}/bundle`, `Everything secret edge node ${args.nodeName} needs; readable only with its certificate`);
-        new aws.secretsmanager.SecretVersion(
-            `${name}-bundle-value`,
-            {
-                secretId: bundle.id,
-                secretString: pulumi.secret(
-                    pulumi.jsonStringify({
-                        certificatePem: cert.certPem,
-                        privateKeyPem: key.privateKeyPem,
-                        caCertPem: args.ca.certPem,
-                        collectorCaPem: args.swarm.collectorCaPem,
-                        nodeToken: token.result,
-                        vpn,
-                        tunnelToken: args.siteTunnel.token,
-                        workerTokenSecretArn: args.swarm.workerTokenSecretArn,
-                    }),
-                ),
-            },
-            { parent: this },
+        const bundle = ownSecret(
+            "bundle",
+            `${secretPrefix}/bundle`,
+            `Everything secret edge node ${args.nodeName} needs; readable only with its certificate`,
+            pulumi.jsonStringify({
+                certificatePem: cert.certPem,
+                privateKeyPem: key.privateKeyPem,
+                caCertPem: args.ca.certPem,
+                collectorCaPem: args.swarm.collectorCaPem,
+                nodeToken: token.result,
+                vpn,
+                tunnelToken: args.siteTunnel.token,
+                workerTokenSecretArn: args.swarm.workerTokenSecretArn,
+            }),
         );
 
         const parameterName = `${args.registryPrefix}${args.nodeName}`;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { Tags } from "../shared/tags";
+import { encryptedSecret, EncryptedSecretArgs } from "./encrypted-secret";
 
 export interface EnvironmentKeyArgs {
     /** Alias without `alias/`, e.g. `pr-cybr-prod-secrets`. Required. */
@@ -78,13 +79,7 @@ export class EnvironmentKey extends pulumi.ComponentResource {
      * A Secrets Manager secret encrypted with this key, as a child of `parent` named `${name}`, with
      * its value (a Pulumi secret) as `${name}-value` when given.
      */
-    public secret(parent: pulumi.Resource, name: string, args: { secretName: string; description: string; value?: pulumi.Input<string>; recoveryWindowInDays?: number; tags?: Tags }): aws.secretsmanager.Secret {
-        const secret = new aws.secretsmanager.Secret(
-            name,
-            { name: args.secretName, description: args.description, kmsKeyId: this.keyArn, recoveryWindowInDays: args.recoveryWindowInDays ?? 7, tags: { ...args.tags, Name: args.secretName } },
-            { parent },
-        );
-        if (args.value !== undefined) new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: pulumi.secret(args.value) }, { parent });
-        return secret;
+    public secret(parent: pulumi.Resource, name: string, args: Omit<EncryptedSecretArgs, "kmsKeyArn">): aws.secretsmanager.Secret {
+        return encryptedSecret(parent, name, { ...args, kmsKeyArn: this.keyArn });
     }
 }

@@ -1,2 +1,3 @@
+export * from "./encrypted-secret";
 export * from "./environment-key";
 export * from "./join-token-rotation";

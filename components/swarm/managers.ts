@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrSyntaxProblem } from "../network/subnet-plan";
 import { Arch, archOfInstanceType, INSTANCE_TYPE } from "../shared/instance-types";
+import { encryptedSecret } from "../secrets/encrypted-secret";
 import { serviceTrustPolicy } from "../shared/iam";
 import { logsKmsKey } from "../shared/kms";
 import { privateBucket } from "../shared/private-bucket";
@@ -124,7 +125,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
                 ),
         );
         const secret = (role: string, secretName: string) =>
-            new aws.secretsmanager.Secret(`${name}-${role}`, { name: secretName, kmsKeyId: key.arn, recoveryWindowInDays: 7, tags: { ...tags, Name: secretName } }, { parent: this });
+            encryptedSecret(this, `${name}-${role}`, { secretName, kmsKeyArn: key.arn, tags });
         // Join tokens are written by the hosts at init (never by Pulumi, never into user data).
         const managerToken = secret("manager-token", `${swarm}/manager-join-token`);
         const workerToken = secret("worker-token", `${swarm}/worker-join-token`);
