@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // The real-engine suites run with `npm run test:integration` (test/integration/jest.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/integration/"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 60000,
