@@ -1,12 +1,9 @@
 import * as aws from "@pulumi/aws";
-import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as path from "path";
 import { EnvironmentKey, ROTATION_FUNCTION_FILE, validateEnvironmentKeyArgs, validateJoinTokenRotationArgs } from "../components/secrets";
 import { installMocks, MockHarness } from "./mocks";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
-import { tempDir } from "./helpers/cli";
 
 type Obj = Record<string, any>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -150,20 +147,11 @@ describe("the join-token rotation function", () => {
         expect(() => fn.commandFor("createSecret", { role: "worker", secretId: "x; curl evil", token: "t", region: "us-east-1" })).toThrow('refusing to run with secretId="x; curl evil"');
     });
 
-    it("sends shellcheck-clean commands that never print the token", () => {
-        const which = spawnSync("sh", ["-c", "command -v shellcheck"], { encoding: "utf8" });
-        const dir = tempDir("rotation");
+    // shellcheck of these commands: test/integration/tools/system-tools.test.ts.
+    it("sends commands that never print the token", () => {
         for (const step of ["createSecret", "testSecret"]) {
             const lines = fn.commandFor(step, { role: "manager", secretId, token: "v-new", region: "us-east-1" });
             expect(lines.join("\n")).not.toMatch(/echo|cat "\$f"|--output text$/m);
-            if (which.status !== 0) {
-                expect(process.env.CI).not.toBe("true");
-                continue;
-            }
-            const file = path.join(dir, `${step}.sh`);
-            fs.writeFileSync(file, `#!/usr/bin/env bash\n${lines.join("\n")}\n`);
-            const run = spawnSync("shellcheck", [file], { encoding: "utf8" });
-            expect(run.stdout + run.stderr).toBe("");
         }
     });
 });

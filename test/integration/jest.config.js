@@ -7,7 +7,7 @@ module.exports = {
   roots: ["<rootDir>/test/integration"],
   testPathIgnorePatterns: [],
   testTimeout: 600000,
-  // The engines are shared processes; two workers keep the suites apart without starving them.
-  maxWorkers: 2,
+  // One suite at a time: the suites share one API server, one set of hosts and one summary.
+  maxWorkers: 1,
   globalSetup: "<rootDir>/test/global-setup.js",
 };
