@@ -30,3 +30,37 @@ export function requireQuantity(value: string | number): number {
     if (parsed === undefined) throw new Error(`"${value}" is not ${QUANTITY_HELP}`);
     return parsed;
 }
+
+const BINARY_SUFFIXES = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+const DECIMAL_SUFFIXES: [number, string][] = [[18, "E"], [15, "P"], [12, "T"], [9, "G"], [6, "M"], [3, "k"], [0, ""], [-3, "m"]];
+
+/**
+ * A quantity in the canonical form the API server stores (apimachinery resource.Quantity
+ * CanonicalizeBytes): bytes with the largest binary suffix that keeps the number whole ("1Ti", not
+ * "1024Gi"; below 1024 plain decimal), counts and cores with the largest power-of-1000 suffix that does
+ * ("1500m", "2", "1k"). Sending any other spelling makes the stored object differ from the program's,
+ * which shows as a change on every preview. Checked against a real API server in
+ * test/integration/k8s/quantities.test.ts.
+ */
+export function formatQuantity(value: number, format: "binary" | "decimal"): string {
+    if (!Number.isFinite(value)) throw new Error(`cannot format ${value} as a quantity`);
+    if (format === "binary" && Number.isInteger(value) && Math.abs(value) >= 1024) {
+        let n = value;
+        let i = 0;
+        while (i < BINARY_SUFFIXES.length - 1 && n % 1024 === 0) {
+            n /= 1024;
+            i++;
+        }
+        return `${n}${BINARY_SUFFIXES[i]}`;
+    }
+    if (value === 0) return "0";
+    // Resource fields keep millis at most: the API server rounds finer values up ("100n" -> "1m").
+    let milli = Math.ceil(Math.round(value * 1e3 * 1e6) / 1e6);
+    let exp = -3;
+    while (exp < 18 && milli % 1000 === 0) {
+        milli /= 1000;
+        exp += 3;
+    }
+    const [, suffix] = DECIMAL_SUFFIXES.find(([e]) => e === exp)!;
+    return `${milli}${suffix}`;
+}

@@ -1,4 +1,4 @@
-import { requireQuantity } from "../shared/quantity";
+import { formatQuantity, requireQuantity } from "../shared/quantity";
 
 /** A tenant's quota as configured (per namespace). */
 export interface TenantQuota {
@@ -20,9 +20,9 @@ const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 
 /** Whole cores as "4", fractions as millicores ("1500m"): how people write them. */
-export const formatCpu = (cores: number) => (Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`);
-/** Whole GiB as "8Gi", else MiB ("384Mi"). */
-export const formatMemory = (bytes: number) => (bytes % GiB === 0 ? `${bytes / GiB}Gi` : `${Math.round(bytes / MiB)}Mi`);
+export const formatCpu = (cores: number) => formatQuantity(cores, "decimal");
+/** Bytes in the API server's canonical spelling ("8Gi", "1536Mi", "1Ti"). */
+export const formatMemory = (bytes: number) => formatQuantity(Math.ceil(bytes), "binary");
 
 /**
  * ResourceQuota `hard`: requests and limits for CPU and memory, pods, storage and PVCs (zero unless
@@ -38,7 +38,7 @@ export function resourceQuotaHard(q: TenantQuota): Record<string, string> {
         "requests.memory": formatMemory(memory),
         "limits.memory": formatMemory(memory),
         pods: String(q.pods),
-        "requests.storage": storage === 0 ? "0" : `${Math.round(storage / GiB)}Gi`,
+        "requests.storage": formatMemory(storage),
         persistentvolumeclaims: String(storage === 0 ? 0 : (q.persistentVolumeClaims ?? 10)),
         "services.loadbalancers": String(q.loadBalancers ?? 0),
         "services.nodeports": "0",
@@ -70,6 +70,6 @@ export function limitRangeLimits(q: TenantQuota): LimitRangeItem[] {
             max: { cpu: formatCpu(maxCpu), memory: formatMemory(maxMemory) },
         },
     ];
-    if (q.storage !== undefined) items.push({ type: "PersistentVolumeClaim", max: { storage: `${Math.round(requireQuantity(q.storage) / GiB)}Gi` } });
+    if (q.storage !== undefined) items.push({ type: "PersistentVolumeClaim", max: { storage: formatMemory(requireQuantity(q.storage)) } });
     return items;
 }
