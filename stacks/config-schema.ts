@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { eksVersionProblem } from "./eks-versions";
 import { DNS_LABEL_HELP, isDnsLabel } from "../components/shared/names";
 import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
 import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
@@ -25,7 +26,7 @@ export const ENVIRONMENT_DEFAULTS = {
 
 /** Defaults that are the same in every environment. */
 export const CONFIG_DEFAULTS = {
-    clusterVersion: "1.34",
+    clusterVersion: "1.35",
     nodeGroup: { capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 50 },
     tenantLoadBalancers: 0,
     argocd: { targetRevision: "main" },
@@ -98,7 +99,12 @@ const eksVersion = z
             return;
         }
         const m = /^1\.(\d{2})$/.exec(v);
-        if (!m || Number(m[1]) < MIN_EKS_MINOR) ctx.addIssue({ code: "custom", message: `"${v}" is not a supported EKS version ("1.${MIN_EKS_MINOR}" or later, as "1.NN")` });
+        if (!m || Number(m[1]) < MIN_EKS_MINOR) {
+            ctx.addIssue({ code: "custom", message: `"${v}" is not a supported EKS version ("1.${MIN_EKS_MINOR}" or later, as "1.NN")` });
+            return;
+        }
+        const problem = eksVersionProblem(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
     // Past the refinement a version is always a string.
     .transform((v) => String(v));

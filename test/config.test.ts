@@ -1,3 +1,4 @@
+import { eksVersionProblem } from "../stacks/eks-versions";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { CONFIG_DEFAULTS, ENVIRONMENT_DEFAULTS, formatProblems, parseStackConfig, requireValidConfig, ConfigError } from "../stacks/config";
 import { rawConfigOf, withEdit } from "./helpers/config";
@@ -93,6 +94,8 @@ describe("each rule rejects bad config with an exact message", () => {
         ["unknown key", "dev", (r) => (r.network.natGateway = "single"), 'network: unknown key "natGateway" (allowed: cidr, azCount, natGateways, flowLogRetentionDays, interfaceEndpoints)'],
         ["unquoted version", "dev", (r) => (r.cluster.version = 1.3), 'cluster.version: 1.3 is a YAML number, not a version (quote it, e.g. "1.33": unquoted 1.30 reads as 1.3)'],
         ["old version", "dev", (r) => (r.cluster.version = "1.27"), 'cluster.version: "1.27" is not a supported EKS version ("1.30" or later, as "1.NN")'],
+        ["version at the end of standard support", "prod", (r) => (r.cluster.version = "1.34"), expect.stringMatching(/^cluster\.version: "1\.34" (leaves|left) EKS standard support on 2026-12-02.*use a version with at least 60 days left/)],
+        ["version without a published support date", "dev", (r) => (r.cluster.version = "1.99"), expect.stringMatching(/^cluster\.version: "1\.99" is not an EKS version with a published support date \(known: 1\.30, .*1\.35; add a new one to stacks\/eks-versions\.ts/)],
         ["public endpoint without CIDRs", "dev", (r) => (r.cluster.publicAccessCidrs = []), "cluster.publicAccessCidrs: is empty while endpointPublicAccess is true (list the networks allowed to reach the API, e.g. your VPN egress x.x.x.x/32)"],
         ["public endpoint open to the world", "dev", (r) => (r.cluster.publicAccessCidrs = ["0.0.0.0/0"]), 'cluster.publicAccessCidrs[0]: "0.0.0.0/0" opens the API to the internet (list specific networks, or set endpointPublicAccess: false)'],
         ["VPN range overlaps VPC", "dev", (r) => (r.edge.vpnCidr = "10.20.128.0/20"), "edge.vpnCidr: 10.20.128.0/20 overlaps network.cidr 10.20.0.0/16 (edge VPN and VPC ranges must be disjoint for routing)"],
@@ -121,7 +124,7 @@ describe("each rule rejects bad config with an exact message", () => {
     ];
 
     it.each(cases)("%s", (_title, stack, edit, expected) => {
-        expect(problems(withEdit(stack, edit)).join("\n")).toBe(expected);
+        expect(problems(withEdit(stack, edit)).join("\n")).toEqual(expected);
     });
 });
 
@@ -153,5 +156,14 @@ describe("error reporting", () => {
         expect((error as ConfigError).name).toBe("ConfigError");
         expect((error as Error).message).toBe(formatProblems([{ path: "tenants[2].name", message: `"Org_A" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)` }]));
         expect((error as Error).message.split("\n")[0]).toBe("invalid stack config: 1 problem");
+    });
+});
+
+describe("EKS version support window", () => {
+    it("accepts a version with 60 or more days of standard support left and refuses it after", () => {
+        expect(eksVersionProblem("1.35", new Date("2026-12-01T00:00:00Z"))).toBeUndefined();
+        expect(eksVersionProblem("1.35", new Date("2027-01-26T00:00:00Z"))).toBeUndefined();
+        expect(eksVersionProblem("1.35", new Date("2027-01-27T00:00:01Z"))).toMatch(/^"1\.35" leaves EKS standard support on 2027-03-27 \(in 58 days\)/);
+        expect(eksVersionProblem("1.33", new Date("2026-12-01T00:00:00Z"))).toMatch(/^"1\.33" left EKS standard support on 2026-07-29; use a version with at least 60 days left \("1\.35"\)$/);
     });
 });

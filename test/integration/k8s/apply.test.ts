@@ -1,9 +1,11 @@
 // k8s-apply-dev / k8s-apply-prod: every Kubernetes object of each plan, server-side applied in
 // dependency order to a real API server with EKS's admission plugins and the vendored CRDs. All must be
 // admitted, and what the server stores must hold every field we sent (nothing pruned, nothing rewritten).
+import * as fs from "fs";
 import * as path from "path";
+import * as YAML from "yaml";
 import { Kube } from "../lib/kube";
-import { engine } from "../lib/env";
+import { engine, ROOT } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
 import { differences, orderedObjects, readPlan, releaseNamespaces } from "./plan-objects";
 
@@ -23,6 +25,12 @@ async function typeCheckWarnings(obj: any): Promise<string[]> {
         await new Promise((res) => setTimeout(res, 250));
     }
 }
+
+it("runs the Kubernetes minor version prod runs (test/integration/engines/kube/go.mod follows Pulumi.prod.yaml)", () => {
+    const prod = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")).config["pr-cybr-platform:cluster"].version;
+    const served = /^v(\d+\.\d+)\./.exec(engine("kube").versions?.["kube-apiserver"] ?? "")?.[1];
+    expect(served).toBe(prod);
+});
 
 for (const stack of ["dev", "prod"] as const) {
     scenario(`k8s-apply-${stack}`, `every ${stack} object is admitted and stored as sent`, async () => {
