@@ -101,13 +101,15 @@ join_swarm() {
 }
 
 publish_tokens() {
-    local role secret file
+    local role secret file token
     file=$(mktemp)
     for role in manager worker; do
         secret="${MANAGER_TOKEN_SECRET}"
         [ "${role}" = worker ] && secret="${WORKER_TOKEN_SECRET}"
-        docker swarm join-token -q "${role}" >"${file}"
-        if [ "$(secret_value "${secret}")" != "$(cat "${file}")" ]; then
+        # The CLI ends the token with a newline; the secret holds the token alone (non-shell readers).
+        token=$(docker swarm join-token -q "${role}")
+        printf '%s' "${token}" >"${file}"
+        if [ "$(secret_value "${secret}")" != "${token}" ]; then
             put_secret_from_file "${secret}" "${file}"
             log "published the ${role} join token"
         fi

@@ -1,0 +1,78 @@
+// Docker engines on simulated hosts (test/integration/hosts/sim-host.sh): Debian's docker.io, one
+// engine per host, each in its own network and mount namespace on the bridge prc-br0. `up` prepares
+// what every host suite shares (packages, bridge, the stand-in image) and boots one standing manager
+// host, m0, whose engine is the DOCKER_HOST of env.sh; the suites boot their own hosts per scenario.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+import { aptInstall, run, waitFor } from "../lib/engine-context.mjs";
+
+export const name = "docker-hosts";
+export const order = 42;
+
+const STANDING = { name: "m0", ip: "10.99.0.250" };
+const hostsDir = (ctx) => join(ctx.dir, "hosts");
+const simHost = (ctx) => join(ctx.root, "test/integration/hosts/sim-host.sh");
+const pkgVersion = (p) => run("dpkg-query", ["-W", "-f=${Version}", p]).stdout.trim();
+
+/** A root file system from Debian's busybox-static, plus the collector's user 10001, cached as a tarball for `docker import`. */
+function standInImage(ctx) {
+    const version = pkgVersion("busybox-static");
+    const dir = join(ctx.cache, `standin-busybox-${version}`);
+    const tarball = join(dir, "rootfs.tar");
+    if (existsSync(tarball)) return { tarball, version };
+    const rootfs = mkdtempSync(join(ctx.cache, "rootfs-"));
+    for (const d of ["bin", "etc", "tmp", "proc", "sys", "dev", "run"]) mkdirSync(join(rootfs, d));
+    copyFileSync("/bin/busybox", join(rootfs, "bin", "busybox"));
+    chmodSync(join(rootfs, "bin", "busybox"), 0o755);
+    for (const applet of run("/bin/busybox", ["--list"]).stdout.split("\n").filter((a) => a && a !== "busybox")) symlinkSync("busybox", join(rootfs, "bin", applet));
+    writeFileSync(join(rootfs, "etc", "passwd"), "root:x:0:0:root:/:/bin/sh\ncollector:x:10001:10001:collector:/:/bin/sh\n");
+    writeFileSync(join(rootfs, "etc", "group"), "root:x:0:\ncollector:x:10001:\n");
+    mkdirSync(dir, { recursive: true });
+    run("tar", ["-C", rootfs, "-cf", tarball, "."]);
+    rmSync(rootfs, { recursive: true, force: true });
+    return { tarball, version };
+}
+
+export async function up(ctx, state) {
+    aptInstall(ctx, ["docker.io", "busybox-static", "iproute2", "util-linux", "curl", "openssl"]);
+    const image = standInImage(ctx);
+    mkdirSync(hostsDir(ctx), { recursive: true });
+    const env = { ...process.env, PR_CYBR_HOSTS_DIR: hostsDir(ctx) };
+    run("bash", [simHost(ctx), "destroy", STANDING.name], { env });
+    run("bash", [simHost(ctx), "create", STANDING.name, STANDING.ip], { env });
+    const shims = join(ctx.root, "test/integration/hosts/shims");
+    run("bash", [simHost(ctx), "exec", STANDING.name, "env", `PATH=${shims}:/usr/sbin:/usr/bin:/sbin:/bin`, "systemctl", "start", "docker"], { env });
+    const socket = join(hostsDir(ctx), STANDING.name, "fs", "run", "docker.sock");
+    const docker = (...args) => run("docker", ["-H", `unix://${socket}`, ...args]);
+    await waitFor("docker on m0", () => docker("info").status === 0, { timeoutMs: 60000 });
+    docker("swarm", "init", "--advertise-addr", STANDING.ip);
+    const version = run("dockerd", ["--version"]).stdout.trim().replace(/^Docker version ([^,]+),.*$/, "$1");
+    void state;
+    return {
+        standing: STANDING.name,
+        hostsDir: hostsDir(ctx),
+        env: {
+            DOCKER_HOST: `unix://${socket}`,
+            PR_CYBR_HOSTS_DIR: hostsDir(ctx),
+            PR_CYBR_SIM_HOST: simHost(ctx),
+            PR_CYBR_HOST_SHIMS: shims,
+            PR_CYBR_STANDIN_IMAGE: image.tarball,
+        },
+        versions: { docker: version, "busybox-static": image.version },
+    };
+}
+
+export async function healthy(ctx, recorded) {
+    const socket = recorded.env?.DOCKER_HOST;
+    if (!socket) return false;
+    return run("docker", ["-H", socket, "info", "--format", "{{.Swarm.LocalNodeState}}"], { allowFailure: true }).stdout?.trim() === "active";
+}
+
+/** Destroys the standing host and every host a suite left behind (all under .integration/hosts), then the bridge. */
+export async function down(ctx) {
+    const env = { ...process.env, PR_CYBR_HOSTS_DIR: hostsDir(ctx) };
+    if (existsSync(hostsDir(ctx))) {
+        for (const host of readdirSync(hostsDir(ctx))) run("bash", [simHost(ctx), "destroy", host], { env, allowFailure: true });
+    }
+    run("bash", [simHost(ctx), "bridge-down"], { env, allowFailure: true });
+}

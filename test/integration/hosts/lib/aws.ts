@@ -1,0 +1,24 @@
+// The AWS CLI (pinned, engine "moto") against moto, from the suites' side.
+import { spawnSync } from "child_process";
+import { engine } from "../../lib/env";
+
+export function awsEnv(): Record<string, string> {
+    return engine("moto").env as Record<string, string>;
+}
+
+/** Runs `aws <args> --output json`; returns the parsed answer ("" when there is none). Throws with stderr on failure. */
+export function aws(args: string[], opts: { allowFailure?: boolean } = {}): any {
+    const env = awsEnv();
+    const r = spawnSync(env.PR_CYBR_AWS_CLI, [...args, "--output", "json"], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
+    if (r.status !== 0) {
+        if (opts.allowFailure) return undefined;
+        throw new Error(`aws ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+    }
+    return r.stdout.trim() ? JSON.parse(r.stdout) : "";
+}
+
+/** Clears every moto backend (each scenario starts from an empty account). */
+export async function resetMoto(): Promise<void> {
+    const res = await fetch(`${awsEnv().AWS_ENDPOINT_URL}/moto-api/reset`, { method: "POST" });
+    if (!res.ok) throw new Error(`moto reset: ${res.status}`);
+}

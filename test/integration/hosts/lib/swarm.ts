@@ -1,0 +1,119 @@
+// Helpers of the Swarm manager suite: boot hosts from the plan's user data, read the swarm's state.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { aws, resetMoto } from "./aws";
+import { SimHost, RunResult } from "./host";
+import { issueSwarmPki, SwarmPki } from "./pki";
+import { managerUserData, Plan } from "./plan";
+import { createSwarmWorld, SwarmWorld } from "./world";
+
+/** How long a joining host waits for a manager (the script's JOIN_WAIT_SECONDS, 600 s on EC2): the suite's bound. */
+export const JOIN_WAIT_SECONDS = "90";
+
+export class SwarmFixture {
+    readonly files;
+    readonly settings: Record<string, string>;
+    world!: SwarmWorld;
+    pki!: SwarmPki;
+    hosts: SimHost[] = [];
+    private booted = 0;
+
+    constructor(readonly plan: Plan) {
+        const ud = managerUserData(plan);
+        this.files = ud.files;
+        this.settings = ud.settings;
+    }
+
+    /** A fresh account: moto emptied, new PKI, the plan's resources created. */
+    async reset(): Promise<void> {
+        this.destroyAll();
+        await resetMoto();
+        this.pki = issueSwarmPki(this.plan, fs.mkdtempSync(path.join(os.tmpdir(), "pr-cybr-swarm-pki-")));
+        this.world = createSwarmWorld(this.plan, this.pki);
+    }
+
+    /** Launches an instance in manager group `index` and powers its host on (files written, nothing run yet). */
+    launch(index: number): SimHost {
+        const host = new SimHost(this.world.launch(index, `s${++this.booted}`));
+        host.create(this.files);
+        this.hosts.push(host);
+        return host;
+    }
+
+    /** What cloud-init's runcmd starts first: the bootstrap unit (oneshot). */
+    bootstrap(host: SimHost): Promise<RunResult> {
+        return host.runUnit(this.files, "swarm-bootstrap.service", { JOIN_WAIT_SECONDS });
+    }
+
+    /** The host is lost and EC2 marks its instance terminated (the group then launches a replacement). */
+    lose(host: SimHost): void {
+        host.powerOff();
+        this.world.terminate(host.id.instanceId);
+    }
+
+    destroyAll(): void {
+        for (const h of this.hosts) h.destroy();
+        this.hosts = [];
+    }
+
+    param(name: string): string | undefined {
+        return aws(["ssm", "get-parameter", "--name", name], { allowFailure: true })?.Parameter?.Value;
+    }
+
+    secret(name: string): string | undefined {
+        return aws(["secretsmanager", "get-secret-value", "--secret-id", name], { allowFailure: true })?.SecretString;
+    }
+
+    /** The curl exit code and body of GET /info over the Docker API's TLS port, addressed by the certificate's name. */
+    apiInfo(host: SimHost, withClientCert: boolean): { code: number; body: string } {
+        const args = ["-sS", "--max-time", "10", "--cacert", this.pki.ca.cert, "--resolve", `${this.pki.apiHostname}:2376:${host.id.ip}`];
+        if (withClientCert) args.push("--cert", this.pki.deployer.cert, "--key", this.pki.deployer.key);
+        const r = spawnSync("curl", [...args, `https://${this.pki.apiHostname}:2376/info`], { encoding: "utf8" });
+        return { code: r.status ?? -1, body: r.stdout + r.stderr };
+    }
+}
+
+export interface NodeRow {
+    id: string;
+    hostname: string;
+    status: string;
+    availability: string;
+    manager: string;
+    self: boolean;
+}
+
+export function nodes(host: SimHost): NodeRow[] {
+    return host
+        .docker(["node", "ls", "--format", "{{.ID}}|{{.Hostname}}|{{.Status}}|{{.Availability}}|{{.ManagerStatus}}|{{.Self}}"])
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => {
+            const [id, hostname, status, availability, manager, self] = l.split("|");
+            return { id, hostname, status, availability, manager, self: self === "true" };
+        });
+}
+
+export function localState(host: SimHost): string {
+    return host.docker(["info", "--format", "{{.Swarm.LocalNodeState}}"], { allowFailure: true });
+}
+
+export function sleep(ms: number) {
+    return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+        try {
+            const v = probe();
+            if (v) return v;
+        } catch (err) {
+            last = err;
+        }
+        await sleep(500);
+    }
+    throw new Error(`${what}: not within ${timeoutMs / 1000} s${last ? ` (${(last as Error).message})` : ""}`);
+}
