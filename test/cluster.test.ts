@@ -82,7 +82,7 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
         expect(issuer).toMatch(/^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
     });
 
-    it("gives every node group the Cilium taint, IMDSv2 with hop limit 2, an encrypted gp3 volume, private subnets", () => {
+    it("gives every node group the Cilium taint, IMDSv2 with hop limit 1 (pods one hop away get no node credentials), an encrypted gp3 volume, private subnets", () => {
         const groups = harness.ofType(aws.eks.NodeGroup);
         expect(groups.map((g) => g.inputs.nodeGroupName)).toEqual(expect.arrayContaining(config.cluster.nodeGroups.map((g) => g.name)));
         expect(groups).toHaveLength(config.cluster.nodeGroups.length);
@@ -101,7 +101,7 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
             });
             expect(g.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
             const lt = harness.ofType(aws.ec2.LaunchTemplate).find((l) => l.id === (g.inputs.launchTemplate as { id: string }).id)!;
-            expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: IMDS_HOP_LIMIT });
+            expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
             expect(lt.inputs.blockDeviceMappings).toEqual([{ deviceName: "/dev/xvda", ebs: { volumeSize: spec.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
             const instanceTags = (lt.inputs.tagSpecifications as { resourceType: string; tags: Record<string, string> }[]).find((t) => t.resourceType === "instance")!.tags;
             expect(instanceTags).toMatchObject({ environment: stack, project: "pr-cybr-platform", owner: "platform-team" });

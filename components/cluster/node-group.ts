@@ -65,10 +65,13 @@ export const MANAGED_NODE_GROUP_DEFAULTS = {
 };
 
 /**
- * Hop limit 2: IMDSv2 tokens must reach pods on the host network (Cilium agent and operator in ENI
- * mode); 1 would cut them off, more would let ordinary pods reach node credentials through extra hops.
+ * Hop limit 1: the IMDSv2 token's response may not cross one routed hop, so pods in their own network
+ * namespace (one hop behind the node) cannot fetch the node role's credentials, while host-network pods
+ * (the Cilium agent and operator) still can: they are on the node itself. 2 would hand the node role to
+ * every pod with egress. EKS best practices, Security > "Restrict access to the instance profile assigned
+ * to the worker node"; EC2 user guide, "Configure the instance metadata options" (hop limit).
  */
-export const IMDS_HOP_LIMIT = 2;
+export const IMDS_HOP_LIMIT = 1;
 
 /** Pure check of ManagedNodeGroupArgs; throws every problem at once. */
 export function validateManagedNodeGroupArgs(args: ManagedNodeGroupArgs): void {

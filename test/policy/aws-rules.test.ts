@@ -3,14 +3,24 @@ import { awsEbsEncrypted, awsEksClusterHardened, awsImdsv2Required, awsKmsKeyRot
 import { runResource, runStack, stackResource } from "./harness";
 
 describe("aws-imdsv2-required", () => {
-    it("passes IMDSv2-only instances and launch templates", async () => {
-        expect((await runResource(awsImdsv2Required, aws.ec2.LaunchTemplate, { metadataOptions: { httpTokens: "required" } })).messages).toEqual([]);
-        expect((await runResource(awsImdsv2Required, aws.ec2.Instance, { metadataOptions: { httpTokens: "required" } })).messages).toEqual([]);
+    const v2 = { httpTokens: "required", httpPutResponseHopLimit: 1 };
+    const hopMessage = (type: string, name: string, shown: string) =>
+        `${type} "${name}" sets metadataOptions.httpPutResponseHopLimit to ${shown}; set 1: with more, every container or pod one hop away can take the instance role's credentials (host-network processes need only 1).`;
+    it("passes IMDSv2-only instances and launch templates with hop limit 1", async () => {
+        expect((await runResource(awsImdsv2Required, aws.ec2.LaunchTemplate, { metadataOptions: v2 })).messages).toEqual([]);
+        expect((await runResource(awsImdsv2Required, aws.ec2.Instance, { metadataOptions: v2 })).messages).toEqual([]);
     });
     it("fails optional tokens and missing metadata options; ignores other types", async () => {
-        expect((await runResource(awsImdsv2Required, aws.ec2.Instance, { metadataOptions: { httpTokens: "optional" } }, { name: "i" })).messages).toEqual(['aws:ec2/instance:Instance "i" sets metadataOptions.httpTokens to "optional"; set "required".']);
-        expect((await runResource(awsImdsv2Required, aws.ec2.LaunchTemplate, {}, { name: "lt" })).messages).toEqual(['aws:ec2/launchTemplate:LaunchTemplate "lt" sets metadataOptions.httpTokens to nothing (IMDSv1 stays on); set "required".']);
+        expect((await runResource(awsImdsv2Required, aws.ec2.Instance, { metadataOptions: { ...v2, httpTokens: "optional" } }, { name: "i" })).messages).toEqual(['aws:ec2/instance:Instance "i" sets metadataOptions.httpTokens to "optional"; set "required".']);
+        expect((await runResource(awsImdsv2Required, aws.ec2.LaunchTemplate, {}, { name: "lt" })).messages).toEqual([
+            'aws:ec2/launchTemplate:LaunchTemplate "lt" sets metadataOptions.httpTokens to nothing (IMDSv1 stays on); set "required".',
+            hopMessage("aws:ec2/launchTemplate:LaunchTemplate", "lt", "nothing (the AMI's default, 2 on AL2023)"),
+        ]);
         expect((await runResource(awsImdsv2Required, aws.ec2.Vpc, {})).messages).toEqual([]);
+    });
+    it("fails a hop limit that lets containers reach the instance role, also when it is unset", async () => {
+        expect((await runResource(awsImdsv2Required, aws.ec2.LaunchTemplate, { metadataOptions: { ...v2, httpPutResponseHopLimit: 2 } }, { name: "ng" })).messages).toEqual([hopMessage("aws:ec2/launchTemplate:LaunchTemplate", "ng", "2")]);
+        expect((await runResource(awsImdsv2Required, aws.ec2.Instance, { metadataOptions: { httpTokens: "required" } }, { name: "i" })).messages).toEqual([hopMessage("aws:ec2/instance:Instance", "i", "nothing (the AMI's default, 2 on AL2023)")]);
     });
 });
 
