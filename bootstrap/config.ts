@@ -9,7 +9,14 @@ const schema = z.strictObject({
     stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name"),
     tags: z.strictObject({ owner: z.string().min(1), costCenter: z.string().min(1) }),
     environments: z
-        .array(z.strictObject({ stack: z.string().regex(/^[a-z0-9-]+$/, "is not a stack name"), githubEnvironments: z.array(z.string().min(1)).min(1, "is empty") }))
+        .array(
+            z.strictObject({
+                stack: z.string().regex(/^[a-z0-9-]+$/, "is not a stack name"),
+                githubEnvironments: z.array(z.string().min(1)).min(1, "is empty"),
+                // Pull requests may assume the stack's preview role (which decrypts its secrets); off unless set.
+                pullRequestPreviews: z.boolean().optional(),
+            }),
+        )
         .min(1, "is empty"),
 });
 

@@ -67,7 +67,7 @@ describe("IAM documents", () => {
         const policy = JSON.parse(await promiseOf(ciliumOperatorPolicy("us-east-1")));
         const actions = policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
         expect(actions.every((a: string) => /^ec2:[A-Z][A-Za-z]+$/.test(a))).toBe(true);
-        expect(actions).toEqual(expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:DescribeInstanceTypes"]));
+        expect(actions).toEqual(expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:DescribeInstanceTypes", "ec2:DescribeRouteTables"]));
         expect(policy.Statement[1].Condition).toEqual({ StringEquals: { "aws:RequestedRegion": "us-east-1" } });
         expect(policy.Statement[2]).toMatchObject({ Action: "ec2:CreateTags", Condition: { StringEquals: { "ec2:CreateAction": "CreateNetworkInterface" } } });
     });

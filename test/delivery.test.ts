@@ -40,23 +40,30 @@ describe("backend bootstrap (the Terraform Cloud replacement)", () => {
         for (const key of harness.ofType(aws.kms.Key)) expect(key.inputs.enableKeyRotation).toBe(true);
     });
 
-    it("pins deploy roles to this repository and its GitHub environments, previews to PRs and main", () => {
+    it("pins deploy roles to this repository and its GitHub environments, previews to main (and PRs only where allowed)", () => {
         const roles = Object.fromEntries(harness.ofType(aws.iam.Role).map((r) => [r.inputs.name, JSON.parse(String(r.inputs.assumeRolePolicy)).Statement[0]]));
         expect(roles["pr-cybr-deploy-prod"].Condition).toEqual({
             StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
             StringLike: { "token.actions.githubusercontent.com:sub": ["repo:pr-cybr/platform:environment:production", "repo:pr-cybr/platform:environment:production-rotation"] },
         });
         expect(roles["pr-cybr-deploy-dev"].Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:pr-cybr/platform:environment:dev"]);
-        expect(roles["pr-cybr-preview-prod"].Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:pr-cybr/platform:pull_request", "repo:pr-cybr/platform:ref:refs/heads/main"]);
+        // A preview session decrypts its stack's secrets: pull requests get dev's, never prod's.
+        expect(roles["pr-cybr-preview-dev"].Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:pr-cybr/platform:pull_request", "repo:pr-cybr/platform:ref:refs/heads/main"]);
+        expect(roles["pr-cybr-preview-prod"].Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:pr-cybr/platform:ref:refs/heads/main"]);
         for (const r of harness.ofType(aws.iam.Role)) expect(r.inputs.permissionsBoundary).toMatch(/^arn:aws:iam::123456789012:policy\//);
     });
 
-    it("keeps each environment's roles off the other's state and secrets key", () => {
-        const boundaries = harness.ofType(aws.iam.Policy).map((p) => ({ name: p.name, doc: JSON.parse(String(p.inputs.policy)) }));
-        const dev = boundaries.find((b) => b.name.includes("-dev-"))!;
-        const deny = dev.doc.Statement.find((s: Obj) => s.Sid === "NotOtherEnvironments");
+    // What these denials mean for real requests is evaluated by test/integration/iam (iam-access).
+    it("keeps each environment's roles off the other's state, key and roles, and off their own boundary", () => {
+        const boundaries = harness.ofType(aws.iam.Policy).map((p) => ({ name: p.inputs.name, doc: JSON.parse(String(p.inputs.policy)) }));
+        expect(boundaries.map((b) => b.name).sort()).toEqual(["pr-cybr-dev-boundary", "pr-cybr-prod-boundary"]);
+        const dev = Object.fromEntries(boundaries.find((b) => b.name === "pr-cybr-dev-boundary")!.doc.Statement.map((s: Obj) => [s.Sid, s]));
         const prodKey = harness.get(aws.kms.Key, "pr-cybr-ci-prod-secrets-key").outputs.arn;
-        expect(deny.Resource).toEqual([prodKey, "arn:aws:s3:::pr-cybr-pulumi-state/.pulumi/stacks/pr-cybr-platform/prod*"]);
+        const state = "arn:aws:s3:::pr-cybr-pulumi-state/.pulumi";
+        expect(dev.NotOtherStacksState.Resource).toEqual([`${state}/stacks/pr-cybr-platform/prod.*`, `${state}/history/pr-cybr-platform/prod/*`, `${state}/backups/pr-cybr-platform/prod/*`, `${state}/locks/organization/pr-cybr-platform/prod/*`]);
+        expect(dev.NotOtherStacksKeys).toMatchObject({ Action: "kms:*", Resource: [prodKey] });
+        expect(dev.NotOtherStacksRoles.Resource).toEqual(["arn:aws:iam::123456789012:role/pr-cybr-deploy-prod", "arn:aws:iam::123456789012:role/pr-cybr-preview-prod", "arn:aws:iam::123456789012:policy/pr-cybr-prod-boundary"]);
+        expect(dev.NotOwnBoundaryEdited.Resource).toBe("arn:aws:iam::123456789012:policy/pr-cybr-dev-boundary");
     });
 
     it("activates the four cost-allocation tags", () => {

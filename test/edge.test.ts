@@ -129,7 +129,7 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
         expect(trust.Condition.ArnEquals["aws:SourceArn"]).toBe(anchor.outputs.arn);
         expect(trust.Condition.StringEquals["aws:PrincipalTag/x509Issuer/CN"]).toBe(`${prefix} edge CA`);
         const byId = Object.fromEntries(JSON.parse(String(harness.get(aws.iam.RolePolicy, `${prefix}-edge-access-policy`).inputs.policy)).Statement.map((s: Obj) => [s.Sid, s]));
-        expect(byId.OwnBundleOnly.Condition.StringEquals[`secretsmanager:ResourceTag/${EDGE_IDENTITY_TAG}`]).toBe("${aws:PrincipalTag/x509Subject/CN}");
+        expect(byId.OwnBundleOnly.Condition.StringEquals[`aws:ResourceTag/${EDGE_IDENTITY_TAG}`]).toBe("${aws:PrincipalTag/x509Subject/CN}");
         expect(byId.OwnBundleOnly.Resource).toBe(`arn:aws:secretsmanager:us-east-1:123456789012:secret:pr-cybr/${stack}/edge/nodes/*`);
         expect(byId.OwnBundleOnly.Action).toBe("secretsmanager:GetSecretValue");
         expect(byId.DecryptThroughSecretsManager.Resource).toEqual([harness.get(aws.kms.Key, `${prefix}-secrets-key`).outputs.arn, harness.get(aws.kms.Key, `${prefix}-swarm-key`).outputs.arn]);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../shared/tags";
+import { boundaryDocument, boundaryName, deployRoleName, previewRoleName } from "./boundary";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 
 export const GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com";
@@ -11,6 +12,12 @@ export interface DeployEnvironment {
     readonly stack: string;
     /** GitHub environments whose jobs may assume the deploy role (e.g. ["production", "production-rotation"]). */
     readonly githubEnvironments: string[];
+    /**
+     * Whether pull requests may assume the preview role. Its session decrypts the stack's secrets, and
+     * anyone who can push a branch controls what a pull request's workflow runs. Defaults to false
+     * (main's drift checks only).
+     */
+    readonly pullRequestPreviews?: boolean;
 }
 
 export interface GitHubDeployArgs {
@@ -42,9 +49,9 @@ export function validateGitHubDeployArgs(args: GitHubDeployArgs): void {
 /**
  * What CI needs to deploy without long-lived keys: GitHub's OIDC provider, and per environment a KMS
  * key for the stack's secrets provider (`awskms://alias/pr-cybr-<stack>`), a deploy role only jobs in
- * that environment's GitHub environments can assume, and a read-only preview role for pull requests
- * and drift checks. A permissions boundary on each role keeps it off the other environments' state
- * and keys and off the backend's own guard rails.
+ * that environment's GitHub environments can assume, and a read-only preview role for drift checks
+ * (and pull requests, where allowed). A permissions boundary on each role keeps it off the other
+ * environments' state, keys and roles, off its own boundary and off the backend's own guard rails.
  */
 export class GitHubDeploy extends pulumi.ComponentResource {
     public readonly deployRoleArns: pulumi.Output<Record<string, string>>;
@@ -57,6 +64,7 @@ export class GitHubDeploy extends pulumi.ComponentResource {
         super("pr-cybr:backend:GitHubDeploy", name, {}, opts);
         const tags = args.tags ?? {};
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const oidc = new aws.iam.OpenIdConnectProvider(`${name}-github-oidc`, { url: GITHUB_OIDC_URL, clientIdLists: ["sts.amazonaws.com"], tags: { ...tags, Name: "github-actions" } }, { parent: this });
 
         const keys = args.environments.map((env) => {
@@ -79,32 +87,15 @@ export class GitHubDeploy extends pulumi.ComponentResource {
                     },
                 ],
             });
+        const keyArns = Object.fromEntries(keys.map(({ env, key }) => [env.stack, key.arn]));
         for (const { env, key } of keys) {
-            const others = keys.filter((k) => k.env.stack !== env.stack);
-            const statePrefix = (stack: string) => pulumi.interpolate`${args.stateBucketArn}/.pulumi/stacks/${args.project}/${stack}*`;
+            // Named, so that the boundary can name itself and the roles it must not loosen.
             const boundary = new aws.iam.Policy(
                 `${name}-${env.stack}-boundary`,
                 {
+                    name: boundaryName(env.stack),
                     description: `Permissions boundary of the ${env.stack} deploy and preview roles`,
-                    policy: pulumi.jsonStringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            { Sid: "AllowWithinBoundary", Effect: "Allow", Action: "*", Resource: "*" },
-                            {
-                                Sid: "NotOtherEnvironments",
-                                Effect: "Deny",
-                                Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                                Resource: [...others.map((o) => o.key.arn), ...others.map((o) => statePrefix(o.env.stack))],
-                            },
-                            {
-                                Sid: "NotTheBackendGuardRails",
-                                Effect: "Deny",
-                                Action: ["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"],
-                                Resource: [args.stateBucketArn, args.stateKeyArn, ...keys.map((k) => k.key.arn)],
-                            },
-                            { Sid: "NotTheAuditTrail", Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "organizations:LeaveOrganization", "iam:DeleteOpenIDConnectProvider"], Resource: "*" },
-                        ],
-                    }),
+                    policy: boundaryDocument({ partition, account, stack: env.stack, project: args.project, stateBucketArn: args.stateBucketArn, stateKeyArn: args.stateKeyArn, keyArns }),
                     tags: { ...tags, environment: env.stack },
                 },
                 { parent: this },
@@ -113,7 +104,7 @@ export class GitHubDeploy extends pulumi.ComponentResource {
             const deployRole = new aws.iam.Role(
                 `${name}-${env.stack}-deploy`,
                 {
-                    name: `pr-cybr-deploy-${env.stack}`,
+                    name: deployRoleName(env.stack),
                     description: `GitHub Actions deploys of ${env.stack} (environments ${env.githubEnvironments.join(", ")})`,
                     assumeRolePolicy: trust(subjects),
                     permissionsBoundary: boundary.arn,
@@ -128,9 +119,9 @@ export class GitHubDeploy extends pulumi.ComponentResource {
             const previewRole = new aws.iam.Role(
                 `${name}-${env.stack}-preview`,
                 {
-                    name: `pr-cybr-preview-${env.stack}`,
-                    description: `Read-only previews and drift checks of ${env.stack}`,
-                    assumeRolePolicy: trust([`repo:${args.repository}:pull_request`, `repo:${args.repository}:ref:refs/heads/main`]),
+                    name: previewRoleName(env.stack),
+                    description: `Read-only ${env.pullRequestPreviews ? "previews and " : ""}drift checks of ${env.stack}`,
+                    assumeRolePolicy: trust([...(env.pullRequestPreviews ? [`repo:${args.repository}:pull_request`] : []), `repo:${args.repository}:ref:refs/heads/main`]),
                     permissionsBoundary: boundary.arn,
                     tags: { ...tags, environment: env.stack },
                 },

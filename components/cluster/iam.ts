@@ -32,11 +32,17 @@ export function irsaTrustPolicy(args: {
     );
 }
 
-/** Read-only EC2 calls Cilium's ENI IPAM makes; EC2 cannot scope Describe* to resources. */
+/**
+ * Read-only EC2 calls Cilium's ENI IPAM makes; EC2 cannot scope Describe* to resources. The list is the
+ * "Required Privileges" of Documentation/network/concepts/ipam/eni.rst at cilium v1.19.4 (commit
+ * 95e477fdcfd35d438b135f4d981ee20ce3016ac3): DescribeRouteTables is part of every infrastructure sync
+ * since 1.18 (pkg/aws/eni/instances.go, syncInfrastructure), and the operator stops syncing without it.
+ */
 export const CILIUM_OPERATOR_DESCRIBE_ACTIONS = [
     "ec2:DescribeInstances",
     "ec2:DescribeInstanceTypes",
     "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeRouteTables",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
     "ec2:DescribeTags",

@@ -117,7 +117,10 @@ export class EdgeAccess extends pulumi.ComponentResource {
                             Effect: "Allow",
                             Action: "secretsmanager:GetSecretValue",
                             Resource: pulumi.interpolate`arn:${partition}:secretsmanager:${region}:${account}:secret:${args.bundleSecretPrefix}*`,
-                            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${EDGE_IDENTITY_TAG}`]: SUBJECT_CN } },
+                            // The global key: iam-data (AWS's service reference) spells Secrets Manager's own
+                            // `secretsmanager:ResourceTag/tag-key` without a tag variable, so evaluators that
+                            // read it (iam-simulate) cannot match it; GetSecretValue lists aws:ResourceTag/${TagKey}.
+                            Condition: { StringEquals: { [`aws:ResourceTag/${EDGE_IDENTITY_TAG}`]: SUBJECT_CN } },
                         },
                         { Sid: "WorkerJoinToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.workerToken.secretArn },
                         { Sid: "DecryptThroughSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: [args.bundleKmsKeyArn, args.workerToken.kmsKeyArn], Condition: viaSecretsManager },

@@ -12,6 +12,24 @@ export interface LogsKeyArgs {
     readonly tags: Tags;
     /** Refuse to delete the key through Pulumi (data encrypted with it would be lost). */
     readonly protect?: boolean;
+    /**
+     * Service-linked roles that launch instances whose EBS volumes this key encrypts (Auto Scaling's):
+     * their own permissions cover only AWS managed keys, so the key policy must let them use it.
+     */
+    readonly volumeLauncherRoleArns?: pulumi.Input<string>[];
+}
+
+/**
+ * The two statements AWS requires for a service-linked role that launches instances with volumes
+ * encrypted by a customer-managed key: EC2 Auto Scaling user guide, "Required AWS KMS key policy for
+ * use with encrypted volumes" (docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+ */
+export function volumeLauncherStatements(roleArns: pulumi.Input<string>[]): Record<string, unknown>[] {
+    if (roleArns.length === 0) return [];
+    return [
+        { Sid: "ServiceLinkedRolesUseForVolumes", Effect: "Allow", Principal: { AWS: roleArns }, Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*" },
+        { Sid: "ServiceLinkedRolesAttachVolumes", Effect: "Allow", Principal: { AWS: roleArns }, Action: "kms:CreateGrant", Resource: "*", Condition: { Bool: { "kms:GrantIsForAWSResource": true } } },
+    ];
 }
 
 /**
@@ -42,6 +60,7 @@ export function logsKmsKey(parent: pulumi.Resource, name: string, args: LogsKeyA
                         Resource: "*",
                         Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${args.logGroupName}` } },
                     },
+                    ...volumeLauncherStatements(args.volumeLauncherRoleArns ?? []),
                 ],
             }),
             tags: { ...args.tags, Name: `${name}-key` },

@@ -114,8 +114,10 @@ export class SwarmManagers extends pulumi.ComponentResource {
         const managers = args.managers ?? d.managers;
         const arn = (service: string, resource: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:${service}:${region}:${account}:${resource}`;
 
-        // One key for the swarm's secrets, backups and logs; the hosts decrypt through their role.
-        const key = logsKmsKey(this, name, { purpose: `secrets, backups and logs of swarm ${swarm}`, logGroupName: `/pr-cybr/${swarm}/*`, alias: swarm, tags });
+        // One key for the swarm's secrets, backups, logs and root volumes; the hosts decrypt through
+        // their role, and Auto Scaling (which creates the volumes) through its service-linked role.
+        const autoScalingRole = pulumi.interpolate`arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+        const key = logsKmsKey(this, name, { purpose: `secrets, backups and logs of swarm ${swarm}`, logGroupName: `/pr-cybr/${swarm}/*`, alias: swarm, tags, volumeLauncherRoleArns: [autoScalingRole] });
         const telemetryLogs = ["metrics", "logs"].map(
             (kind) =>
                 new aws.cloudwatch.LogGroup(

