@@ -58,6 +58,17 @@ export function crossFieldProblems(raw: Raw): ConfigProblem[] {
         }
     });
 
+    // Operator networks: the runners' and operators' own ranges, never "everything that routes here".
+    const swarm = obj(raw.swarm);
+    for (const [path, list, what] of [
+        ["cluster.privateAccessCidrs", arr(cluster?.privateAccessCidrs), "the Kubernetes API"],
+        ["swarm.deployCidrs", arr(swarm?.deployCidrs), "the Docker API and the swarm's control ports"],
+    ] as const) {
+        list.forEach((c, i) => {
+            if (c === "0.0.0.0/0") problems.push({ path: `${path}[${i}]`, message: `"0.0.0.0/0" opens ${what} to every network that routes to the VPC (list the deploy runners' and operators' networks)` });
+        });
+    }
+
     tenantNamespaces(problems, arr(raw.tenants));
     uniquePrincipals(problems, cluster, arr(raw.tenants));
 

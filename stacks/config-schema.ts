@@ -178,6 +178,8 @@ export function stackConfigSchema(env: Environment) {
             ciliumVersion: pattern(/^1\.\d+\.\d+$/, 'a cilium chart version such as "1.19.4"').default(CILIUM_CHART_VERSION),
             endpointPublicAccess: bool.default(d.endpointPublicAccess),
             publicAccessCidrs: list(cidr).default([]),
+            /** Networks that reach the private API endpoint on 443; defaults to swarm.deployCidrs (where CI and operators run). */
+            privateAccessCidrs: list(cidr).optional(),
             admins: list(iamArn).default([]),
             logRetentionDays: oneOf(LOG_RETENTION_DAYS, "a CloudWatch retention in days").default(d.controlPlaneLogRetentionDays),
             nodeGroups: list(nodeGroup).min(1, { error: "is empty (define at least one node group)" }),

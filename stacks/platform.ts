@@ -82,6 +82,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             subnetIds: network.privateSubnetIds,
             endpointPublicAccess: cfg.cluster.endpointPublicAccess,
             publicAccessCidrs: cfg.cluster.endpointPublicAccess ? cfg.cluster.publicAccessCidrs : [],
+            privateAccessCidrs: cfg.cluster.privateAccessCidrs ?? cfg.swarm.deployCidrs,
             deployRoleArn: cfg.cluster.deployRoleArn,
             adminArns: cfg.cluster.admins.filter((a) => a !== cfg.cluster.deployRoleArn),
             // dev keeps the two logs incident response needs; prod keeps all five.

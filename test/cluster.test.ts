@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformOutputs } from "../stacks/platform";
-import { CILIUM_AGENT_NOT_READY_TAINT, CILIUM_CHART_VERSION, CLUSTER_ADMIN_POLICY_ARN, EksCluster, IMDS_HOP_LIMIT, validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
+import { CILIUM_AGENT_NOT_READY_TAINT, CILIUM_CHART_VERSION, CLUSTER_ADMIN_POLICY_ARN, EksCluster, validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { promiseOf } from "./helpers/outputs";
 import { installMocks, MockHarness, RecordedResource } from "./mocks";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
@@ -29,6 +29,19 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
     beforeAll(async () => ({ harness, outputs } = await platformUnderMocks(stack, config)));
 
     const cluster = () => harness.ofType(aws.eks.Cluster)[0];
+
+    it("admits the deploy runners' and operators' networks to the private API endpoint on 443, before any Kubernetes call", () => {
+        // EKS's cluster security group admits only itself; the endpoint's ENIs carry it.
+        const rules = harness.ofType(aws.vpc.SecurityGroupIngressRule).filter((r) => r.name.startsWith(`pr-cybr-${stack}-cluster-api-from-`));
+        const expected = config.cluster.privateAccessCidrs ?? config.swarm.deployCidrs;
+        expect(expected.length).toBeGreaterThan(0);
+        expect(rules.map((r) => r.inputs.cidrIpv4).sort()).toEqual([...expected].sort());
+        for (const r of rules) {
+            expect(r.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443, securityGroupId: (cluster().outputs as any).vpcConfig.clusterSecurityGroupId });
+        }
+        const provider = harness.ofType("pulumi:providers:kubernetes")[0];
+        for (const r of rules) expect(provider.dependsOn).toContain(r.urn);
+    });
 
     it("is bare: no self-managed add-ons, and neither vpc-cni nor kube-proxy as managed add-ons", () => {
         expect(harness.ofType(aws.eks.Cluster)).toHaveLength(1);
@@ -165,7 +178,7 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
 });
 
 describe("cluster validation", () => {
-    const base = { clusterName: "c", version: "1.34", subnetIds: [], deployRoleArn: "arn:aws:iam::111111111111:role/deploy" };
+    const base = { clusterName: "c", version: "1.35", subnetIds: [], deployRoleArn: "arn:aws:iam::111111111111:role/deploy" };
 
     it("refuses a public endpoint without networks or open to the world, and duplicate principals", () => {
         expect(() => validateEksClusterArgs({ ...base, endpointPublicAccess: true })).toThrow("publicAccessCidrs: is empty while endpointPublicAccess is true");
@@ -174,6 +187,7 @@ describe("cluster validation", () => {
             'adminArns[0]: "arn:aws:iam::111111111111:role/ops/deploy" has the same name as deployRoleArn (list each principal once; access entries are named after it)',
         );
         expect(() => validateEksClusterArgs({ ...base, deployRoleArn: "arn:aws:iam::111111111111:user/bob" })).toThrow('deployRoleArn: "arn:aws:iam::111111111111:user/bob" is not an IAM role ARN');
+        expect(() => validateEksClusterArgs({ ...base, privateAccessCidrs: ["10.0.0.0/8", "0.0.0.0/0"] })).toThrow("privateAccessCidrs[1]: opens the API to every network that routes to the VPC");
     });
 
     it("refuses node groups whose instance types do not match their architecture, or whose sizes are inverted", () => {

@@ -25,6 +25,12 @@ export interface EksClusterArgs {
     readonly endpointPublicAccess?: boolean;
     /** Networks allowed to the public endpoint; required when it is public, never 0.0.0.0/0. Defaults to []. */
     readonly publicAccessCidrs?: string[];
+    /**
+     * Networks allowed to the private endpoint on 443 (where `pulumi up` and operators run: the in-VPC
+     * runners' subnets, the operators' VPN). EKS's cluster security group admits only itself, so without
+     * these every Kubernetes call from outside the cluster times out. Never 0.0.0.0/0. Defaults to [].
+     */
+    readonly privateAccessCidrs?: string[];
     /** The IAM role Pulumi runs as; it gets cluster-admin through an explicit access entry so Pulumi can install Cilium. Required. */
     readonly deployRoleArn: string;
     /** IAM roles or users that get cluster-admin (the platform team). Defaults to []. */
@@ -46,6 +52,7 @@ export interface EksClusterArgs {
 export const EKS_CLUSTER_DEFAULTS = {
     endpointPublicAccess: false,
     publicAccessCidrs: [] as string[],
+    privateAccessCidrs: [] as string[],
     adminArns: [] as string[],
     logTypes: CONTROL_PLANE_LOG_TYPES,
     logRetentionDays: 90,
@@ -70,6 +77,10 @@ export function validateEksClusterArgs(args: EksClusterArgs): void {
     cidrs.forEach((c, i) => {
         const p = c === "0.0.0.0/0" ? "opens the API to the internet (list specific networks)" : cidrSyntaxProblem(c);
         if (p) problems.push({ path: `publicAccessCidrs[${i}]`, reason: p });
+    });
+    (args.privateAccessCidrs ?? EKS_CLUSTER_DEFAULTS.privateAccessCidrs).forEach((c, i) => {
+        const p = c === "0.0.0.0/0" ? "opens the API to every network that routes to the VPC (list the runners' and operators' networks)" : cidrSyntaxProblem(c);
+        if (p) problems.push({ path: `privateAccessCidrs[${i}]`, reason: p });
     });
     const arn = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
     if (!/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(args.deployRoleArn)) {
@@ -196,6 +207,25 @@ export class EksCluster extends pulumi.ComponentResource {
             },
         );
 
+        // The private endpoint's ENIs carry the cluster security group (EKS user guide, "View Amazon EKS
+        // security group requirements for clusters": it admits only itself by default).
+        const apiAccess = (args.privateAccessCidrs ?? d.privateAccessCidrs).map(
+            (cidr, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-api-from-${i}`,
+                    {
+                        securityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+                        ipProtocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrIpv4: cidr,
+                        description: `Kubernetes API from ${cidr} (deploy runners, operators)`,
+                        tags: { ...tags, Name: `${args.clusterName}-api-from-${i}` },
+                    },
+                    { parent: this },
+                ),
+        );
+
         const adminArns = [args.deployRoleArn, ...(args.adminArns ?? d.adminArns)];
         const adminAccess = adminArns.map((principalArn) => {
             // Named after the principal, not its list position: reordering config must not churn access.
@@ -231,8 +261,9 @@ export class EksCluster extends pulumi.ComponentResource {
             (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` }, { parent: this }),
         );
 
-        // The kubeconfig resolves only once the deploy role can use the API, so nothing Kubernetes races it.
-        const granted = pulumi.all(adminAccess.map((a) => a.id));
+        // The kubeconfig resolves only once the deploy role may use the API and its network may reach it,
+        // so nothing Kubernetes races either.
+        const granted = pulumi.all([...adminAccess.map((a) => a.id), ...apiAccess.map((r) => r.id)]);
         const kubeconfig = pulumi
             .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, region, granted])
             .apply(([clusterName, endpoint, certificateAuthorityData, r]) => renderKubeconfig({ clusterName, endpoint, certificateAuthorityData, region: r }));
