@@ -164,7 +164,8 @@ export class SwarmManagers extends pulumi.ComponentResource {
                         { Sid: "JoinTokens", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], Resource: [managerToken.arn, workerToken.arn] },
                         { Sid: "DockerdTls", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tlsSecrets.map((s) => s.arn) },
                         { Sid: "InitLock", Effect: "Allow", Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"], Resource: [arn("ssm", `parameter${lockParam}`), arn("ssm", `parameter${leaderParam}`)] },
-                        { Sid: "Backups", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${backups.arn}/raft/*` },
+                        // Followers upload hourly; a restore downloads on the surviving host (runbook swarm.md, step 3).
+                        { Sid: "Backups", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: pulumi.interpolate`${backups.arn}/raft/*` },
                         { Sid: "SwarmKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: key.arn },
                         { Sid: "FindManagers", Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" },
                         { Sid: "Telemetry", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: telemetryLogs.flatMap((g) => [g.arn, pulumi.interpolate`${g.arn}:*`]) },

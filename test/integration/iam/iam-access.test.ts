@@ -9,6 +9,7 @@ import { ciliumClaims } from "./claims/cilium";
 import { edgeClaims } from "./claims/edge";
 import { previewClaims } from "./claims/preview";
 import { rotationClaims } from "./claims/rotation";
+import { swarmClaims } from "./claims/swarm";
 import { Claim, evaluateClaims, renderTable } from "./lib/claims";
 import { sharedPlan, synthesizeBootstrapPlan } from "./lib/plans";
 import { engineVersions } from "./lib/versions";
@@ -29,6 +30,8 @@ beforeAll(async () => {
         ...(await edgeClaims(prod, dev)),
         ...(await rotationClaims(dev)),
         ...(await rotationClaims(prod)),
+        ...(await swarmClaims(dev)),
+        ...(await swarmClaims(prod)),
         ...(await ciliumClaims(dev)),
         ...(await ciliumClaims(prod)),
         ...autoScalingClaims(dev),

@@ -27,11 +27,19 @@ function readOnlyStandIn(): Promise<any> {
     return readOnly;
 }
 
+/**
+ * A stand-in for AmazonSSMManagedInstanceCore: the real policy grants only ssm, ssmmessages and
+ * ec2messages actions (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html),
+ * so these three services' every action covers it for the claims (none of which is about SSM's own API).
+ */
+const SSM_MANAGED_INSTANCE_CORE = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ssm:*", "ssmmessages:*", "ec2messages:*"], Resource: "*" }] };
+
 /** The document of an AWS-managed policy the claims model; throws for any other. */
 export async function awsManagedPolicy(arn: string): Promise<any> {
     const name = arn.split("/").pop();
     if (name === "AdministratorAccess") return ADMINISTRATOR_ACCESS;
     if (name === "ReadOnlyAccess") return readOnlyStandIn();
+    if (name === "AmazonSSMManagedInstanceCore") return SSM_MANAGED_INSTANCE_CORE;
     throw new Error(`no model of the AWS-managed policy ${arn}: add one before evaluating a role it is attached to`);
 }
 

@@ -1,0 +1,39 @@
+// The Swarm managers' instance role reads exactly the swarm's secrets and its Raft backups (to restore
+// them on a host); the backups are readable by no other workload role, and the hosts never get the
+// environment key (docs/architecture.md "Swarm decisions" and "Secrets decisions", docs/runbooks/swarm.md).
+import { Claim, request } from "../lib/claims";
+import { resourceNamed } from "../lib/plans";
+import { RoleModel, World } from "../lib/world";
+
+const SWARM_DOC = "docs/architecture.md#swarm-decisions";
+const RESTORE_DOC = "docs/runbooks/swarm.md#raft-backups-and-restore";
+
+export async function swarmClaims(world: World): Promise<Claim[]> {
+    const env = world.plan.stack;
+    const swarm = `pr-cybr-${env}-swarm`;
+    const managers = await world.role(`pr-cybr-${env}-swarm-role`);
+    const as = (role: RoleModel, session: string) => ({ principal: world.session(role, session), identityPolicies: role.identityPolicies, boundary: role.boundary, resourceAccount: world.account });
+    const host = as(managers, "i-0a1b2c3d4e5f60718");
+    const claims: Claim[] = [];
+
+    for (const name of ["manager-join-token", "worker-join-token", "dockerd-tls/ca", "dockerd-tls/cert", "dockerd-tls/key"]) {
+        claims.push(request(`${env}: a manager reads ${swarm}/${name}`, SWARM_DOC, "Allowed", () => ({ ...host, action: "secretsmanager:GetSecretValue", resource: world.secret(`${swarm}/${name}`).arn })));
+    }
+    const bundle = world.secrets().find((s) => String(s.inputs.name).endsWith("/bundle"));
+    if (bundle) claims.push(request(`${env}: a manager cannot read an edge bundle`, SWARM_DOC, "Denied", () => ({ ...host, action: "secretsmanager:GetSecretValue", resource: world.secret(bundle.inputs.name).arn })));
+    const environmentKey = world.keyArnOfAlias(`alias/pr-cybr-${env}-secrets`);
+    claims.push(request(`${env}: a manager never gets the environment key`, "docs/architecture.md#secrets-decisions", "Denied", () => ({ ...host, action: "kms:Decrypt", resource: environmentKey, resourcePolicy: world.keyPolicy(environmentKey), context: { "kms:ViaService": `secretsmanager.${world.region}.amazonaws.com`, "kms:CallerAccount": world.account } })));
+
+    const bucket = String(resourceNamed(world.plan, `pr-cybr-${env}-swarm-backup-bucket`).inputs.bucket);
+    const backup = (role: RoleModel, session: string, action: string) => () => ({ ...as(role, session), action, resource: `arn:aws:s3:::${bucket}/raft/2026/12/01/120000-i-0a1b2c3d4e5f60718.tar.gz`, resourcePolicy: world.bucketPolicy(bucket), context: { "aws:SecureTransport": "true" } });
+    claims.push(request(`${env}: a manager uploads its hourly Raft backup`, RESTORE_DOC, "Allowed", backup(managers, "i-0a1b2c3d4e5f60718", "s3:PutObject")));
+    claims.push(request(`${env}: a manager downloads a Raft backup to restore it (step 3)`, RESTORE_DOC, "Allowed", backup(managers, "i-0a1b2c3d4e5f60718", "s3:GetObject")));
+    const swarmKey = world.secret(`${swarm}/worker-join-token`).kmsKeyArn;
+    claims.push(request(`${env}: a manager decrypts what the swarm key encrypts (secrets, backups)`, RESTORE_DOC, "Allowed", () => ({ ...host, action: "kms:Decrypt", resource: swarmKey, resourcePolicy: world.keyPolicy(swarmKey) })));
+    const edge = await world.role(`pr-cybr-${env}-edge-access-role`);
+    const rotation = await world.role(`pr-cybr-${env}-swarm-token-rotation-role`);
+    for (const [who, role] of [["an edge node", edge], ["the rotation function", rotation]] as const) {
+        claims.push(request(`${env}: ${who} cannot read the Raft backups`, RESTORE_DOC, "Denied", backup(role, "session", "s3:GetObject")));
+    }
+    return claims;
+}
