@@ -7,6 +7,7 @@ import { autoScalingClaims } from "./claims/autoscaling";
 import { backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
 import { edgeClaims } from "./claims/edge";
+import { logsClaims } from "./claims/logs";
 import { previewClaims } from "./claims/preview";
 import { rotationClaims } from "./claims/rotation";
 import { swarmClaims } from "./claims/swarm";
@@ -34,6 +35,8 @@ beforeAll(async () => {
         ...(await swarmClaims(prod)),
         ...(await ciliumClaims(dev)),
         ...(await ciliumClaims(prod)),
+        ...(await logsClaims(dev)),
+        ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),
         ...autoScalingClaims(prod),
         ...(await backendClaims(global, dev.plan.project, stacks)),

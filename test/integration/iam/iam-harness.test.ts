@@ -34,6 +34,15 @@ describe("IAM harness self-test", () => {
         expect(await assume("repo:o/r:pull_request")).toBe("ImplicitlyDenied");
     });
 
+    it("evaluates encryption-context keys instead of dropping them", async () => {
+        const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b2f7c1e-3d4a-4e5f-9a6b-7c8d9e0f1a2b`;
+        const group = (name: string) => `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${name}`;
+        const keyPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "logs.us-east-1.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*", Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": group("/a") } } }] };
+        const decrypt = (name: string) => decide({ principal: "logs.us-east-1.amazonaws.com", action: "kms:Decrypt", resource: key, resourceAccount: ACCOUNT, resourcePolicy: keyPolicy, context: { "kms:EncryptionContext:aws:logs:arn": group(name) } });
+        expect(await decrypt("/a")).toBe("Allowed");
+        expect(await decrypt("/b")).toBe("ImplicitlyDenied");
+    });
+
     it("refuses requests it cannot evaluate faithfully", async () => {
         await expect(decide(get("a/x", { action: "s3:GetObjekt" }))).rejects.toThrow(/rejected the request/);
         await expect(decide(get("a/x", { context: { "ec2:CreateAction": "RunInstances" } }))).rejects.toThrow(/would ignore context keys ec2:CreateAction/);

