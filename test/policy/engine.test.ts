@@ -74,3 +74,74 @@ describe("policy engine", () => {
         return expect(evaluatePolicies(rules, [], { all: "strict" })).rejects.toThrow("invalid policy config");
     });
 });
+
+// What the real analyzer does (test/integration/policy/policy-differential.test.ts compares the two).
+describe("policy engine, as the CLI attributes and degrades violations", () => {
+    const ROOT_STACK = "urn:pulumi:engine::pr-cybr-platform::pulumi:pulumi:Stack::pr-cybr-platform-engine";
+    const reportsAnywhere: StackValidationPolicy = {
+        name: "reports-anywhere",
+        description: "test rule: reports without a URN, with one outside the stack, and with a resource's",
+        enforcementLevel: "mandatory",
+        validateStack: (args, report) => {
+            report("no urn");
+            report("outside", "urn:pulumi:engine::pr-cybr-platform::aws:ec2/vpc:Vpc::elsewhere");
+            report("on the subnet", args.resources.find((r) => r.type === "aws:ec2/subnet:Subnet")!.urn);
+        },
+    };
+    const reportsOnOther: ResourceValidationPolicy = {
+        name: "reports-on-other",
+        description: "test rule: a resource rule naming another URN",
+        enforcementLevel: "mandatory",
+        validateResource: (args, report) => {
+            if (args.type === "aws:ec2/vpc:Vpc") report("vpc", "urn:pulumi:engine::pr-cybr-platform::aws:ec2/vpc:Vpc::elsewhere");
+        },
+    };
+    const readsCidr: ResourceValidationPolicy = {
+        name: "reads-cidr",
+        description: "test rule: reads the VPC's CIDR block",
+        enforcementLevel: "mandatory",
+        validateResource: (args, report) => {
+            if (args.type === "aws:ec2/vpc:Vpc" && args.props.cidrBlock !== "10.0.0.0/16") report("unexpected CIDR");
+        },
+    };
+    const readsIds: StackValidationPolicy = {
+        name: "reads-ids",
+        description: "test rule: reads every VPC's id",
+        enforcementLevel: "mandatory",
+        validateStack: (args, report) => {
+            for (const r of args.resources) if (r.type === "aws:ec2/vpc:Vpc" && !String(r.props.id).startsWith("vpc-")) report("odd id", r.urn);
+        },
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const UNKNOWN = (require("@pulumi/policy/proxy") as { unknownStringValue: string }).unknownStringValue;
+
+    it("puts a stack violation without a URN of the stack on the root stack, and a resource violation on the resource analyzed", async () => {
+        const report = await evaluatePolicies([reportsAnywhere, reportsOnOther], harness.recorder.list(), {});
+        const subnet = harness.get(aws.ec2.Subnet, "s").urn;
+        expect(report.violations.map((v) => [v.message, v.urn])).toEqual([
+            ["on the subnet", subnet],
+            ["no urn", ROOT_STACK],
+            ["outside", ROOT_STACK],
+            ["vpc", harness.get(aws.ec2.Vpc, "v").urn],
+        ]);
+    });
+
+    it("turns a read of an unknown value into the engine's advisory 'can't run' diagnostic, not a verdict on the sentinel", async () => {
+        const preview = harness.recorder.list().map((r) => (r.type === "aws:ec2/vpc:Vpc" ? { ...r, inputs: { ...r.inputs, cidrBlock: UNKNOWN }, outputs: { ...r.outputs, id: UNKNOWN } } : r));
+        const report = await evaluatePolicies([readsCidr, readsIds], preview, {});
+        expect(report.violations).toEqual([
+            {
+                policy: "reads-cidr",
+                enforcementLevel: "advisory",
+                urn: harness.get(aws.ec2.Vpc, "v").urn,
+                message: "can't run policy 'reads-cidr' from policy pack 'pr-cybr-platform@v0.1.0' during preview: string value at .cidrBlock can't be known during preview",
+            },
+            {
+                policy: "reads-ids",
+                enforcementLevel: "advisory",
+                urn: ROOT_STACK,
+                message: "can't run policy 'reads-ids' from policy pack 'pr-cybr-platform@v0.1.0' during preview: string value at .id can't be known during preview",
+            },
+        ]);
+    });
+});

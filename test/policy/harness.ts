@@ -4,6 +4,7 @@
  * getConfig like the engine does, and notApplicable that throws.
  */
 import type { PolicyResource, PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { CorpusResource, recordCase } from "./corpus";
 
 // Runtime-only exports of @pulumi/policy 1.21 (their .d.ts is stripped).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -66,6 +67,13 @@ export async function runResource(
 ): Promise<Outcome> {
     const t = typeOf(type);
     const name = o.name ?? "test";
+    recordCase({
+        kind: "resource",
+        policy: policy.name,
+        config: o.config ?? {},
+        resources: [{ type: t, name, urn: urnOf(t, name), props, dependencies: [], propertyDependencies: {} }],
+        provider: o.provider && { ...o.provider, props: rawProps.get(o.provider.props as object) ?? o.provider.props },
+    });
     const proxied = proxy.unknownCheckingProxy(props);
     const out: Outcome = { messages: [], urns: [], notApplicable: false };
     const args: ResourceValidationArgs = {
@@ -85,10 +93,14 @@ export async function runResource(
     return out;
 }
 
+/** The unproxied props of each stack resource (and provider), for the corpus recording. */
+const rawProps = new WeakMap<object, Record<string, unknown>>();
+
 /** A resource as a stack rule sees it. */
 export function stackResource(type: TypeRef, name: string, props: Record<string, unknown>, links: { propertyDependencies?: Record<string, PolicyResource[]> } = {}): PolicyResource {
     const t = typeOf(type);
     const proxied = proxy.unknownCheckingProxy(props);
+    rawProps.set(proxied, props);
     return {
         type: t,
         name,
@@ -104,10 +116,23 @@ export function stackResource(type: TypeRef, name: string, props: Record<string,
 
 /** Runs a stack rule over resources. */
 export async function runStack(policy: StackValidationPolicy, resources: PolicyResource[], config: Record<string, unknown> = {}): Promise<Outcome> {
+    recordCase({ kind: "stack", policy: policy.name, config, resources: resources.map(corpusResource) });
     const out: Outcome = { messages: [], urns: [], notApplicable: false };
     const args = { resources, stackTags: new Map<string, string>(), getConfig: <T extends object>() => configFor(policy, config) as T, notApplicable };
     await collect(out, (report) => policy.validateStack(args, report));
     return out;
+}
+
+function corpusResource(r: PolicyResource): CorpusResource {
+    const urns = (rs: PolicyResource[]) => rs.map((d) => d.urn);
+    return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: rawProps.get(r.props) ?? r.props,
+        dependencies: urns(r.dependencies),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, urns(v)])),
+    };
 }
 
 export const isUnknownValueError = (err: unknown) => err instanceof proxy.UnknownValueError;

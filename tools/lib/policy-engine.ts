@@ -1,4 +1,4 @@
-import Ajv from "ajv";
+import Ajv, { ValidateFunction } from "ajv";
 import type {
     EnforcementLevel,
     Policies,
@@ -9,14 +9,26 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import * as fs from "fs";
+import * as path from "path";
 import type { RecordedResource } from "../../test/mocks";
+import { PACK_NAME } from "../../policy/rules";
 import { unwrapSecrets } from "./values";
+
+// Runtime-only exports of @pulumi/policy 1.21 (proxy.d.ts is stripped): the wrapper the analyzer puts
+// around every props object, which throws UnknownValueError when a rule reads an unknown value.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const proxy = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T>(v: T): T; UnknownValueError: new (...a: unknown[]) => Error };
 
 /**
  * Evaluates CrossGuard rules on recorded resources the way the Pulumi engine does: resource policies get
  * each resource's inputs (with its provider's props, so default tags count), stack policies get every
  * resource's outputs with parents and dependencies linked; levels and config come from the policy-pack
- * config file. Unlike a preview, every value is known here, so no mandatory rule degrades to advisory.
+ * config file. Where a verdict depends on the engine, it follows the real analyzer (@pulumi/policy 1.21.0
+ * server.ts and pulumi/pulumi v3.248.0 pkg/resource/deploy; test/integration/policy compares both):
+ * a resource violation is on the resource analyzed, a stack violation without a URN of the stack is on
+ * the root stack, and a rule that reads an unknown value reports the advisory "can't run ... during
+ * preview" instead of a verdict (synth's values are all known, so that only happens with unknowns).
  */
 
 export type PolicyConfigFile = Record<string, unknown>;
@@ -56,7 +68,6 @@ function resolvePolicies(policies: Policies, file: PolicyConfigFile): { resolved
     }
     const all = file.all;
     if (all !== undefined && !LEVELS.includes(all as EnforcementLevel)) problems.push(`all: "${String(all)}" is not an enforcement level (${LEVELS.join(", ")})`);
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
     const resolved = policies.map((policy): ResolvedPolicy => {
         const entry = file[policy.name];
         const { enforcementLevel, ...given } = typeof entry === "string" ? { enforcementLevel: entry } : ((entry ?? {}) as Record<string, unknown>);
@@ -67,7 +78,7 @@ function resolvePolicies(policies: Policies, file: PolicyConfigFile): { resolved
         const level = (enforcementLevel ?? all ?? policy.enforcementLevel ?? "advisory") as EnforcementLevel;
         const config = { ...given };
         const schema = { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [], additionalProperties: false };
-        const validate = ajv.compile(schema);
+        const validate = validatorOf(schema);
         if (!validate(config)) {
             for (const e of validate.errors ?? []) {
                 const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "";
@@ -80,6 +91,16 @@ function resolvePolicies(policies: Policies, file: PolicyConfigFile): { resolved
     return { resolved, problems };
 }
 
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const validators = new Map<string, ValidateFunction>();
+/** One compiled validator per schema (compiling is most of a config check's cost). */
+function validatorOf(schema: object): ValidateFunction {
+    const key = JSON.stringify(schema);
+    let v = validators.get(key);
+    if (!v) validators.set(key, (v = ajv.compile(schema)));
+    return v;
+}
+
 /** Runs every rule over the resources; throws when the config file itself is invalid. */
 export async function evaluatePolicies(policies: Policies, resources: RecordedResource[], file: PolicyConfigFile): Promise<PolicyReport> {
     const { resolved, problems } = resolvePolicies(policies, file);
@@ -88,26 +109,32 @@ export async function evaluatePolicies(policies: Policies, resources: RecordedRe
     const violations: Violation[] = [];
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const stackResources = linkStackResources(resources);
+    const rootStack = resources.length > 0 ? rootStackUrn(resources[0].urn) : "";
 
     for (const { policy, level, config } of evaluated) {
         // Stack rules cannot remediate, so "remediate" reports as mandatory, as in the engine.
         const enforcementLevel: EnforcementLevel = level === "remediate" ? "mandatory" : level;
-        const report = (urn: string) => (message: string, reportedUrn?: string) =>
-            violations.push({ policy: policy.name, enforcementLevel, urn: reportedUrn ?? urn, message });
+        const push = (urn: string, message: string, as = enforcementLevel) => violations.push({ policy: policy.name, enforcementLevel: as, urn, message });
         const getConfig = <T extends object>() => ({ ...defaultsOf(policy), ...config }) as T;
         const notApplicable = (reason?: string): never => {
             throw new NotApplicable(reason);
         };
+        // server.ts: an UnknownValueError becomes an advisory diagnostic, whatever the rule's level.
+        const cannotRun = (urn: string) => (err: Error) => push(urn, `can't run policy '${policy.name}' from policy pack '${PACK_NAME}@v${packVersion()}' during preview: ${err.message}`, "advisory");
         try {
             if ("validateStack" in policy) {
                 const args: StackValidationArgs = { resources: stackResources, stackTags: new Map(), getConfig, notApplicable };
-                await runIgnoringNotApplicable(() => (policy as StackValidationPolicy).validateStack(args, report("")));
+                // step_generator.go AnalyzeResources: a URN that is not in the stack (or none) means the root stack.
+                const report = (message: string, urn?: string) => push(urn && byUrn.has(urn) ? urn : rootStack, message);
+                await runValidation(() => (policy as StackValidationPolicy).validateStack(args, report), cannotRun(rootStack));
             } else {
                 const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
                 for (const r of resources) {
                     if (r.type === "pulumi:pulumi:Stack") continue;
                     const args = resourceArgs(r, byUrn, getConfig, notApplicable);
-                    for (const validate of validations) await runIgnoringNotApplicable(() => validate(args, report(r.urn)));
+                    // analyze_snapshot.go analyzeResource: every diagnostic is on the resource analyzed.
+                    const report = (message: string) => push(r.urn, message);
+                    for (const validate of validations) await runValidation(() => validate(args, report), cannotRun(r.urn));
                 }
             }
         } catch (err) {
@@ -118,12 +145,30 @@ export async function evaluatePolicies(policies: Policies, resources: RecordedRe
     return { evaluated: evaluated.map(({ policy, level }) => ({ policy: policy.name, enforcementLevel: level })), violations };
 }
 
-async function runIgnoringNotApplicable(fn: () => void | Promise<void>): Promise<void> {
+async function runValidation(fn: () => void | Promise<void>, onUnknown: (err: Error) => void): Promise<void> {
     try {
         await fn();
     } catch (err) {
-        if (!(err instanceof NotApplicable)) throw err;
+        if (err instanceof proxy.UnknownValueError) onUnknown(err);
+        else if (!(err instanceof NotApplicable)) throw err;
     }
+}
+
+/** The root stack's URN (DefaultRootStackURN, pulumi/pulumi sdk/go/common/resource/stack.go) from any URN of the stack. */
+function rootStackUrn(anyUrn: string): string {
+    const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(anyUrn);
+    return m ? `urn:pulumi:${m[1]}::${m[2]}::pulumi:pulumi:Stack::${m[2]}-${m[1]}` : "";
+}
+
+let version: string | undefined;
+/** The pack's version as PolicyPack reads it, from policy/package.json (found from the source tree or from .build/). */
+function packVersion(): string {
+    if (version === undefined) {
+        const candidates = [path.resolve(__dirname, "..", "..", "policy", "package.json"), path.resolve(__dirname, "..", "..", "..", "policy", "package.json")];
+        const file = candidates.find((f) => fs.existsSync(f));
+        version = file ? String(JSON.parse(fs.readFileSync(file, "utf8")).version) : "unknown";
+    }
+    return version;
 }
 
 function defaultsOf(policy: { configSchema?: { properties?: Record<string, unknown> } }): Record<string, unknown> {
@@ -163,7 +208,7 @@ function resourceArgs(
     getConfig: <T extends object>() => T,
     notApplicable: (reason?: string) => never,
 ): ResourceValidationArgs {
-    const props = unwrapSecrets(r.inputs) as Record<string, unknown>;
+    const props = proxy.unknownCheckingProxy(unwrapSecrets(r.inputs) as Record<string, unknown>);
     const provider = providerOf(r, byUrn);
     const isType = isTypeOf(r.type);
     return {
@@ -172,7 +217,7 @@ function resourceArgs(
         urn: r.urn,
         name: r.name,
         opts: options(r),
-        provider: provider && { type: provider.type, props: unwrapSecrets(provider.inputs) as Record<string, unknown>, urn: provider.urn, name: provider.name },
+        provider: provider && { type: provider.type, props: proxy.unknownCheckingProxy(unwrapSecrets(provider.inputs) as Record<string, unknown>), urn: provider.urn, name: provider.name },
         stackTags: new Map(),
         isType: isType as ResourceValidationArgs["isType"],
         asType: ((cls: Cls) => (isType(cls) ? props : undefined)) as ResourceValidationArgs["asType"],
@@ -186,7 +231,7 @@ function linkStackResources(resources: RecordedResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     for (const r of resources) {
         const isType = isTypeOf(r.type);
-        const props = unwrapSecrets(r.outputs) as Record<string, unknown>;
+        const props = proxy.unknownCheckingProxy(unwrapSecrets(r.outputs) as Record<string, unknown>);
         byUrn.set(r.urn, {
             type: r.type,
             props,
