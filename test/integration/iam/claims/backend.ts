@@ -12,13 +12,15 @@ const DOC = "README.md#backend-bootstrap-once-per-aws-account";
  * pkg/backend/diy (commit 1b5949891b3cefcb9974752b24a5ecef0acc86c8): store.go StackBasePath/HistoryDir/
  * BackupDir for project-scoped stacks, state.go's `.bak` copy and `<name>.<unixnano>.json` backups,
  * `<stack>-<unixnano>.history.json`/`.checkpoint.json` history entries, and lock.go's
- * `.pulumi/locks/<FullyQualifiedName>/<lock id>.json`, where the name is `organization/<project>/<stack>`.
+ * `.pulumi/locks/<FullyQualifiedName>/<lock id>.json`, where the name is `organization/<project>/<stack>`,
+ * and stack_tags.go's `<stack>.pulumi-tags` beside the checkpoint.
  */
 export function stateObjects(project: string, stack: string): string[] {
     const t = "1764612345678901234";
     return [
         `.pulumi/stacks/${project}/${stack}.json`,
         `.pulumi/stacks/${project}/${stack}.json.bak`,
+        `.pulumi/stacks/${project}/${stack}.pulumi-tags`,
         `.pulumi/history/${project}/${stack}/${stack}-${t}.history.json`,
         `.pulumi/history/${project}/${stack}/${stack}-${t}.checkpoint.json`,
         `.pulumi/backups/${project}/${stack}/${stack}.${t}.json`,
