@@ -95,6 +95,21 @@ describe.each(["dev", "prod"] as const)("Argo CD in %s", (stack) => {
         expect((monitoring.inputs.spec as Obj).source.helm.valuesObject.prometheus.prometheusSpec).toMatchObject({ serviceMonitorSelectorNilUsesHelmValues: false, ruleSelectorNilUsesHelmValues: false });
         for (const cr of crs) expect(cr.dependsOn).toContain(release().urn);
     });
+
+    it("gives every app's destination a service account to sync as, as Argo CD requires with impersonation on", () => {
+        // argoproj/argo-cd v3.3.8 controller/sync.go deriveServiceAccountToImpersonate: the first
+        // destinationServiceAccounts entry whose server and namespace globs match, else the sync fails.
+        const crs = harness.recorder.list().filter((r) => r.type.startsWith("kubernetes:argoproj.io/"));
+        const project = (name: string) => crs.find((r) => r.inputs.kind === "AppProject" && (r.inputs.metadata as Obj).name === name)!.inputs.spec as Obj;
+        const glob = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(value);
+        const impersonated = (projectName: string, dest: Obj) => project(projectName).destinationServiceAccounts?.find((d: Obj) => glob(d.server, dest.server) && glob(d.namespace, dest.namespace))?.defaultServiceAccount;
+        const apps = crs.filter((r) => r.inputs.kind === "Application").map((r) => r.inputs.spec as Obj);
+        const appSet = crs.find((r) => r.inputs.kind === "ApplicationSet")!.inputs.spec as Obj;
+        const generated = appSet.generators[0].list.elements.map((e: Obj) => ({ project: e.tenant, destination: { server: appSet.template.spec.destination.server, namespace: e.namespace } }));
+        expect(apps.length + generated.length).toBeGreaterThan(2);
+        for (const app of [...apps, ...generated]) expect([app.project, app.destination.namespace, impersonated(app.project, app.destination)]).toEqual([app.project, app.destination.namespace, expect.stringMatching(/^[a-z0-9-]+:[a-z0-9-]+$/)]);
+        expect(impersonated("platform", { server: "https://kubernetes.default.svc", namespace: "monitoring" })).toBe("argocd:argocd-application-controller");
+    });
 });
 
 describe("tenant removal", () => {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { TenantConfig } from "../stacks/config";
-import { GUARDRAIL_KINDS, limitRangeLimits, resourceQuotaHard, tenantNetworkPolicySpec, validateTenantArgs, workloadPolicySpec } from "../components/tenancy";
+import { GUARDRAIL_KINDS, guardrailPolicySpec, limitRangeLimits, loadBalancerPolicySpec, resourceQuotaHard, tenantDeployerRules, tenantNetworkPolicySpec, validateTenantArgs, workloadPolicySpec } from "../components/tenancy";
 import { MockHarness, RecordedResource } from "./mocks";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
@@ -49,24 +49,36 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
                 expect(spec.enableDefaultDeny).toEqual({ ingress: true, egress: true });
                 const worldEgress = (spec.egress as Obj[]).some((e) => e.toEntities?.includes("world"));
                 expect(worldEgress).toBe(t.allowWorldEgress);
+                // Without world egress, an explicit deny that no tenant-added allow can outweigh.
+                expect(spec.egressDeny).toEqual(t.allowWorldEgress ? undefined : [{ toEntities: ["world"] }]);
             }
         }
     });
 
-    it("binds the personas' groups in every namespace and lets Argo CD sync only as the tenant's deployer", () => {
+    it("binds the personas' groups in every namespace and the deployer (in Argo CD's namespace) to the deployer Role only", () => {
         for (const t of config.tenants) {
             for (const ns of namespacesOf(t)) {
-                const bindings = inNamespace("RoleBinding", ns).map((r) => ({ name: (r.inputs.metadata as Obj).name, role: (r.inputs.roleRef as Obj).name, subjects: (r.inputs.subjects as Obj[]).map((s) => s.name) }));
+                const bindings = inNamespace("RoleBinding", ns).map((r) => ({
+                    name: (r.inputs.metadata as Obj).name,
+                    role: `${(r.inputs.roleRef as Obj).kind}/${(r.inputs.roleRef as Obj).name}`,
+                    subjects: (r.inputs.subjects as Obj[]).map((s) => (s.namespace ? `${s.namespace}/${s.name}` : s.name)),
+                }));
                 expect(bindings).toEqual(
                     expect.arrayContaining([
-                        { name: "tenant-admins", role: "admin", subjects: [`pr-cybr:${t.name}:admins`] },
-                        { name: "tenant-developers", role: "edit", subjects: [`pr-cybr:${t.name}:developers`] },
-                        { name: "tenant-viewers", role: "view", subjects: [`pr-cybr:${t.name}:viewers`] },
-                        { name: "argocd-deployer", role: "admin", subjects: ["argocd-deployer"] },
+                        { name: "tenant-admins", role: "ClusterRole/admin", subjects: [`pr-cybr:${t.name}:admins`] },
+                        { name: "tenant-developers", role: "ClusterRole/edit", subjects: [`pr-cybr:${t.name}:developers`] },
+                        { name: "tenant-viewers", role: "ClusterRole/view", subjects: [`pr-cybr:${t.name}:viewers`] },
+                        { name: "tenant-deployer", role: "Role/tenant-deployer", subjects: [`argocd/deployer-${t.name}`] },
                     ]),
                 );
-                expect(bindings.some((b) => b.role === "cluster-admin")).toBe(false);
+                expect(bindings.some((b) => b.role === "ClusterRole/cluster-admin")).toBe(false);
+                const [deployerRole] = inNamespace("Role", ns).filter((r) => (r.inputs.metadata as Obj).name === "tenant-deployer");
+                expect(deployerRole.inputs.rules).toEqual(tenantDeployerRules());
             }
+            // No service account in a tenant namespace holds the deployer's rights: a pod there could run as it.
+            expect(all().filter(k8s("ServiceAccount")).filter((r) => namespacesOf(t).includes((r.inputs.metadata as Obj).namespace))).toEqual([]);
+            const deployer = all().filter(k8s("ServiceAccount")).find((r) => (r.inputs.metadata as Obj).name === `deployer-${t.name}`)!;
+            expect(deployer.inputs).toMatchObject({ metadata: { namespace: "argocd" }, automountServiceAccountToken: false });
         }
     });
 
@@ -88,9 +100,10 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
             const spec = projects.find((p) => (p.inputs.metadata as Obj).name === t.name)!.inputs.spec as Obj;
             expect(spec.sourceRepos).toEqual(t.repos);
             expect(spec.destinations).toEqual(namespacesOf(t).map((namespace) => ({ server: "https://kubernetes.default.svc", namespace })));
-            expect(spec.destinationServiceAccounts.map((d: Obj) => d.defaultServiceAccount)).toEqual(namespacesOf(t).map(() => "argocd-deployer"));
+            expect(spec.destinationServiceAccounts.map((d: Obj) => d.defaultServiceAccount)).toEqual(namespacesOf(t).map(() => `argocd:deployer-${t.name}`));
             expect(spec.clusterResourceWhitelist).toEqual([]);
             expect(spec.namespaceResourceBlacklist).toEqual(GUARDRAIL_KINDS);
+            expect(GUARDRAIL_KINDS).toContainEqual({ group: "networking.k8s.io", kind: "NetworkPolicy" });
             expect(spec.roles.map((r: Obj) => [r.name, r.groups])).toEqual([
                 ["admins", t.sso.admins],
                 ["developers", t.sso.developers],
@@ -106,14 +119,16 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
         }
     });
 
-    it("guards GitOps-deployed workloads with one ValidatingAdmissionPolicy bound to tenant namespaces", () => {
-        const binding = all().find(k8s("ValidatingAdmissionPolicyBinding"))!;
-        expect(binding.inputs.spec).toEqual({
-            policyName: "pr-cybr-tenant-workloads",
-            validationActions: ["Deny", "Audit"],
-            matchResources: { namespaceSelector: { matchExpressions: [{ key: "pr-cybr.io/tenant", operator: "Exists" }] } },
-        });
-        expect(all().filter(k8s("ValidatingAdmissionPolicy"))).toHaveLength(1);
+    it("guards GitOps-deployed workloads and the tenants' guardrails with ValidatingAdmissionPolicies bound to tenant namespaces", () => {
+        const bindings = all().filter(k8s("ValidatingAdmissionPolicyBinding")).map((b) => b.inputs.spec as Obj);
+        for (const policyName of ["pr-cybr-tenant-workloads", "pr-cybr-tenant-guardrails", "pr-cybr-tenant-load-balancers"]) {
+            expect(bindings).toContainEqual({
+                policyName,
+                validationActions: ["Deny", "Audit"],
+                matchResources: { namespaceSelector: { matchExpressions: [{ key: "pr-cybr.io/tenant", operator: "Exists" }] } },
+            });
+        }
+        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-guardrails", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-workloads"]);
     });
 });
 
@@ -166,6 +181,31 @@ describe("tenancy building blocks", () => {
             "every container needs cpu and memory requests and a memory limit",
         ]);
         expect(spec.matchConstraints.resourceRules.flatMap((r: Obj) => r.resources)).toEqual(["pods", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"]);
+    });
+
+    it("the guardrail policy covers every guardrail kind, for every write, and exempts only kube-system's controllers", () => {
+        const spec = guardrailPolicySpec() as Obj;
+        expect(spec.failurePolicy).toBe("Fail");
+        const rules = spec.matchConstraints.resourceRules as Obj[];
+        expect(rules.flatMap((r) => r.resources).sort()).toEqual(["ciliumnetworkpolicies", "limitranges", "networkpolicies", "resourcequotas"]);
+        for (const r of rules) expect(r.operations).toEqual(["CREATE", "UPDATE", "DELETE"]);
+        expect(spec.variables.map((v: Obj) => v.expression).join(" ")).toContain("startsWith('pr-cybr:')");
+        expect(spec.variables.map((v: Obj) => v.expression).join(" ")).toContain("!request.userInfo.username.startsWith('system:serviceaccount:kube-system:')");
+    });
+
+    it("the load-balancer policy asks LoadBalancer Services for what needs no node ports: no allocated node ports, NLB IP targets", () => {
+        const spec = loadBalancerPolicySpec() as Obj;
+        expect(spec.matchConditions).toEqual([{ name: "load-balancer", expression: "object.spec.type == 'LoadBalancer'" }]);
+        expect(spec.validations.map((v: Obj) => v.expression).join(" ")).toMatch(/allocateLoadBalancerNodePorts == false.*aws-load-balancer-nlb-target-type'\] == 'ip'/);
+        // Node ports stay closed to tenants whatever their load-balancer allowance.
+        expect(resourceQuotaHard({ cpu: 1, memory: "1Gi", pods: 1, loadBalancers: 3 })["services.nodeports"]).toBe("0");
+    });
+
+    it("the deployer may not write network policies, quotas or limit ranges, exec, impersonate or mint tokens", () => {
+        const granted = tenantDeployerRules().flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => ({ res: `${g}/${res}`, verbs: r.verbs }))));
+        const writes = (res: string) => granted.filter((g) => g.res === res).some((g) => g.verbs.some((v) => !["get", "list", "watch"].includes(v)));
+        for (const res of ["networking.k8s.io/networkpolicies", "cilium.io/ciliumnetworkpolicies", "/resourcequotas", "/limitranges", "/pods/exec", "/serviceaccounts/token"]) expect(writes(res)).toBe(false);
+        expect(tenantDeployerRules().some((r) => r.verbs.includes("impersonate") || r.verbs.includes("*") || r.resources.includes("*"))).toBe(false);
     });
 
     it("rejects tenant args that would escape the tenant", () => {

@@ -6,12 +6,24 @@ export const MONITORING_NAMESPACE = "monitoring";
 
 const automated = { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } } };
 
-/** The platform's own AppProject: its repo and the charts it installs, the platform namespaces, cluster-scoped resources allowed. */
+/**
+ * The account platform apps sync as: the argo-cd chart's application controller (its values.yaml
+ * `controller.serviceAccount.name`, bound to a `*` ClusterRole), in Argo CD's namespace.
+ */
+export const PLATFORM_SYNC_SERVICE_ACCOUNT = "argocd:argocd-application-controller";
+
+/**
+ * The platform's own AppProject: its repo and the charts it installs, the platform namespaces,
+ * cluster-scoped resources allowed. With sync impersonation on, Argo CD fails every sync whose
+ * destination matches no `destinationServiceAccounts` entry ("failed to find a matching service account
+ * to impersonate", argoproj/argo-cd v3.3.8 controller/sync.go), so each destination names the account.
+ */
 export function platformProjectSpec(args: { repoUrl: string; namespaces: string[] }): Record<string, unknown> {
     return {
         description: "Platform add-ons, managed by the platform team",
         sourceRepos: [args.repoUrl, KUBE_PROMETHEUS_STACK_REPOSITORY],
         destinations: args.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+        destinationServiceAccounts: args.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace, defaultServiceAccount: PLATFORM_SYNC_SERVICE_ACCOUNT })),
         clusterResourceWhitelist: [{ group: "*", kind: "*" }],
     };
 }

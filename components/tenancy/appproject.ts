@@ -2,14 +2,25 @@ import { Persona, PERSONA_ACCESS, PERSONAS } from "./personas";
 
 /** The in-cluster API server as Argo CD names it. */
 export const IN_CLUSTER = "https://kubernetes.default.svc";
-/** The service account Argo CD impersonates when syncing a tenant's apps (namespace admin, nothing more). */
-export const TENANT_DEPLOYER_SA = "argocd-deployer";
+/**
+ * The service account Argo CD impersonates when syncing a tenant's apps. It lives in Argo CD's
+ * namespace, not the tenant's: a pod can only run as a service account of its own namespace, and a
+ * tenant's rights (its access policy's included) stop at its namespaces, so no tenant can run a pod as
+ * it, impersonate it or mint its token.
+ */
+export function tenantDeployerServiceAccount(tenant: string): string {
+    return `deployer-${tenant}`;
+}
 
-/** Namespaced kinds a tenant's GitOps must not touch: its own guardrails. */
+/**
+ * Namespaced kinds a tenant's GitOps must not touch: its own guardrails. Kubernetes NetworkPolicies
+ * count: Cilium enforces them too, and allow rules of all policies add up.
+ */
 export const GUARDRAIL_KINDS = [
     { group: "", kind: "ResourceQuota" },
     { group: "", kind: "LimitRange" },
     { group: "cilium.io", kind: "CiliumNetworkPolicy" },
+    { group: "networking.k8s.io", kind: "NetworkPolicy" },
 ];
 
 /**
@@ -17,13 +28,16 @@ export const GUARDRAIL_KINDS = [
  * the tenant's deployer service account (impersonation), no cluster-scoped resources, its guardrails
  * off limits, and one project role per persona bound to the tenant's SSO groups.
  */
-export function tenantAppProjectSpec(args: { tenant: string; namespaces: string[]; repos: string[]; ssoGroups: Partial<Record<Persona, string[]>> }): Record<string, unknown> {
+export function tenantAppProjectSpec(args: { tenant: string; namespaces: string[]; repos: string[]; ssoGroups: Partial<Record<Persona, string[]>>; argocdNamespace: string }): Record<string, unknown> {
     const { tenant } = args;
+    // `<namespace>:<name>` names a service account outside the destination namespace
+    // (argoproj/argo-cd v3.3.8 controller/sync.go, deriveServiceAccountToImpersonate).
+    const deployer = `${args.argocdNamespace}:${tenantDeployerServiceAccount(tenant)}`;
     return {
         description: `Applications of tenant ${tenant}`,
         sourceRepos: args.repos,
         destinations: args.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
-        destinationServiceAccounts: args.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace, defaultServiceAccount: TENANT_DEPLOYER_SA })),
+        destinationServiceAccounts: args.namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace, defaultServiceAccount: deployer })),
         clusterResourceWhitelist: [],
         namespaceResourceBlacklist: GUARDRAIL_KINDS,
         orphanedResources: { warn: true },

@@ -1,8 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TENANT_LABEL } from "./personas";
+import { PERSONA_GROUP_PREFIX, TENANT_LABEL } from "./personas";
 
 export const WORKLOAD_POLICY_NAME = "pr-cybr-tenant-workloads";
+export const GUARDRAIL_POLICY_NAME = "pr-cybr-tenant-guardrails";
+export const LOAD_BALANCER_POLICY_NAME = "pr-cybr-tenant-load-balancers";
+/** The AWS Load Balancer Controller's NLB target-type annotation. */
+export const NLB_TARGET_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
 
 /**
  * CEL checks for what GitOps deploys into tenant namespaces (Pulumi never sees those objects): no
@@ -57,7 +61,68 @@ export function workloadPolicySpec(): Record<string, unknown> {
 }
 
 /**
- * The ValidatingAdmissionPolicy and its binding to every namespace labelled as a tenant's. Native CEL
+ * CEL check that keeps tenants off the objects that confine them: in tenant namespaces no tenant
+ * persona (an EKS access entry's `pr-cybr:<tenant>:<persona>` group) and no service account outside
+ * kube-system (the Argo CD deployers, anything a tenant runs or impersonates) may create, change or
+ * delete a ResourceQuota, LimitRange, NetworkPolicy or CiliumNetworkPolicy. Admission, not RBAC: the
+ * EKS access policies (AmazonEKSAdminPolicy/EditPolicy) are authorized by EKS itself, outside RBAC, and
+ * grant NetworkPolicy writes like the built-in admin/edit roles they mirror. kube-system's controllers
+ * stay free (the namespace controller deletes a namespace's objects with it).
+ */
+export function guardrailPolicySpec(): Record<string, unknown> {
+    const rule = (group: string, kinds: string[]) => ({ apiGroups: [group], apiVersions: ["*"], operations: ["CREATE", "UPDATE", "DELETE"], resources: kinds });
+    return {
+        failurePolicy: "Fail",
+        matchConstraints: {
+            resourceRules: [rule("", ["resourcequotas", "limitranges"]), rule("networking.k8s.io", ["networkpolicies"]), rule("cilium.io", ["ciliumnetworkpolicies"])],
+        },
+        variables: [
+            { name: "tenantPersona", expression: `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g.startsWith('${PERSONA_GROUP_PREFIX}'))` },
+            { name: "serviceAccount", expression: "request.userInfo.username.startsWith('system:serviceaccount:') && !request.userInfo.username.startsWith('system:serviceaccount:kube-system:')" },
+        ],
+        validations: [
+            {
+                expression: "!variables.tenantPersona && !variables.serviceAccount",
+                messageExpression: "request.resource.resource + ' in tenant namespaces belong to the platform: ' + request.userInfo.username + ' may not ' + request.operation.lowerAscii() + ' them'",
+                reason: "Forbidden",
+            },
+        ],
+    };
+}
+
+/**
+ * CEL check of tenants' LoadBalancer Services: tenants get no node ports (quota `services.nodeports: 0`),
+ * and the quota evaluator counts every port of a LoadBalancer Service as a node port unless
+ * `allocateLoadBalancerNodePorts` is false (kubernetes/kubernetes v1.35.4
+ * pkg/quota/v1/evaluator/core/services.go). Without node ports the AWS Load Balancer Controller can only
+ * target pod IPs: instance targets need a node port ("unable to support instance target type with an
+ * unallocated NodePort", kubernetes-sigs/aws-load-balancer-controller v2.17.1
+ * pkg/service/model_build_target_group.go), and instance is its default target type. So a tenant load
+ * balancer must say both, and is refused here with that reason instead of by the quota's bare count.
+ */
+export function loadBalancerPolicySpec(): Record<string, unknown> {
+    return {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }] },
+        matchConditions: [{ name: "load-balancer", expression: "object.spec.type == 'LoadBalancer'" }],
+        validations: [
+            {
+                expression: "has(object.spec.allocateLoadBalancerNodePorts) && object.spec.allocateLoadBalancerNodePorts == false",
+                message: "a tenant LoadBalancer Service must set spec.allocateLoadBalancerNodePorts: false (tenants get no node ports; the NLB targets pod IPs)",
+                reason: "Invalid",
+            },
+            {
+                expression: `has(object.metadata.annotations) && '${NLB_TARGET_TYPE_ANNOTATION}' in object.metadata.annotations && object.metadata.annotations['${NLB_TARGET_TYPE_ANNOTATION}'] == 'ip'`,
+                message: `a tenant LoadBalancer Service must be annotated ${NLB_TARGET_TYPE_ANNOTATION}: ip (instance targets need node ports)`,
+                reason: "Invalid",
+            },
+        ],
+    };
+}
+
+/**
+ * The tenant ValidatingAdmissionPolicies (workloads, guardrails, load balancers) and their bindings to
+ * every namespace labelled as a tenant's. Native CEL
  * admission: no webhook to run, nothing that can be down when the API server needs it.
  */
 export interface TenantWorkloadPolicyArgs {
@@ -91,6 +156,24 @@ export class TenantWorkloadPolicy extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [policy] },
         );
+        for (const [role, policyName, spec] of [
+            ["guardrails", GUARDRAIL_POLICY_NAME, guardrailPolicySpec()],
+            ["load-balancers", LOAD_BALANCER_POLICY_NAME, loadBalancerPolicySpec()],
+        ] as const) {
+            const extra = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-${role}-policy`, { metadata: { name: policyName }, spec }, { parent: this });
+            new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+                `${name}-${role}-binding`,
+                {
+                    metadata: { name: policyName },
+                    spec: {
+                        policyName,
+                        validationActions: args.validationActions ?? d.validationActions,
+                        matchResources: { namespaceSelector: { matchExpressions: [{ key: args.namespaceLabel ?? d.namespaceLabel, operator: "Exists" }] } },
+                    },
+                },
+                { parent: this, dependsOn: [extra] },
+            );
+        }
         this.registerOutputs({});
     }
 }

@@ -3,4 +3,5 @@ export * from "./guardrails";
 export * from "./network-policy";
 export * from "./personas";
 export * from "./quota";
+export * from "./roles";
 export * from "./tenant";

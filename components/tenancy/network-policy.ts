@@ -11,6 +11,13 @@ const NS = "k8s:io.kubernetes.pod.namespace";
  * namespace to itself, DNS to kube-dns only (through Cilium's DNS proxy, which also makes FQDN rules
  * possible), inbound from the shared Cilium ingress (`ingress` entity) and Prometheus, and the world
  * only when the tenant may have egress to it. Other tenants are never allowed.
+ *
+ * Allow rules of every policy selecting a pod add up, Kubernetes NetworkPolicies included, so a tenant
+ * without world egress also gets an explicit `egressDeny` of the world: "Deny policies take precedence
+ * over allow policies, regardless of whether they are a Cilium Network Policy, a Clusterwide Cilium
+ * Network Policy or even a Kubernetes Network Policy" (cilium/cilium v1.19.4
+ * Documentation/security/policy/deny.rst), and `world` is every endpoint outside the cluster, the same
+ * as 0.0.0.0/0 (layer3.rst).
  */
 export function tenantNetworkPolicySpec(namespace: string, opts: { allowWorldEgress: boolean; platform: PlatformEndpoints }): Record<string, unknown> {
     const self = { matchLabels: { [NS]: namespace } };
@@ -31,5 +38,6 @@ export function tenantNetworkPolicySpec(namespace: string, opts: { allowWorldEgr
             },
             ...(opts.allowWorldEgress ? [{ toEntities: ["world"] }] : []),
         ],
+        ...(opts.allowWorldEgress ? {} : { egressDeny: [{ toEntities: ["world"] }] }),
     };
 }

@@ -12,9 +12,12 @@ export const PERSONA_ACCESS: Record<Persona, { clusterRole: string; eksAccessPol
     viewers: { clusterRole: "view", eksAccessPolicy: "AmazonEKSViewPolicy", argoActions: ["get"] },
 };
 
+/** Every tenant persona group starts with this (and no platform group does). */
+export const PERSONA_GROUP_PREFIX = "pr-cybr:";
+
 /** The Kubernetes group an EKS access entry puts a tenant principal in: `pr-cybr:<tenant>:<persona>`. */
 export function personaGroup(tenant: string, persona: Persona): string {
-    return `pr-cybr:${tenant}:${persona}`;
+    return `${PERSONA_GROUP_PREFIX}${tenant}:${persona}`;
 }
 
 export function eksAccessPolicyArn(persona: Persona): string {

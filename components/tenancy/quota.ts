@@ -10,7 +10,10 @@ export interface TenantQuota {
     /** Total PVC storage; none means no PVCs at all. */
     readonly storage?: string | number;
     readonly persistentVolumeClaims?: number;
-    /** LoadBalancer Services allowed (each is a cloud load balancer). */
+    /**
+     * LoadBalancer Services allowed (each is a cloud load balancer). Each must be an NLB with IP targets
+     * and `allocateLoadBalancerNodePorts: false`: tenants get no node ports (pr-cybr-tenant-load-balancers).
+     */
     readonly loadBalancers?: number;
 }
 
@@ -27,6 +30,9 @@ export const formatMemory = (bytes: number) => formatQuantity(Math.ceil(bytes), 
 /**
  * ResourceQuota `hard`: requests and limits for CPU and memory, pods, storage and PVCs (zero unless
  * configured), load balancers (zero unless allowed) and no NodePorts (they bypass the ingress path).
+ * A LoadBalancer Service counts its ports as node ports unless `allocateLoadBalancerNodePorts` is false
+ * (kubernetes/kubernetes v1.35.4 pkg/quota/v1/evaluator/core/services.go), so node ports stay zero for
+ * load balancers too and tenants' load balancers target pod IPs (see loadBalancerPolicySpec).
  */
 export function resourceQuotaHard(q: TenantQuota): Record<string, string> {
     const cpu = requireQuantity(q.cpu);

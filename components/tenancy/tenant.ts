@@ -6,10 +6,11 @@ import { isDnsLabel } from "../shared/names";
 import { parseQuantity } from "../shared/quantity";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { tenantAppProjectSpec, TENANT_DEPLOYER_SA } from "./appproject";
+import { tenantAppProjectSpec, tenantDeployerServiceAccount } from "./appproject";
 import { PlatformEndpoints, tenantNetworkPolicySpec } from "./network-policy";
 import { eksAccessPolicyArn, namespaceLabels, Persona, PERSONA_ACCESS, personaGroup, PERSONAS } from "./personas";
 import { limitRangeLimits, resourceQuotaHard, TenantQuota } from "./quota";
+import { tenantDeployerRules } from "./roles";
 
 export interface TenantArgs {
     /** The tenant (organization) name, a DNS label. Required. */
@@ -68,8 +69,9 @@ export function validateTenantArgs(args: TenantArgs): void {
 /**
  * Everything one organization gets: namespaces (Pod Security restricted), per namespace a quota, a
  * limit range, a default-deny CiliumNetworkPolicy, persona RoleBindings, a read-only view of its
- * guardrails and the service account Argo CD syncs as; per IAM principal a namespace-scoped EKS access
- * entry; and an Argo CD AppProject confined to its namespaces and repos.
+ * guardrails and the rights of the deployer Argo CD syncs as; the deployer service account (in Argo
+ * CD's namespace); per IAM principal a namespace-scoped EKS access entry; and an Argo CD AppProject
+ * confined to its namespaces and repos.
  */
 export class Tenant extends pulumi.ComponentResource {
     public readonly namespaces: string[];
@@ -82,8 +84,18 @@ export class Tenant extends pulumi.ComponentResource {
         const tenant = args.tenant;
         const namespaces = args.namespaces ?? [tenant];
         const crds = args.crdsReady ?? [];
+        const argocdNamespace = args.argocdNamespace ?? d.argocdNamespace;
 
-        for (const ns of namespaces) this.namespaceResources(name, args, ns, crds);
+        // Argo CD syncs this tenant's apps as this account (impersonation). It lives in Argo CD's
+        // namespace so that no tenant identity can run a pod as it or impersonate it; the Argo CD
+        // release (in crdsReady) creates that namespace.
+        const deployer = new k8s.core.v1.ServiceAccount(
+            `${name}-deployer`,
+            { metadata: { name: tenantDeployerServiceAccount(tenant), namespace: argocdNamespace, labels: { "pr-cybr.io/tenant": tenant } }, automountServiceAccountToken: false },
+            { parent: this, dependsOn: crds },
+        );
+
+        for (const ns of namespaces) this.namespaceResources(name, args, ns, crds, deployer);
 
         for (const persona of PERSONAS) {
             for (const principalArn of args.principals[persona] ?? []) {
@@ -107,8 +119,8 @@ export class Tenant extends pulumi.ComponentResource {
             {
                 apiVersion: "argoproj.io/v1alpha1",
                 kind: "AppProject",
-                metadata: { name: tenant, namespace: args.argocdNamespace ?? d.argocdNamespace, labels: { "pr-cybr.io/tenant": tenant } },
-                spec: tenantAppProjectSpec({ tenant, namespaces, repos: args.repos ?? d.repos, ssoGroups: args.ssoGroups ?? {} }),
+                metadata: { name: tenant, namespace: argocdNamespace, labels: { "pr-cybr.io/tenant": tenant } },
+                spec: tenantAppProjectSpec({ tenant, namespaces, repos: args.repos ?? d.repos, ssoGroups: args.ssoGroups ?? {}, argocdNamespace }),
             },
             { parent: this, dependsOn: crds },
         );
@@ -117,7 +129,7 @@ export class Tenant extends pulumi.ComponentResource {
         this.registerOutputs({ namespaces: this.namespaces, appProjectName: this.appProjectName });
     }
 
-    private namespaceResources(name: string, args: TenantArgs, ns: string, crds: pulumi.Resource[]): void {
+    private namespaceResources(name: string, args: TenantArgs, ns: string, crds: pulumi.Resource[], deployer: k8s.core.v1.ServiceAccount): void {
         const tenant = args.tenant;
         const labels = { "pr-cybr.io/tenant": tenant };
         const namespace = new k8s.core.v1.Namespace(`${name}-ns-${ns}`, { metadata: { name: ns, labels: namespaceLabels(tenant, args.environment) } }, { parent: this });
@@ -163,16 +175,16 @@ export class Tenant extends pulumi.ComponentResource {
             { parent: this, dependsOn: [namespace, reader] },
         );
 
-        // Argo CD syncs this tenant's apps as this account (impersonation): namespace admin, nothing more.
-        const deployer = new k8s.core.v1.ServiceAccount(`${name}-deployer-${ns}`, { metadata: meta(TENANT_DEPLOYER_SA), automountServiceAccountToken: false }, inNs);
+        // The deployer gets what GitOps needs here, not `admin` (no network policies, no exec, no tokens).
+        const deployerRole = new k8s.rbac.v1.Role(`${name}-deployer-role-${ns}`, { metadata: meta("tenant-deployer"), rules: tenantDeployerRules() }, inNs);
         new k8s.rbac.v1.RoleBinding(
             `${name}-deployer-binding-${ns}`,
             {
-                metadata: meta(TENANT_DEPLOYER_SA),
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
-                subjects: [{ kind: "ServiceAccount", name: TENANT_DEPLOYER_SA, namespace: ns }],
+                metadata: meta("tenant-deployer"),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant-deployer" },
+                subjects: [{ kind: "ServiceAccount", name: tenantDeployerServiceAccount(args.tenant), namespace: args.argocdNamespace ?? TENANT_DEFAULTS.argocdNamespace }],
             },
-            { parent: this, dependsOn: [namespace, deployer] },
+            { parent: this, dependsOn: [namespace, deployer, deployerRole] },
         );
     }
 }

@@ -1,0 +1,183 @@
+// k8s-admission-*: what the real admission chain (EKS's plugins, the plan's ValidatingAdmissionPolicies,
+// the plan's quotas and limit ranges) does to what tenants deploy. prod's objects are applied (it has a
+// tenant allowed one load balancer and tenants allowed none); requests are made as a tenant developer (an admin where a tenant has none).
+import * as path from "path";
+import { engine } from "../lib/env";
+import { Kube, KubeResponse } from "../lib/kube";
+import { recordEngines, scenario } from "../lib/summary";
+import { PlanResource, readPlan } from "./plan-objects";
+import { compliantPod, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
+import { applyPlan, untilRefused } from "./tenant-setup";
+
+const kube = Kube.admin();
+let plan: { resources: PlanResource[] };
+let developerOf: (tenant: string) => Kube;
+const msg = (r: KubeResponse) => `${r.status} ${r.json?.message ?? r.text.slice(0, 300)}`;
+
+beforeAll(async () => {
+    recordEngines(engine("kube").versions ?? {});
+    plan = readPlan(path.join(process.env.PR_CYBR_SHARED_PLANS!, "prod.plan.json"));
+    await applyPlan(kube, plan);
+    const principals = tenantPrincipals(plan.resources);
+    // A tenant without developers deploys through its admins.
+    developerOf = (tenant) => kube.impersonate((principals.find((p) => p.tenant === tenant && p.persona === "developers") ?? principals.find((p) => p.tenant === tenant && p.persona === "admins")!).identity);
+});
+afterAll(() => kube.close());
+
+const planObjects = (kind: string) => plan.resources.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => r.inputs);
+const tenantOf = (ns: string) => [...tenantNamespaces(plan.resources)].find(([, nss]) => nss.includes(ns))![0];
+
+scenario("k8s-admission-limitrange-defaults", "a tenant pod without resources gets its namespace's LimitRange defaults and is admitted", async () => {
+    const problems: string[] = [];
+    for (const lr of planObjects("LimitRange")) {
+        const ns = lr.metadata.namespace;
+        const container = lr.spec.limits.find((l: any) => l.type === "Container");
+        const pod = compliantPod(ns, "no-resources");
+        delete pod.spec.containers[0].resources;
+        const r = await developerOf(tenantOf(ns)).create(pod, true);
+        if (r.status !== 201) {
+            problems.push(`${ns}: pod without resources refused: ${msg(r)}`);
+            continue;
+        }
+        const got = r.json.spec.containers[0].resources;
+        const want = { limits: container.default, requests: container.defaultRequest };
+        if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${ns}: resources ${JSON.stringify(got)}, want the LimitRange defaults ${JSON.stringify(want)}`);
+    }
+    expect(planObjects("LimitRange").length).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+});
+
+scenario("k8s-admission-pod-security", "tenant namespaces enforce Pod Security restricted: a privileged pod and a root-capable pod are refused by PodSecurity", async () => {
+    const problems: string[] = [];
+    for (const ns of [...tenantNamespaces(plan.resources).values()].flat()) {
+        const labels = (await kube.request("GET", `/api/v1/namespaces/${ns}`)).json.metadata.labels;
+        if (labels["pod-security.kubernetes.io/enforce"] !== "restricted") problems.push(`${ns}: enforce label ${labels["pod-security.kubernetes.io/enforce"]}`);
+        const privileged = compliantPod(ns, "privileged");
+        privileged.spec.containers[0].securityContext = { privileged: true };
+        const mayRunAsRoot = compliantPod(ns, "may-run-as-root");
+        delete mayRunAsRoot.spec.securityContext.runAsNonRoot;
+        delete mayRunAsRoot.spec.securityContext.runAsUser;
+        for (const pod of [privileged, mayRunAsRoot]) {
+            const r = await developerOf(tenantOf(ns)).create(pod, true);
+            if (r.status !== 403 || !String(r.json?.message).includes('violates PodSecurity "restricted:latest"')) problems.push(`${ns}/${pod.metadata.name}: ${msg(r)} (want PodSecurity restricted to refuse it)`);
+        }
+        const ok = await developerOf(tenantOf(ns)).create(compliantPod(ns, "compliant"), true);
+        if (ok.status !== 201) problems.push(`${ns}: compliant pod refused: ${msg(ok)}`);
+    }
+    expect(problems).toEqual([]);
+});
+
+/** Every workload kind the policy matches, wrapping a pod spec the way the kind holds it. */
+function workloads(ns: string, spec: any): any[] {
+    const meta = (kind: string) => ({ name: `probe-${kind.toLowerCase()}`, namespace: ns });
+    const template = { metadata: { labels: { app: "probe" } }, spec };
+    const selector = { matchLabels: { app: "probe" } };
+    return [
+        { apiVersion: "v1", kind: "Pod", metadata: meta("Pod"), spec },
+        { apiVersion: "apps/v1", kind: "Deployment", metadata: meta("Deployment"), spec: { selector, template } },
+        { apiVersion: "apps/v1", kind: "StatefulSet", metadata: meta("StatefulSet"), spec: { selector, serviceName: "probe", template } },
+        { apiVersion: "apps/v1", kind: "DaemonSet", metadata: meta("DaemonSet"), spec: { selector, template } },
+        { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: meta("ReplicaSet"), spec: { selector, template } },
+        { apiVersion: "batch/v1", kind: "Job", metadata: meta("Job"), spec: { template: { spec: { ...spec, restartPolicy: "Never" } } } },
+        { apiVersion: "batch/v1", kind: "CronJob", metadata: meta("CronJob"), spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: { ...spec, restartPolicy: "Never" } } } } } },
+    ];
+}
+
+scenario("k8s-admission-workload-policy", "the tenant workload policy refuses each violation it names, in pods and every workload template, and admits a compliant workload", async () => {
+    const policy = planObjects("ValidatingAdmissionPolicy").find((p) => p.metadata.name === "pr-cybr-tenant-workloads");
+    const messages: string[] = policy.spec.validations.map((v: any) => v.message);
+    // A tenant-labelled namespace without Pod Security labels, so that the policy alone decides.
+    const ns = "probe-workloads";
+    const created = await kube.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { "pr-cybr.io/tenant": "probe" } } });
+    expect(created.status).toBeLessThan(300);
+    const privileged = compliantPod(ns, "probe-ready");
+    privileged.spec.containers[0].securityContext = { privileged: true };
+    await untilRefused(kube, { user: "probe", groups: ["system:masters"] }, privileged);
+
+    const base = compliantPod(ns, "x").spec;
+    const withContainer = (patch: any) => ({ ...base, containers: [{ ...base.containers[0], ...patch }] });
+    const violations: [string, any][] = [
+        [messages[0], withContainer({ securityContext: { privileged: true } })],
+        [messages[0], { ...base, initContainers: [{ ...base.containers[0], name: "init", securityContext: { privileged: true } }] }],
+        [messages[1], { ...base, hostNetwork: true }],
+        [messages[1], { ...base, hostPID: true }],
+        [messages[1], { ...base, hostIPC: true }],
+        [messages[2], { ...base, volumes: [{ name: "host", hostPath: { path: "/var/run" } }] }],
+        [messages[3], withContainer({ resources: undefined })],
+        [messages[3], withContainer({ resources: { requests: { cpu: "10m", memory: "16Mi" } } })],
+        [messages[3], withContainer({ resources: { limits: { memory: "16Mi" } } })],
+    ];
+    const problems: string[] = [];
+    let asked = 0;
+    for (const [message, spec] of violations) {
+        for (const obj of workloads(ns, JSON.parse(JSON.stringify(spec)))) {
+            asked++;
+            const r = await kube.create(obj, true);
+            if (r.status < 400 || !String(r.json?.message).includes(message)) problems.push(`${obj.kind} ${JSON.stringify(spec).slice(0, 120)}: ${msg(r)} (want "${message}")`);
+        }
+    }
+    for (const obj of workloads(ns, base)) {
+        asked++;
+        const r = await kube.create(obj, true);
+        if (r.status !== 201) problems.push(`compliant ${obj.kind} refused: ${msg(r)}`);
+    }
+    console.log(`k8s-admission-workload-policy: ${asked} dry-run workloads, ${messages.length} validations`);
+    expect(messages).toHaveLength(4);
+    expect(problems).toEqual([]);
+});
+
+/**
+ * A LoadBalancer Service as the AWS Load Balancer Controller provisions it without node ports: NLB IP
+ * targets (`aws-load-balancer-nlb-target-type: ip`) and `allocateLoadBalancerNodePorts: false`
+ * (kubernetes-sigs/aws-load-balancer-controller v2.17.1 pkg/service/model_build_target_group.go: only
+ * instance targets need a node port, "unable to support instance target type with an unallocated NodePort").
+ */
+function loadBalancer(ns: string, name: string, opts: { allocateNodePorts?: boolean; targetType?: string } = {}): any {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace: ns, annotations: opts.targetType ? { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": opts.targetType } : {} },
+        spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ port: 443, targetPort: 8443 }], ...(opts.allocateNodePorts === undefined ? {} : { allocateLoadBalancerNodePorts: opts.allocateNodePorts }) },
+    };
+}
+
+scenario("k8s-admission-load-balancers", "a LoadBalancer Service the AWS Load Balancer Controller can provision is admitted exactly as often as the tenant's allowance permits", async () => {
+    const problems: string[] = [];
+    const quotas = planObjects("ResourceQuota");
+    const allowance = (ns: string) => Number(quotas.find((q) => q.metadata.namespace === ns).spec.hard["services.loadbalancers"]);
+    const allowed = quotas.map((q) => q.metadata.namespace).filter((ns) => allowance(ns) > 0);
+    const none = quotas.map((q) => q.metadata.namespace).filter((ns) => allowance(ns) === 0);
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(none.length).toBeGreaterThan(0);
+    await untilRefused(kube, { user: "probe", groups: ["system:masters"] }, loadBalancer(allowed[0], "probe-ready", { allocateNodePorts: false }));
+
+    for (const ns of [...allowed, none[0]]) {
+        const dev = developerOf(tenantOf(ns));
+        const created: any[] = [];
+        for (let i = 0; i <= allowance(ns); i++) {
+            const svc = loadBalancer(ns, `lb-${i}`, { allocateNodePorts: false, targetType: "ip" });
+            const r = await dev.create(svc);
+            const want = i < allowance(ns);
+            if (r.status === 201) created.push(svc);
+            if (want && r.status !== 201) problems.push(`${ns} (allowance ${allowance(ns)}): load balancer ${i + 1} refused: ${msg(r)}`);
+            if (!want && (r.status !== 403 || !String(r.json?.message).includes("services.loadbalancers"))) problems.push(`${ns} (allowance ${allowance(ns)}): load balancer ${i + 1}: ${msg(r)} (want the quota's services.loadbalancers to refuse it)`);
+        }
+        for (const svc of created) await kube.delete(svc);
+    }
+
+    // What the controller cannot provision without node ports, or what would open node ports, is refused
+    // with the reason (not the quota's bare "services.nodeports"), even where load balancers are allowed.
+    const ns = allowed[0];
+    for (const [what, svc] of [
+        ["node ports allocated (the default)", loadBalancer(ns, "lb-default", { targetType: "ip" })],
+        ["instance targets (the controller's default target type)", loadBalancer(ns, "lb-instance", { allocateNodePorts: false })],
+        ["explicit instance targets", loadBalancer(ns, "lb-instance", { allocateNodePorts: false, targetType: "instance" })],
+    ] as const) {
+        const r = await developerOf(tenantOf(ns)).create(svc, true);
+        if (r.status < 400 || !/allocateLoadBalancerNodePorts|nlb-target-type/.test(String(r.json?.message))) problems.push(`${ns}: ${what}: ${msg(r)} (want a refusal naming what to set)`);
+    }
+    const nodePort = { apiVersion: "v1", kind: "Service", metadata: { name: "np", namespace: ns }, spec: { type: "NodePort", selector: { app: "np" }, ports: [{ port: 80 }] } };
+    const r = await developerOf(tenantOf(ns)).create(nodePort, true);
+    if (r.status < 400) problems.push(`${ns}: NodePort Service admitted`);
+    expect(problems).toEqual([]);
+});
