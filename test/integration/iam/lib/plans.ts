@@ -1,6 +1,6 @@
 // The three plans whose IAM documents these suites check: dev and prod (synthesized once by the
 // integration globalSetup) and the backend bootstrap (synthesized here, it has no shared copy).
-import { execFileSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -38,7 +38,8 @@ export function sharedPlan(stack: "dev" | "prod"): Plan {
 /** The bootstrap program's plan, synthesized with the built tools (`.build/` exists after globalSetup). */
 export function synthesizeBootstrapPlan(): Plan {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "pr-cybr-bootstrap-plan-"));
-    execFileSync(process.execPath, [path.join(ROOT, ".build", "tools", "synth.js"), "--stack", "global", "--project", "bootstrap", "--out", out], { cwd: ROOT, stdio: "ignore" });
+    const run = spawnSync(process.execPath, [path.join(ROOT, ".build", "tools", "synth.js"), "--stack", "global", "--project", "bootstrap", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`bootstrap synth exited ${run.status}:\n${`${run.stdout}\n${run.stderr}`.trim().split("\n").slice(-15).join("\n")}`);
     return readPlan(path.join(out, "global.plan.json"));
 }
 
