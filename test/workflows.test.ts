@@ -59,6 +59,9 @@ describe("workflows", () => {
         const preview = load("pr-preview.yml");
         expect(preview.jobs.offline.if).toBeUndefined();
         expect(preview.jobs.real.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+        // prod's preview role trusts main only (bootstrap pullRequestPreviews): a PR must not decrypt prod secrets.
+        expect(preview.jobs.real.strategy.matrix.stack).toEqual(["dev"]);
+        expect(JSON.stringify(preview.jobs.real)).not.toMatch(/PREVIEW_ROLE_PROD/);
         expect(JSON.stringify(preview.jobs.offline)).not.toMatch(/secrets\.|id-token/);
     });
 });
