@@ -11,7 +11,7 @@ import { Identity, Kube } from "../lib/kube";
 import { recordEngines, scenario } from "../lib/summary";
 import { readPlan } from "./plan-objects";
 import { applyPlan, untilRefused } from "./tenant-setup";
-import { compliantPod, Deployer, tenantDeployers, tenantNamespaces, TenantPrincipal, tenantPrincipals } from "./tenant-identities";
+import { ACCESS_POLICY_CLUSTER_ROLE, compliantPod, Deployer, eksUsername, tenantDeployers, tenantNamespaces, TenantPrincipal, tenantPrincipals } from "./tenant-identities";
 
 const kube = Kube.admin();
 afterAll(() => kube.close());
@@ -159,6 +159,8 @@ for (const stack of ["dev", "prod"] as const) {
 
             // Cluster-wide: admission policies and their bindings are the platform's.
             await review(who, grp("admissionregistration.k8s.io", "create", "validatingadmissionpolicies"), "", false);
+            await review(who, grp("admissionregistration.k8s.io", "delete", "validatingadmissionpolicybindings"), "", false);
+            await review(who, grp("cilium.io", "create", "ciliumclusterwidenetworkpolicies"), "", false);
             await refused(who, "delete ValidatingAdmissionPolicyBinding pr-cybr-tenant-workloads", (k) =>
                 k.delete({ apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicyBinding", metadata: { name: "pr-cybr-tenant-workloads" } }, true),
             );
@@ -177,3 +179,44 @@ for (const stack of ["dev", "prod"] as const) {
         expect(problems).toEqual([]);
     });
 }
+
+scenario("k8s-isolation-platform-control", "the guardrail policy leaves the platform in control: its admins change guardrails, the namespace controller deletes them with their namespace", async () => {
+    const plan = readPlan(path.join(process.env.PR_CYBR_SHARED_PLANS!, "prod.plan.json"));
+    await applyPlan(kube, plan);
+    // A platform admin as EKS presents it: no groups of ours, AmazonEKSClusterAdminPolicy (cluster-admin) at cluster scope.
+    const assoc = plan.resources.find((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && r.inputs.accessScope.type === "cluster")!;
+    expect(String(assoc.inputs.policyArn)).toMatch(/AmazonEKSClusterAdminPolicy$/);
+    const admin = { user: eksUsername(assoc.inputs.principalArn), groups: ["system:authenticated"] };
+    const emulation = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "eks-access-policy-platform-admin" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: ACCESS_POLICY_CLUSTER_ROLE.AmazonEKSClusterAdminPolicy }, subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: admin.user }] };
+    expect((await kube.apply(emulation)).status).toBeLessThan(300);
+    const [tenant, namespaces] = [...tenantNamespaces(plan.resources)][0];
+    const ns = namespaces[0];
+    const problems: string[] = [];
+    const asAdmin = kube.impersonate(admin);
+    for (const obj of plan.resources.filter((r) => ["ResourceQuota", "LimitRange", "CiliumNetworkPolicy"].includes(r.inputs.kind) && r.inputs.metadata.namespace === ns).map((r) => r.inputs)) {
+        const r = await asAdmin.apply(obj, { dryRun: true });
+        if (r.status >= 300) problems.push(`platform admin: apply ${obj.kind} ${ns}/${obj.metadata.name}: ${r.status} ${r.json?.message}`);
+    }
+    // A tenant-labelled namespace holding every guardrail kind goes away with its objects.
+    const doomed = `${tenant}-doomed`;
+    const objects = [
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: doomed, labels: { "pr-cybr.io/tenant": tenant } } },
+        { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q", namespace: doomed }, spec: { hard: { pods: "1" } } },
+        { apiVersion: "v1", kind: "LimitRange", metadata: { name: "l", namespace: doomed }, spec: { limits: [{ type: "Container", max: { cpu: "1" } }] } },
+        { apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name: "c", namespace: doomed }, spec: { endpointSelector: {}, egress: [{}] } },
+        { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "n", namespace: doomed }, spec: { podSelector: {}, policyTypes: ["Egress"] } },
+    ];
+    for (const obj of objects) {
+        const r = await asAdmin.apply(obj);
+        if (r.status >= 300) problems.push(`platform admin: create ${obj.kind} ${doomed}/${obj.metadata.name}: ${r.status} ${r.json?.message}`);
+    }
+    expect((await asAdmin.delete(objects[0])).status).toBeLessThan(300);
+    const deadline = Date.now() + 60000;
+    let status = 200;
+    while (status !== 404 && Date.now() < deadline) {
+        await new Promise((res) => setTimeout(res, 500));
+        status = (await kube.get(objects[0])).status;
+    }
+    if (status !== 404) problems.push(`namespace ${doomed} still there after 60 s: ${JSON.stringify((await kube.get(objects[0])).json?.status)}`);
+    expect(problems).toEqual([]);
+});
