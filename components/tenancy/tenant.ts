@@ -31,7 +31,7 @@ export interface TenantArgs {
     readonly allowWorldEgress?: boolean;
     /** The EKS cluster, for access entries. Required. */
     readonly clusterName: pulumi.Input<string>;
-    /** Namespace of Argo CD (where the AppProject goes). Defaults to "argocd". */
+    /** Namespace of Argo CD (where the AppProject and the deployer service account go). Defaults to "argocd". */
     readonly argocdNamespace?: string;
     /** Where shared platform services run. Defaults to { monitoringNamespace: "monitoring" }. */
     readonly platform?: PlatformEndpoints;
