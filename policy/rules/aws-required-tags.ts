@@ -23,8 +23,14 @@ export const awsRequiredTags: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!args.type.startsWith("aws:") || !isTaggableAwsType(args.type, args.props)) return;
         const { requiredTags } = args.getConfig<AwsRequiredTagsConfig>();
-        const effective: Record<string, unknown> = { ...providerDefaultTags(args.provider), ...(args.props.tags ?? {}) };
-        const missing = requiredTags.filter((key) => typeof effective[key] !== "string" || (effective[key] as string).trim() === "");
+        // Only the required keys are read: other tags may be unknown in a preview (an identity's fingerprint).
+        const own = (args.props.tags ?? {}) as Record<string, unknown>;
+        const defaults = providerDefaultTags(args.provider) as Record<string, unknown>;
+        const valueOf = (key: string) => (own[key] !== undefined ? own[key] : defaults[key]);
+        const missing = requiredTags.filter((key) => {
+            const value = valueOf(key);
+            return typeof value !== "string" || value.trim() === "";
+        });
         if (missing.length > 0) {
             reportViolation(
                 `${args.type} "${args.name}" is missing tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: set them in the AWS provider's defaultTags (stacks/providers.ts) or on the resource.`,

@@ -20,8 +20,15 @@ interface IngressRule {
 
 /** Ingress rules from every way @pulumi/aws expresses them: inline, SecurityGroupRule and vpc.SecurityGroupIngressRule. */
 function ingressRules(resources: PolicyResource[]): IngressRule[] {
-    const byId = new Map(resources.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup").map((r) => [r.props.id, r]));
-    const sgOf = (r: PolicyResource) => (r.propertyDependencies?.securityGroupId ?? []).find((d) => d.type === "aws:ec2/securityGroup:SecurityGroup") ?? byId.get(r.props.securityGroupId);
+    // A rule's group is the one its securityGroupId depends on (known in a preview, where ids are not);
+    // linked to something else (EKS's cluster group), it is a group this stack does not manage. Only an
+    // unlinked rule (a literal id) is matched by id, so ids are read only then.
+    let byId: Map<unknown, PolicyResource> | undefined;
+    const groupById = (id: unknown) => (byId ??= new Map(resources.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup").map((r) => [r.props.id, r]))).get(id);
+    const sgOf = (r: PolicyResource) => {
+        const linked = r.propertyDependencies?.securityGroupId ?? [];
+        return linked.length > 0 ? linked.find((d) => d.type === "aws:ec2/securityGroup:SecurityGroup") : groupById(r.props.securityGroupId);
+    };
     const rules: IngressRule[] = [];
     for (const r of resources) {
         if (r.type === "aws:ec2/securityGroup:SecurityGroup") {

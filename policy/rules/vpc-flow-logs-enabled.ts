@@ -5,9 +5,18 @@ export interface VpcFlowLogsConfig {
     trafficTypes: ("ALL" | "ACCEPT" | "REJECT")[];
 }
 
-const attachedTo = (vpc: PolicyResource) => (log: PolicyResource) =>
-    // propertyDependencies work in preview too, when the VPC id is still unknown.
-    (log.propertyDependencies?.vpcId ?? []).some((dep) => dep.urn === vpc.urn) || (log.props.vpcId !== undefined && log.props.vpcId === vpc.props.id);
+/**
+ * propertyDependencies work in a preview too, where ids are unknown: a flow log linked to VPCs is
+ * attached to those; only an unlinked one (a literal id) is matched by id.
+ */
+const attachedTo = (vpc: PolicyResource) => (log: PolicyResource) => {
+    const linked = log.propertyDependencies?.vpcId ?? [];
+    return linked.length > 0 ? linked.some((dep) => dep.urn === vpc.urn) : log.props.vpcId !== undefined && log.props.vpcId === vpc.props.id;
+};
+
+/** A destination is set when it comes from another resource (a log group's or bucket's ARN, unknown in a preview) or is a literal. */
+const hasDestination = (log: PolicyResource) =>
+    ["logDestination", "logGroupName"].some((k) => (log.propertyDependencies?.[k] ?? []).length > 0 || !!log.props[k]);
 
 /** Without flow logs there is no record of who talked to what: incident response and forensics go blind. */
 export const vpcFlowLogsEnabled: StackValidationPolicy = {
@@ -28,7 +37,7 @@ export const vpcFlowLogsEnabled: StackValidationPolicy = {
                 reportViolation(`VPC "${vpc.name}" has no flow log: add one (components/network VpcFlowLogs does it for you).`, vpc.urn);
                 continue;
             }
-            const recording = attached.filter((l) => trafficTypes.includes(l.props.trafficType) && (l.props.logDestination || l.props.logGroupName));
+            const recording = attached.filter((l) => trafficTypes.includes(l.props.trafficType) && hasDestination(l));
             if (recording.length === 0) {
                 const found = attached.map((l) => `${l.name}: trafficType ${l.props.trafficType ?? "unset"}`).join("; ");
                 reportViolation(`VPC "${vpc.name}" has flow logs, but none records ${trafficTypes.join(" or ")} traffic to a destination (${found}).`, vpc.urn);
