@@ -145,6 +145,11 @@ for (const stack of ["dev", "prod"] as const) {
                 else await refused(who, `bind admin in ${ns}`, (k) => k.create(bind("admin"), true));
                 const everything = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "probe-everything", namespace: ns }, rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] };
                 await refused(who, `create Role ${ns}/probe-everything (*/*)`, (k) => k.create(everything, true));
+                // The platform's Roles grow only within what the writer holds (quotas: nobody of the tenant).
+                for (const role of plan.resources.filter((r) => r.inputs.kind === "Role" && r.inputs.metadata.namespace === ns).map((r) => r.inputs)) {
+                    const widened = { ...role, rules: [...role.rules, { apiGroups: [""], resources: ["resourcequotas"], verbs: ["create", "update", "delete"] }] };
+                    await refused(who, `widen Role ${ns}/${role.metadata.name} to write quotas`, (k) => k.apply(widened, { dryRun: true, fieldManager: "tenant" }));
+                }
 
                 // Borrowing the deployer: a pod running as it, impersonating it, a token for it.
                 if (who.persona !== "deployer") {
