@@ -1,32 +1,19 @@
 import * as aws from "@pulumi/aws";
-import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { evaluatePolicies, policyConfigProblems } from "../../tools/lib/policy-engine";
-import { installMocks } from "../mocks";
+import { Policies } from "@pulumi/policy";
+import { evaluatePolicies as evaluate, PolicyConfigFile, policyConfigProblems } from "../../tools/lib/policy-engine";
+import { installMocks, RecordedResource } from "../mocks";
+import { recordEngineCase } from "./corpus";
+import { countStack, flagEveryVpc, readsCidr, readsIds, reportsAnywhere, reportsOnOther, seen } from "./engine-rules";
 
 const harness = installMocks({ stack: "engine" });
 
-const seen: { props: unknown; provider?: unknown }[] = [];
-const flagEveryVpc: ResourceValidationPolicy = {
-    name: "flag-every-vpc",
-    description: "test rule: reports each VPC so levels and config can be observed",
-    enforcementLevel: "advisory",
-    configSchema: { properties: { label: { type: "string", default: "vpc" } } },
-    validateResource: (args, report) => {
-        if (args.type !== "aws:ec2/vpc:Vpc") return;
-        seen.push({ props: args.props, provider: args.provider?.props });
-        report(`${args.getConfig<{ label: string }>().label} ${args.name}`);
-    },
-};
-const countStack: StackValidationPolicy = {
-    name: "count-stack",
-    description: "test rule: reports how many resources and which parent links it saw",
-    enforcementLevel: "remediate",
-    validateStack: (args, report) => {
-        const subnet = args.resources.find((r) => r.type === "aws:ec2/subnet:Subnet")!;
-        report(`subnet parent ${subnet.parent?.name}, vpcId from ${subnet.propertyDependencies.vpcId.map((d) => d.name).join(",")}`, subnet.urn);
-    },
-};
 const rules = [flagEveryVpc, countStack];
+
+/** The engine under test; each call is also a corpus case for the real analyzer (test/policy/corpus.ts). */
+function evaluatePolicies(policies: Policies, resources: RecordedResource[], file: PolicyConfigFile) {
+    recordEngineCase(policies, resources, file);
+    return evaluate(policies, resources, file);
+}
 
 beforeAll(async () => {
     const provider = new aws.Provider("aws-x", { region: "us-east-1", defaultTags: { tags: { owner: "t" } } });
@@ -78,40 +65,6 @@ describe("policy engine", () => {
 // What the real analyzer does (test/integration/policy/policy-differential.test.ts compares the two).
 describe("policy engine, as the CLI attributes and degrades violations", () => {
     const ROOT_STACK = "urn:pulumi:engine::pr-cybr-platform::pulumi:pulumi:Stack::pr-cybr-platform-engine";
-    const reportsAnywhere: StackValidationPolicy = {
-        name: "reports-anywhere",
-        description: "test rule: reports without a URN, with one outside the stack, and with a resource's",
-        enforcementLevel: "mandatory",
-        validateStack: (args, report) => {
-            report("no urn");
-            report("outside", "urn:pulumi:engine::pr-cybr-platform::aws:ec2/vpc:Vpc::elsewhere");
-            report("on the subnet", args.resources.find((r) => r.type === "aws:ec2/subnet:Subnet")!.urn);
-        },
-    };
-    const reportsOnOther: ResourceValidationPolicy = {
-        name: "reports-on-other",
-        description: "test rule: a resource rule naming another URN",
-        enforcementLevel: "mandatory",
-        validateResource: (args, report) => {
-            if (args.type === "aws:ec2/vpc:Vpc") report("vpc", "urn:pulumi:engine::pr-cybr-platform::aws:ec2/vpc:Vpc::elsewhere");
-        },
-    };
-    const readsCidr: ResourceValidationPolicy = {
-        name: "reads-cidr",
-        description: "test rule: reads the VPC's CIDR block",
-        enforcementLevel: "mandatory",
-        validateResource: (args, report) => {
-            if (args.type === "aws:ec2/vpc:Vpc" && args.props.cidrBlock !== "10.0.0.0/16") report("unexpected CIDR");
-        },
-    };
-    const readsIds: StackValidationPolicy = {
-        name: "reads-ids",
-        description: "test rule: reads every VPC's id",
-        enforcementLevel: "mandatory",
-        validateStack: (args, report) => {
-            for (const r of args.resources) if (r.type === "aws:ec2/vpc:Vpc" && !String(r.props.id).startsWith("vpc-")) report("odd id", r.urn);
-        },
-    };
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const UNKNOWN = (require("@pulumi/policy/proxy") as { unknownStringValue: string }).unknownStringValue;
 

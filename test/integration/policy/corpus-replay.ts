@@ -5,7 +5,7 @@
  * violations (policy, URN, message, level) or the error the run stops with.
  */
 import type { Policies } from "@pulumi/policy";
-import type { CorpusCase } from "../../policy/corpus";
+import { CorpusCase, EngineCase, unenveloped } from "../../policy/corpus";
 import type { RecordedResource } from "../../mocks";
 import { evaluatePolicies } from "../../../tools/lib/policy-engine";
 import { byVerdict, Verdict, WireResource } from "./wire";
@@ -110,4 +110,38 @@ export function unknownVariants(c: CorpusCase): { at: string; variant: CorpusCas
     });
     if (c.provider) for (const p of paths(c.provider.props)) out.push({ at: `provider ${c.provider.name}.${p.join(".")}`, variant: { ...c, provider: { ...c.provider, props: withUnknown(c.provider.props, p) } } });
     return out;
+}
+
+/** The engine test's config file, with the pack's other test rules disabled (the pack serves them all). */
+export function engineFile(c: EngineCase, all: Policies): Record<string, unknown> {
+    return { ...c.file, ...Object.fromEntries(all.filter((p) => !c.rules.includes(p.name)).map((p) => [p.name, "disabled"])) };
+}
+
+export function engineWire(c: EngineCase): WireResource[] {
+    return c.resources.map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        custom: r.custom,
+        parent: r.parent ?? "",
+        dependencies: r.dependsOn,
+        propertyDependencies: r.propertyDependencies,
+        options: { protect: r.protect, ignoreChanges: r.ignoreChanges, deleteBeforeReplace: r.deleteBeforeReplace || undefined, additionalSecretOutputs: r.additionalSecretOutputs, aliases: [] },
+        inputs: r.inputs,
+        outputs: r.outputs,
+        providerUrn: r.providerRef ? r.providerRef.slice(0, r.providerRef.lastIndexOf("::")) : undefined,
+    }));
+}
+
+/** An invalid config file stops both engines before any rule runs; the wording differs (CLI vs synth). */
+export const CONFIG_ERROR: CaseVerdict = { error: "invalid policy config" };
+
+export async function offlineEngineVerdict(c: EngineCase, all: Policies): Promise<CaseVerdict> {
+    const resources = c.resources.map((r) => ({ ...r, inputs: unenveloped(copy(r.inputs)), outputs: unenveloped(copy(r.outputs)) }) as RecordedResource);
+    try {
+        const report = await evaluatePolicies(all, resources, engineFile(c, all));
+        return { violations: report.violations.map((v) => ({ policy: v.policy, urn: v.urn, message: v.message, level: v.enforcementLevel })).sort(byVerdict) };
+    } catch (err) {
+        return (err as Error).message.startsWith("invalid policy config") ? CONFIG_ERROR : { error: thrownMessage(err) };
+    }
 }

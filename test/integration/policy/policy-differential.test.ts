@@ -9,10 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { policies } from "../../../policy/rules";
-import { CorpusCase, readCorpus } from "../../policy/corpus";
+import { CorpusCase, EngineCase, readCorpus } from "../../policy/corpus";
+import { ENGINE_TEST_RULES } from "../../policy/engine-rules";
 import { engine, ROOT } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
-import { CaseVerdict, configFileOf, offlineVerdict, thrownMessage, unknownVariants, wireResources } from "./corpus-replay";
+import { CaseVerdict, CONFIG_ERROR, configFileOf, engineFile, engineWire, offlineEngineVerdict, offlineVerdict, thrownMessage, unknownVariants, wireResources } from "./corpus-replay";
 import { parsePolicyPackConfig } from "./policy-config";
 import { analyzeAll, configuredPack } from "./run-pack";
 import { byVerdict, rootStackUrn } from "./wire";
@@ -25,7 +26,7 @@ const PROJECT = "pr-cybr-platform";
  * rebuild of .build/ under other suites). Its own pass/fail is `npm test`'s to report; cases are
  * recorded before their assertions.
  */
-function recordCorpus(): CorpusCase[] {
+function recordCorpus(): (CorpusCase | EngineCase)[] {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-cybr-policy-corpus-"));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const base = require(path.join(ROOT, "jest.config.js")) as Record<string, unknown>;
@@ -41,6 +42,7 @@ function recordCorpus(): CorpusCase[] {
     return cases;
 }
 
+const ENGINE_PACK = path.join(__dirname, "engine-pack");
 const show = (v: CaseVerdict) => JSON.stringify(v, null, 1);
 const key = (v: { policy: string; urn: string }) => `${v.policy} ${v.urn}`;
 
@@ -64,8 +66,11 @@ describe("the policy corpus through the real analyzer and the offline engine", (
         const started = Date.now();
         const analyzer = engine("policy-analyzer");
         recordEngines({ "pulumi-policy": analyzer.versions!["pulumi-policy"], "pulumi-sdk": analyzer.versions!["pulumi-sdk"] });
-        const cases = recordCorpus();
+        const recorded = recordCorpus();
+        const cases = recorded.filter((c): c is CorpusCase => c.kind !== "engine");
+        const engineCases = recorded.filter((c): c is EngineCase => c.kind === "engine");
         expect(cases.length).toBeGreaterThan(50);
+        expect(engineCases.length).toBeGreaterThan(5);
 
         const { pack, configure } = await configuredPack({ packDir: String(analyzer.packDir), project: PROJECT, stack: CORPUS_STACK, dryRun: false, policyConfig: "" });
         const realVerdict = async (c: CorpusCase): Promise<CaseVerdict> => {
@@ -78,6 +83,8 @@ describe("the policy corpus through the real analyzer and the offline engine", (
         };
         const drifts: string[] = [];
         const findings: string[] = [];
+        const outcomes = { violations: 0, clean: 0, errors: 0 };
+        const tally = (v: CaseVerdict) => ("error" in v ? outcomes.errors++ : v.violations.length > 0 ? outcomes.violations++ : outcomes.clean++);
         let variants = 0;
         try {
             for (const c of cases) {
@@ -89,6 +96,7 @@ describe("the policy corpus through the real analyzer and the offline engine", (
                     return real;
                 };
                 const known = await compare("", c);
+                tally(known);
                 if ("error" in known || !known.violations.some((v) => v.level === "mandatory")) continue;
                 // Preview-shaped: each value in turn unknown, as a provider-computed output is in `pulumi preview`.
                 for (const { at, variant } of unknownVariants(c)) {
@@ -99,9 +107,31 @@ describe("the policy corpus through the real analyzer and the offline engine", (
         } finally {
             await pack.close();
         }
+
+        // The offline engine's own cases (test/policy/engine.test.ts), on a pack serving its test rules.
+        const engineRun = await configuredPack({ packDir: ENGINE_PACK, project: PROJECT, stack: "engine", dryRun: false, policyConfig: "" });
+        try {
+            for (const c of engineCases) {
+                let real: CaseVerdict;
+                try {
+                    await engineRun.configure(parsePolicyPackConfig(JSON.stringify(engineFile(c, ENGINE_TEST_RULES))));
+                } catch {
+                    real = CONFIG_ERROR;
+                }
+                real ??= await analyzeAll(engineRun.pack, engineWire(c), rootStackUrn("engine", PROJECT)).then(
+                    (run) => ({ violations: [...run.violations, ...run.cannotRun].sort(byVerdict) }),
+                    (err) => ({ error: thrownMessage(err) }),
+                );
+                const offline = await offlineEngineVerdict(c, ENGINE_TEST_RULES);
+                tally(real);
+                if (JSON.stringify(real) !== JSON.stringify(offline)) drifts.push(`${c.test} [${c.rules.join(", ")}]\n  real analyzer: ${show(real)}\n  offline engine: ${show(offline)}`);
+            }
+        } finally {
+            await engineRun.pack.close();
+        }
         console.log(
-            `policy-differential: ${cases.length} corpus cases compared (${cases.filter((c) => c.kind === "stack").length} stack, ${cases.filter((c) => c.kind === "resource").length} resource) ` +
-                `and ${variants} preview-shaped variants of the failing ones; ${drifts.length} drifts, ${findings.length} preview findings, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+            `policy-differential: ${cases.length + engineCases.length} corpus cases compared (${cases.filter((c) => c.kind === "stack").length} stack, ${cases.filter((c) => c.kind === "resource").length} resource, ` +
+                `${engineCases.length} engine; ${outcomes.violations} with violations, ${outcomes.clean} clean, ${outcomes.errors} errors) and ${variants} preview-shaped variants of the failing ones; ${drifts.length} drifts, ${findings.length} preview findings, ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
         expect(drifts).toEqual([]);
         expect(findings).toEqual([]);
