@@ -151,6 +151,21 @@ for (const stack of ["dev", "prod"] as const) {
                     await refused(who, `widen Role ${ns}/${role.metadata.name} to write quotas`, (k) => k.apply(widened, { dryRun: true, fieldManager: "tenant" }));
                 }
 
+                // What a tenant repository holds, applied as Argo CD applies it (as the deployer): admitted.
+                if (who.persona === "deployer") {
+                    const pod = compliantPod(ns, "x");
+                    const app = [
+                        { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "app", namespace: ns }, spec: { selector: { matchLabels: { app: "app" } }, template: { metadata: { labels: { app: "app" } }, spec: pod.spec } } },
+                        { apiVersion: "v1", kind: "Service", metadata: { name: "app", namespace: ns }, spec: { selector: { app: "app" }, ports: [{ port: 8080 }] } },
+                        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "app", namespace: ns }, data: { "config.yaml": "x: 1" } },
+                        { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "app", namespace: ns }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }] },
+                        { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "app", namespace: ns }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant-deployer" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: ns }] },
+                        { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "app", namespace: ns }, spec: { selector: { matchLabels: { app: "app" } }, endpoints: [{ port: "http" }] } },
+                        { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "app", namespace: ns }, spec: { groups: [{ name: "app", rules: [{ alert: "AppDown", expr: "up == 0" }] }] } },
+                    ];
+                    for (const obj of app) await admitted(who, `apply ${obj.kind} ${ns}/${obj.metadata.name}`, (k) => k.apply(obj, { dryRun: true, fieldManager: "argocd-controller" }));
+                }
+
                 // Borrowing the deployer: a pod running as it, impersonating it, a token for it.
                 if (who.persona !== "deployer") {
                     for (const d of deployerSas.filter((x) => x.tenant === who.tenant)) {
