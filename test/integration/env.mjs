@@ -9,7 +9,7 @@
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createContext, readState, writeEnvFiles, writeState, stopRecorded } from "./lib/engine-context.mjs";
+import { createContext, readState, withEnvLock, writeEnvFiles, writeState, stopRecorded } from "./lib/engine-context.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USAGE = `usage: npm run integration:env -- up|down|status [--only <engine>[,<engine>]]
@@ -96,9 +96,9 @@ async function main(argv) {
     if (!["up", "down", "status"].includes(command)) throw new UsageError(command ? `unknown command "${command}"` : "a command is required");
     const ctx = createContext();
     const engines = await loadEngines(only);
-    if (command === "up") await up(ctx, engines);
-    else if (command === "down") await down(ctx, engines);
-    else return (await status(ctx, engines)) ? 0 : 1;
+    if (command === "status") return (await status(ctx, engines)) ? 0 : 1;
+    // One up or down at a time: two would start two control planes on one data directory.
+    await withEnvLock(ctx, () => (command === "up" ? up(ctx, engines) : down(ctx, engines)));
     return 0;
 }
 

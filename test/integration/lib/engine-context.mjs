@@ -1,7 +1,7 @@
 // What the integration engines share: where state, logs and caches live, how a daemon is started in
 // its own process group (so `down` can stop it and only it), readiness waits, apt installs.
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -40,6 +40,35 @@ export function writeEnvFiles(ctx, state) {
     for (const [k, v] of Object.entries(env).sort()) lines.push(`export ${k}=${quote(v)}`);
     writeFileSync(join(ctx.dir, "env.sh"), lines.join("\n") + "\n");
     writeFileSync(join(ctx.dir, "env.json"), JSON.stringify({ env, versions, engines: state.engines }, null, 2) + "\n");
+}
+
+/**
+ * Holds .integration/env.lock (holder's pid inside) while `fn` runs; waits for a live holder, takes
+ * over the lock of a dead one.
+ */
+export async function withEnvLock(ctx, fn) {
+    const lock = join(ctx.dir, "env.lock");
+    const deadline = Date.now() + 30 * 60 * 1000;
+    for (;;) {
+        try {
+            writeFileSync(lock, String(process.pid), { flag: "wx" });
+            break;
+        } catch (err) {
+            if (err.code !== "EEXIST") throw err;
+            const holder = Number(readFileSync(lock, "utf8")) || 0;
+            if (!holder || !isAlive(holder)) {
+                rmSync(lock, { force: true });
+                continue;
+            }
+            if (Date.now() > deadline) throw new Error(`${lock} is held by pid ${holder} for 30 minutes`);
+            await new Promise((r) => setTimeout(r, 500));
+        }
+    }
+    try {
+        return await fn();
+    } finally {
+        rmSync(lock, { force: true });
+    }
 }
 
 /** Runs a command to completion; throws with its output when it fails. */
