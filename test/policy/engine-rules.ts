@@ -2,6 +2,7 @@
  * The offline engine's test rules (test/policy/engine.test.ts). They are also served as a policy pack
  * of their own (test/integration/policy/engine-pack), so the real analyzer gets the same cases.
  */
+import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 /** What flag-every-vpc saw, for the unit test's assertions on props and provider props. */
@@ -61,4 +62,14 @@ export const readsIds: StackValidationPolicy = {
     },
 };
 
-export const ENGINE_TEST_RULES = [flagEveryVpc, countStack, reportsAnywhere, reportsOnOther, readsCidr, readsIds];
+/** isType with a provider class: the SDK's aws.Provider has __pulumiType "aws", its resources type "pulumi:providers:aws". */
+export const providerIsType: ResourceValidationPolicy = {
+    name: "provider-is-type",
+    description: "test rule: reports every resource isType(aws.Provider) matches",
+    enforcementLevel: "advisory",
+    validateResource: (args, report) => {
+        if (args.isType(aws.Provider)) report(`isType(aws.Provider) on ${args.type}`);
+    },
+};
+
+export const ENGINE_TEST_RULES = [flagEveryVpc, countStack, reportsAnywhere, reportsOnOther, readsCidr, readsIds, providerIsType];

@@ -3,7 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { evaluatePolicies as evaluate, PolicyConfigFile, policyConfigProblems } from "../../tools/lib/policy-engine";
 import { installMocks, RecordedResource } from "../mocks";
 import { recordEngineCase } from "./corpus";
-import { countStack, flagEveryVpc, readsCidr, readsIds, reportsAnywhere, reportsOnOther, seen } from "./engine-rules";
+import { countStack, flagEveryVpc, providerIsType, readsCidr, readsIds, reportsAnywhere, reportsOnOther, seen } from "./engine-rules";
 
 const harness = installMocks({ stack: "engine" });
 
@@ -77,6 +77,10 @@ describe("policy engine, as the CLI attributes and degrades violations", () => {
             ["outside", ROOT_STACK],
             ["vpc", harness.get(aws.ec2.Vpc, "v").urn],
         ]);
+    });
+
+    it("matches isType by the class's __pulumiType alone, as the analyzer does: a provider resource is not isType(aws.Provider)", async () => {
+        expect((await evaluatePolicies([providerIsType], harness.recorder.list(), {})).violations).toEqual([]);
     });
 
     it("turns a read of an unknown value into the engine's advisory 'can't run' diagnostic, not a verdict on the sentinel", async () => {

@@ -179,10 +179,18 @@ function defaultsOf(policy: { configSchema?: { properties?: Record<string, unkno
     return out;
 }
 
-type Cls = { __pulumiType?: string };
+type Cls = { __pulumiType?: unknown; isInstance?: (o: unknown) => boolean };
 
-/** isType as the engine does it; provider classes register as `pulumi:providers:<pkg>`. */
-const isTypeOf = (type: string) => (cls: Cls) => cls.__pulumiType === type || `pulumi:providers:${cls.__pulumiType}` === type;
+/**
+ * isType as the analyzer does it (@pulumi/policy 1.21.0 server.ts isTypeOf): the class's __pulumiType
+ * alone when it has one, else its isInstance. A provider class's __pulumiType is its package ("aws"),
+ * so a provider resource ("pulumi:providers:aws") is never isType(aws.Provider) there, nor here.
+ */
+const isTypeOf = (type: string) => (cls: Cls) => {
+    const token = cls.__pulumiType;
+    if (typeof token === "string" && token.length > 0) return token === type;
+    return typeof cls.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
+};
 
 function options(r: RecordedResource): PolicyResourceOptions {
     return {
