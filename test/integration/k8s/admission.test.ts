@@ -45,7 +45,7 @@ scenario("k8s-admission-limitrange-defaults", "a tenant pod without resources ge
     }
     expect(planObjects("LimitRange").length).toBeGreaterThan(0);
     expect(problems).toEqual([]);
-});
+}, undefined, { partOf: "k8s-admission" });
 
 scenario("k8s-admission-pod-security", "tenant namespaces enforce Pod Security restricted: a privileged pod and a root-capable pod are refused by PodSecurity", async () => {
     const problems: string[] = [];
@@ -65,7 +65,7 @@ scenario("k8s-admission-pod-security", "tenant namespaces enforce Pod Security r
         if (ok.status !== 201) problems.push(`${ns}: compliant pod refused: ${msg(ok)}`);
     }
     expect(problems).toEqual([]);
-});
+}, undefined, { partOf: "k8s-admission" });
 
 /** Every workload kind the policy matches, wrapping a pod spec the way the kind holds it. */
 function workloads(ns: string, spec: any): any[] {
@@ -124,7 +124,7 @@ scenario("k8s-admission-workload-policy", "the tenant workload policy refuses ea
     console.log(`k8s-admission-workload-policy: ${asked} dry-run workloads, ${messages.length} validations`);
     expect(messages).toHaveLength(4);
     expect(problems).toEqual([]);
-});
+}, undefined, { partOf: "k8s-admission" });
 
 /**
  * A LoadBalancer Service as the AWS Load Balancer Controller provisions it without node ports: NLB IP
@@ -192,4 +192,4 @@ scenario("k8s-admission-load-balancers", "a LoadBalancer Service the AWS Load Ba
     const r = await developerOf(tenantOf(ns)).create(nodePort, true);
     if (r.status < 400) problems.push(`${ns}: NodePort Service admitted`);
     expect(problems).toEqual([]);
-});
+}, undefined, { partOf: "k8s-admission" });

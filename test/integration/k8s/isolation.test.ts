@@ -197,7 +197,7 @@ for (const stack of ["dev", "prod"] as const) {
         }
         console.log(`k8s-isolation-${stack}: ${applied} objects applied, ${everyone.length} actors, ${reviews} SubjectAccessReviews, ${requests} impersonated requests, ${((Date.now() - started) / 1000).toFixed(1)} s, ${problems.length} problems`);
         expect(problems).toEqual([]);
-    });
+    }, undefined, { partOf: "k8s-isolation" });
 }
 
 scenario("k8s-isolation-platform-control", "the guardrail policy leaves the platform in control: its admins change guardrails, the namespace controller deletes them with their namespace", async () => {
@@ -239,4 +239,4 @@ scenario("k8s-isolation-platform-control", "the guardrail policy leaves the plat
     }
     if (status !== 404) problems.push(`namespace ${doomed} still there after 60 s: ${JSON.stringify((await kube.get(objects[0])).json?.status)}`);
     expect(problems).toEqual([]);
-});
+}, undefined, { partOf: "k8s-isolation" });

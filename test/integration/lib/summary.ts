@@ -10,7 +10,7 @@ const LOCK = `${SUMMARY}.lock`;
 
 interface Summary {
     engines: Record<string, string>;
-    scenarios: { id: string; passed: boolean; seconds: number }[];
+    scenarios: { id: string; passed: boolean; seconds: number; partOf?: string }[];
 }
 
 function withLock<T>(fn: () => T): T {
@@ -45,11 +45,20 @@ export function recordEngines(engines: Record<string, string>): void {
     update((s) => Object.assign(s.engines, engines));
 }
 
-/** Records one scenario's outcome; a rerun of the same id replaces the earlier entry. */
-export function recordScenario(id: string, passed: boolean, seconds: number): void {
+/**
+ * Records one scenario's outcome; a rerun of the same id replaces the earlier entry. A part of a
+ * larger scenario (`partOf`, the id an issue names) also updates that one: passed while every part
+ * has passed, its seconds the parts' sum.
+ */
+export function recordScenario(id: string, passed: boolean, seconds: number, partOf?: string): void {
     update((s) => {
         s.scenarios = s.scenarios.filter((x) => x.id !== id);
-        s.scenarios.push({ id, passed, seconds: Math.round(seconds * 100) / 100 });
+        s.scenarios.push({ id, passed, seconds: Math.round(seconds * 100) / 100, ...(partOf ? { partOf } : {}) });
+        if (partOf) {
+            const parts = s.scenarios.filter((x) => x.partOf === partOf);
+            s.scenarios = s.scenarios.filter((x) => x.id !== partOf);
+            s.scenarios.push({ id: partOf, passed: parts.every((x) => x.passed), seconds: Math.round(parts.reduce((n, x) => n + x.seconds, 0) * 100) / 100 });
+        }
     });
 }
 
@@ -57,16 +66,16 @@ export function recordScenario(id: string, passed: boolean, seconds: number): vo
  * A jest test that is also a named scenario of summary.json: passed when `fn` resolves, failed (and
  * rethrown) when it throws.
  */
-export function scenario(id: string, title: string, fn: () => Promise<void> | void, timeoutMs?: number): void {
+export function scenario(id: string, title: string, fn: () => Promise<void> | void, timeoutMs?: number, opts: { partOf?: string } = {}): void {
     it(`[${id}] ${title}`, async () => {
         const started = process.hrtime.bigint();
         const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
         try {
             await fn();
         } catch (err) {
-            recordScenario(id, false, seconds());
+            recordScenario(id, false, seconds(), opts.partOf);
             throw err;
         }
-        recordScenario(id, true, seconds());
+        recordScenario(id, true, seconds(), opts.partOf);
     }, timeoutMs);
 }
