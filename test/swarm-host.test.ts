@@ -88,26 +88,41 @@ describe("swarm-bootstrap.sh (run against stub docker and aws)", () => {
         const run = h.run("swarm-bootstrap.sh");
         expect(run.status).toBe(0);
         expect(run.calls.some((c) => c.startsWith("docker swarm init"))).toBe(false);
-        // The recorded leader (10.20.0.99) is gone and refuses; a running manager takes the join.
-        expect(run.calls.filter((c) => c.startsWith("docker swarm join "))).toEqual([
-            `docker swarm join --token ${MANAGER_TOKEN} --advertise-addr 10.20.16.10 10.20.0.99:2377`,
-            `docker swarm join --token ${MANAGER_TOKEN} --advertise-addr 10.20.16.10 10.20.32.10:2377`,
-        ]);
+        // The recorded leader (10.20.0.99) is gone and its port does not answer; a running manager takes the join.
+        expect(run.calls.filter((c) => c.startsWith("docker swarm join "))).toEqual([`docker swarm join --token ${MANAGER_TOKEN} --advertise-addr 10.20.16.10 10.20.32.10:2377`]);
         expect(run.output).toContain("joined the swarm through 10.20.32.10");
         expect(run.calls).toEqual(expect.arrayContaining(["docker node demote abc123", "docker node rm --force abc123"]));
         expect(run.calls.filter((c) => /node (demote|rm).*(self99|def456)/.test(c))).toEqual([]);
         expect(run.calls.filter((c) => c.includes("put-secret-value"))).toEqual([]);
     });
 
-    it("breaks a lock whose holder is gone instead of waiting for a token that will never come", () => {
+    it("after a total loss (the old swarm's token still stored), breaks the lock of a gone holder once and re-initialises", () => {
         const h = host({ address: "10.20.0.11", instanceId: "i-new" });
         h.write(`param${key(settings.lockParam)}`, "i-dead");
+        h.write(`param${key(settings.leaderParam)}`, "10.20.0.99");
+        h.write(`secret${key(settings.managerTokenSecret)}`, MANAGER_TOKEN);
         h.write("holder_state", "terminated");
+        h.write("running_managers", "10.20.0.11\n");
+        h.write("reachable", "");
         const run = h.run("swarm-bootstrap.sh");
         expect(run.status).toBe(0);
-        expect(run.output).toContain("the init lock is held by an instance that is gone: breaking it");
+        expect(run.output).toContain("the init lock is held by i-dead, which is gone, and no manager answers: breaking it");
+        expect(h.read(`param${key(`${settings.lockParam}-broken-i-dead`)}`).trim()).toBe("i-new");
         expect(run.calls.filter((c) => c.startsWith("docker swarm init"))).toHaveLength(1);
         expect(h.read(`param${key(settings.lockParam)}`).trim()).toBe("i-new");
+    });
+
+    it("leaves a gone holder's lock alone while a manager still answers (no second swarm)", () => {
+        const h = host({ address: "10.20.0.13", instanceId: "i-late" });
+        h.write(`param${key(settings.lockParam)}`, "i-dead");
+        h.write(`secret${key(settings.managerTokenSecret)}`, "SWMTKN-1-stale");
+        h.write("holder_state", "terminated");
+        h.write("running_managers", "10.20.32.10\n");
+        h.write("reachable", "10.20.32.10:2377\n");
+        h.write("expected_token", MANAGER_TOKEN);
+        const run = h.run("swarm-bootstrap.sh", { JOIN_WAIT_SECONDS: "10" });
+        expect(run.status).toBe(1);
+        expect(run.calls.some((c) => c.startsWith("docker swarm init") || c.includes("delete-parameter"))).toBe(false);
     });
 
     it("gives up with an error (not a second swarm) when no manager can be joined", () => {

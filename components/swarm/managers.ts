@@ -163,7 +163,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
                     Statement: [
                         { Sid: "JoinTokens", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"], Resource: [managerToken.arn, workerToken.arn] },
                         { Sid: "DockerdTls", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tlsSecrets.map((s) => s.arn) },
-                        { Sid: "InitLock", Effect: "Allow", Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"], Resource: [arn("ssm", `parameter${lockParam}`), arn("ssm", `parameter${leaderParam}`)] },
+                        { Sid: "InitLock", Effect: "Allow", Action: ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter"], Resource: [arn("ssm", `parameter${lockParam}`), arn("ssm", `parameter${lockParam}-broken-*`), arn("ssm", `parameter${leaderParam}`)] },
                         // Followers upload hourly; a restore downloads on the surviving host (runbook swarm.md, step 3).
                         { Sid: "Backups", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: pulumi.interpolate`${backups.arn}/raft/*` },
                         { Sid: "SwarmKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: key.arn },

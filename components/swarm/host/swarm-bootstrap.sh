@@ -4,7 +4,7 @@
 #  2. if not yet in a swarm: take the SSM lock -> `swarm init`, else join a live manager with the
 #     manager token from Secrets Manager (a stale lock whose holder is gone is broken and retried);
 #  3. publish the join tokens to Secrets Manager when they changed, label the node with its AZ, and
-#     remove managers that are Down (replaced instances), so the Raft quorum counts only live ones.
+#     remove managers whose instance is gone (replaced), so the Raft quorum counts only live ones.
 set -euo pipefail
 umask 077
 # shellcheck source=SCRIPTDIR/swarm-common.sh
@@ -53,14 +53,19 @@ UNIT
     systemctl restart docker
 }
 
-# Managers that are alive now: the leader recorded at init, then every running manager of this swarm.
+# Private addresses of this swarm's running instances.
+running_instances() {
+    aws ec2 describe-instances --region "${AWS_REGION}" \
+        --filters "Name=tag:pr-cybr.io/swarm,Values=${SWARM_NAME}" "Name=instance-state-name,Values=running" \
+        --query 'Reservations[].Instances[].PrivateIpAddress' --output text | tr '\t' '\n'
+}
+
+# Managers that may be alive now: the leader recorded at init, then every running instance of this swarm.
 candidate_managers() {
     local leader
     leader=$(aws ssm get-parameter --region "${AWS_REGION}" --name "${LEADER_PARAM}" --query Parameter.Value --output text 2>/dev/null || true)
     [ -n "${leader}" ] && echo "${leader}"
-    aws ec2 describe-instances --region "${AWS_REGION}" \
-        --filters "Name=tag:pr-cybr.io/swarm" "Values=${SWARM_NAME}" "Name=instance-state-name,Values=running" \
-        --query 'Reservations[].Instances[].PrivateIpAddress' --output text | tr '\t' '\n'
+    running_instances
 }
 
 init_swarm() {
@@ -69,30 +74,50 @@ init_swarm() {
     aws ssm put-parameter --region "${AWS_REGION}" --name "${LEADER_PARAM}" --type String --overwrite --value "${ADDRESS}" >/dev/null
 }
 
-lock_holder_gone() {
+# The lock's holder when that instance no longer runs (nothing when the lock is free or its holder runs).
+stale_lock_holder() {
     local holder state
     holder=$(aws ssm get-parameter --region "${AWS_REGION}" --name "${LOCK_PARAM}" --query Parameter.Value --output text 2>/dev/null || true)
     [ -n "${holder}" ] || return 0
     state=$(aws ec2 describe-instances --region "${AWS_REGION}" --instance-ids "${holder}" --query 'Reservations[0].Instances[0].State.Name' --output text 2>/dev/null || echo terminated)
-    [ "${state}" != "running" ] && [ "${state}" != "pending" ]
+    if [ "${state}" != "running" ] && [ "${state}" != "pending" ]; then echo "${holder}"; fi
 }
 
+# Only one host breaks a given stale lock: creating "<lock>-broken-<holder>" (no overwrite) is atomic,
+# so a second breaker cannot delete the lock the first one's successor has just taken.
+break_lock() {
+    if aws ssm put-parameter --region "${AWS_REGION}" --name "${LOCK_PARAM}-broken-$1" --type String --value "${INSTANCE_ID}" >/dev/null 2>&1; then
+        log "the init lock is held by $1, which is gone, and no manager answers: breaking it"
+        aws ssm delete-parameter --region "${AWS_REGION}" --name "${LOCK_PARAM}" >/dev/null 2>&1 || true
+    fi
+}
+
+# A manager listens on 2377; a host that is not (or no longer) in a swarm does not.
+manager_answers() { timeout 3 bash -c ": >/dev/tcp/$1/2377" 2>/dev/null; }
+
 join_swarm() {
-    local waited=0 token addr
+    local waited=0 token addr answered stale
     while true; do
         token=$(secret_value "${MANAGER_TOKEN_SECRET}")
-        if [[ "${token}" == SWMTKN-* ]]; then
-            for addr in $(candidate_managers | sort -u); do
-                [ "${addr}" = "${ADDRESS}" ] && continue
-                if docker swarm join --token "${token}" --advertise-addr "${ADDRESS}" "${addr}:2377" >/dev/null 2>&1; then
-                    log "joined the swarm through ${addr}"
-                    return 0
-                fi
-            done
-        elif lock_holder_gone; then
-            log "the init lock is held by an instance that is gone: breaking it"
-            aws ssm delete-parameter --region "${AWS_REGION}" --name "${LOCK_PARAM}" >/dev/null 2>&1 || true
-            return 1
+        answered=0
+        for addr in $(candidate_managers | sort -u); do
+            [ "${addr}" = "${ADDRESS}" ] && continue
+            manager_answers "${addr}" || continue
+            answered=1
+            [[ "${token}" == SWMTKN-* ]] || continue
+            if docker swarm join --token "${token}" --advertise-addr "${ADDRESS}" "${addr}:2377" >/dev/null 2>&1; then
+                log "joined the swarm through ${addr}"
+                return 0
+            fi
+        done
+        # After a total loss the old swarm's token stays in Secrets Manager, so the token says nothing:
+        # the lock is broken when its holder is gone and no manager answers.
+        if [ "${answered}" = 0 ]; then
+            stale=$(stale_lock_holder)
+            if [ -n "${stale}" ]; then
+                break_lock "${stale}"
+                return 1
+            fi
         fi
         if [ "${waited}" -ge "${JOIN_WAIT_SECONDS}" ]; then log "no manager to join after ${waited}s"; exit 1; fi
         sleep 10
@@ -117,16 +142,23 @@ publish_tokens() {
     rm -f "${file}"
 }
 
-remove_down_managers() {
-    local id status self
-    while read -r id status self; do
+# Managers whose instance is gone. A node is Down once the leader has missed its heartbeats; a leader
+# elected after the loss reports it Unknown/Unreachable instead (swarmkit marks every node unknown on
+# election), so an unreachable manager whose address is no running instance of this swarm counts too.
+remove_gone_managers() {
+    local id status self reach addr running
+    running=$(running_instances)
+    while read -r id status self reach; do
         [ "${self}" = "true" ] && continue
-        if [ "${status}" = "Down" ]; then
-            log "removing manager ${id}, which is Down"
-            docker node demote "${id}" >/dev/null || true
-            docker node rm --force "${id}" >/dev/null
+        if [ "${status}" != "Down" ]; then
+            [ "${reach}" = "Unreachable" ] || continue
+            addr=$(docker node inspect "${id}" --format '{{.ManagerStatus.Addr}}')
+            grep -qxF "${addr%:*}" <<<"${running}" && continue
         fi
-    done < <(docker node ls --filter role=manager --format '{{.ID}} {{.Status}} {{.Self}}')
+        log "removing manager ${id} (${status}, ${reach:-no status}), whose instance is gone"
+        docker node demote "${id}" >/dev/null || true
+        docker node rm --force "${id}" >/dev/null
+    done < <(docker node ls --filter role=manager --format '{{.ID}} {{.Status}} {{.Self}} {{.ManagerStatus}}')
 }
 
 main() {
@@ -141,7 +173,7 @@ main() {
     done
     docker node update --label-add "az=${AZ}" --label-add "role=manager" "$(docker info --format '{{.Swarm.NodeID}}')" >/dev/null
     publish_tokens
-    remove_down_managers
+    remove_gone_managers
     log "manager ready (${AZ})"
 }
 

@@ -4,7 +4,8 @@
 import { integrationEnv } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
 import { loadPlan } from "./lib/plan";
-import { localState, nodes, SwarmFixture } from "./lib/swarm";
+import { expectSuccess, leaderOf, localState, nodes, SwarmFixture, until, watchQuorum } from "./lib/swarm";
+import { SimHost } from "./lib/host";
 
 const swarm = new SwarmFixture(loadPlan("prod"));
 const s = swarm.settings;
@@ -15,16 +16,20 @@ beforeAll(() => {
 });
 afterAll(() => swarm.destroyAll());
 
+/** The hosts of the current swarm that are still powered on. */
+let live: SimHost[] = [];
+
 async function bootThree() {
     await swarm.reset();
     const hosts = [0, 1, 2].map((i) => swarm.launch(i));
     const runs = await Promise.all(hosts.map((h) => swarm.bootstrap(h)));
+    live = hosts;
     return { hosts, runs };
 }
 
 scenario("swarm-first-boot", "three hosts boot at once: one init through the SSM lock, two join, tokens stored, mutual TLS", async () => {
     const { hosts, runs } = await bootThree();
-    runs.forEach((r, i) => expect({ host: hosts[i].name, code: r.code, output: r.output }).toMatchObject({ code: 0 }));
+    runs.forEach((r, i) => expectSuccess(hosts[i], r));
     const initialised = hosts.filter((_, i) => runs[i].output.includes("holding the init lock"));
     expect(initialised).toHaveLength(1);
     const leader = initialised[0];
@@ -46,4 +51,31 @@ scenario("swarm-first-boot", "three hosts boot at once: one init through the SSM
         expect(JSON.parse(withCert.body).Swarm.LocalNodeState).toBe("active");
         expect(swarm.apiInfo(h, false).code).not.toBe(0);
     }
+});
+
+scenario("swarm-leader-loss", "the leader's host is lost; its replacement finds a live manager, joins, removes the Down node, quorum kept", async () => {
+    if (live.length !== 3 || !leaderOf(live)) await bootThree();
+    const leader = leaderOf(live)!;
+    const survivors = live.filter((h) => h !== leader);
+    const quorum = watchQuorum(() => live.filter((h) => h !== leader));
+    let lost: string[];
+    try {
+        swarm.lose(leader);
+        // The survivors elect a new leader by themselves (2 of 3 keep the quorum).
+        await until("a new leader among the survivors", () => leaderOf(survivors), 60000);
+
+        const replacement = swarm.launch(leader.id.group);
+        const run = await swarm.bootstrap(replacement);
+        expectSuccess(replacement, run);
+        expect(run.output).toMatch(/joined the swarm through 10\.99\.0\.\d+/);
+        live = [...survivors, replacement];
+
+        const list = nodes(replacement);
+        expect(list.filter((n) => n.status === "Down")).toEqual([]);
+        expect(list).toHaveLength(3);
+        expect(list.map((n) => n.manager).sort()).toEqual(["Leader", "Reachable", "Reachable"]);
+    } finally {
+        lost = await quorum.stop();
+    }
+    expect(lost).toEqual([]);
 });

@@ -26,6 +26,8 @@ export interface HostIdentity {
     ip: string;
     az: string;
     instanceId: string;
+    /** Index of its manager Auto Scaling group. */
+    group: number;
     /** Instance tags EC2 would serve in metadata (only when the launch template enables it). */
     metadataTags?: Record<string, string>;
 }

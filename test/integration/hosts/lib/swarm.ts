@@ -117,3 +117,40 @@ export async function until<T>(what: string, probe: () => T | undefined | false,
     }
     throw new Error(`${what}: not within ${timeoutMs / 1000} s${last ? ` (${(last as Error).message})` : ""}`);
 }
+
+/**
+ * Polls, once a second, whether the swarm has a leader as seen from the given live managers (a
+ * manager answers `docker node ls` only while the Raft quorum holds); `stop()` returns the seconds
+ * during which none answered.
+ */
+export function watchQuorum(managers: () => SimHost[]) {
+    const lost: string[] = [];
+    let running = true;
+    const loop = (async () => {
+        while (running) {
+            const answered = managers().some((m) => m.docker(["node", "ls", "-q"], { allowFailure: true }) !== "");
+            if (!answered) lost.push(new Date().toISOString());
+            await sleep(1000);
+        }
+    })();
+    return {
+        async stop(): Promise<string[]> {
+            running = false;
+            await loop;
+            return lost;
+        },
+    };
+}
+
+export function leaderOf(hosts: SimHost[]): SimHost | undefined {
+    for (const h of hosts) {
+        const self = h.docker(["node", "inspect", "self", "--format", "{{.ManagerStatus.Leader}}"], { allowFailure: true });
+        if (self === "true") return h;
+    }
+    return undefined;
+}
+
+/** Fails with the unit's own output when it did not exit 0. */
+export function expectSuccess(host: SimHost, run: RunResult): void {
+    if (run.code !== 0) throw new Error(`${host.name}: the unit exited ${run.code}:\n${run.output.split("\n").slice(-15).join("\n")}`);
+}

@@ -90,9 +90,12 @@ export function createSwarmWorld(plan: Plan, pki: SwarmPki): SwarmWorld {
             const instanceId: string = aws(["ec2", "run-instances", "--image-id", image, "--instance-type", launchTemplate.inputs.instanceType, "--subnet-id", subnets[index % subnets.length], "--private-ip-address", ip, "--count", "1", "--tag-specifications", JSON.stringify(spec)]).Instances[0].InstanceId;
             aws(["autoscaling", "attach-instances", "--auto-scaling-group-name", group.name, "--instance-ids", instanceId]);
             const metadataTags = metadataTagsEnabled ? { Name: tags.Name, "aws:autoscaling:groupName": group.name } : undefined;
-            return { name, ip, az: zone.az, instanceId, metadataTags };
+            return { name, ip, az: zone.az, instanceId, group: index, metadataTags };
         },
         terminate(instanceId) {
+            // As an Auto Scaling group does with a terminated instance: it leaves the group, which launches another.
+            const member = aws(["autoscaling", "describe-auto-scaling-instances", "--instance-ids", instanceId]).AutoScalingInstances[0];
+            if (member) aws(["autoscaling", "detach-instances", "--auto-scaling-group-name", member.AutoScalingGroupName, "--instance-ids", instanceId, "--should-decrement-desired-capacity"]);
             aws(["ec2", "terminate-instances", "--instance-ids", instanceId]);
         },
     };
