@@ -247,7 +247,8 @@ function buildSwarm(
             vpnCidr: cfg.edge.vpnCidr,
             deployCidrs: cfg.swarm.deployCidrs,
             telemetryRetentionDays: cfg.environment === "prod" ? 365 : 30,
-            tags: { component: "swarm" },
+            // Explicit: provider default tags do not reach what an Auto Scaling group launches.
+            tags: { ...platformTags(cfg), component: "swarm" },
         },
         { ...opts, dependsOn: ctx.network.privateEgress },
     );

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { al2023AmiParameter, contentName, validateSwarmManagersArgs, validateSwarmPkiArgs } from "../components/swarm";
+import { REQUIRED_TAG_KEYS } from "../components/shared/tags";
 import { MockHarness, RecordedResource } from "./mocks";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
@@ -25,6 +26,18 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
         expect(new Set(groups.map((g) => JSON.stringify(g.inputs.vpcZoneIdentifiers))).size).toBe(Math.min(config.swarm.managers, config.network.azCount));
     });
 
+    it("puts the required tags on what Auto Scaling launches (provider default tags do not reach instances, volumes, ENIs)", () => {
+        const lt = mine("aws:ec2/launchTemplate:LaunchTemplate")[0];
+        for (const spec of lt.inputs.tagSpecifications as { resourceType: string; tags: Obj }[]) {
+            for (const key of REQUIRED_TAG_KEYS) expect(spec.tags[key]).toBeTruthy();
+            expect(spec.tags.environment).toBe(stack);
+        }
+        for (const g of mine("aws:autoscaling/group:Group")) {
+            const tags = g.inputs.tags as { key: string; value: string; propagateAtLaunch: boolean }[];
+            for (const key of REQUIRED_TAG_KEYS) expect(tags.find((t) => t.key === key)).toMatchObject({ propagateAtLaunch: true });
+        }
+    });
+
     it("boots from a launch template with IMDSv2 (hop 1), an encrypted gp3 root, the AL2023 AMI of its architecture, and user data without secrets", () => {
         const lt = mine("aws:ec2/launchTemplate:LaunchTemplate")[0];
         expect(lt.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
@@ -38,12 +51,14 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
         expect(userData).not.toMatch(/PRIVATE KEY-----|SWMTKN-1-[a-z0-9]{20}/);
     });
 
-    it("opens Swarm ports only to the VPC and the VPN, the Docker API only to the deployment networks, and no SSH", () => {
+    it("opens node-to-node ports (gossip, VXLAN, ESP) only to the swarm's hosts and the VPN, join and telemetry to the VPC and the VPN, the Docker API only to the deployment networks, and no SSH", () => {
         const rules = mine("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
-        const from = (port: number, protocol: string) => rules.filter((r) => r.fromPort === port && r.ipProtocol === protocol).map((r) => r.cidrIpv4 ?? "sg").sort();
-        for (const [port, protocol] of [[2377, "tcp"], [7946, "tcp"], [7946, "udp"], [4789, "udp"], [4317, "tcp"]] as const) {
-            expect(from(port, protocol)).toEqual([config.network.cidr, config.edge.vpnCidr].sort());
-        }
+        const hostSg = mine("aws:ec2/securityGroup:SecurityGroup").find((s) => (s.inputs.tags as Obj).Name === `${swarm}-managers`)!;
+        const from = (port: number | undefined, protocol: string) =>
+            rules.filter((r) => r.fromPort === port && r.ipProtocol === protocol).map((r) => r.cidrIpv4 ?? (r.referencedSecurityGroupId === hostSg.id ? "self" : "other sg")).sort();
+        for (const [port, protocol] of [[2377, "tcp"], [4317, "tcp"]] as const) expect(from(port, protocol)).toEqual([config.network.cidr, config.edge.vpnCidr].sort());
+        // Every EKS pod has a VPC address (Cilium ENI mode): the VPC is not trusted for node-to-node traffic.
+        for (const [port, protocol] of [[7946, "tcp"], [7946, "udp"], [4789, "udp"], [undefined, "50"]] as const) expect(from(port, protocol)).toEqual([config.edge.vpnCidr, "self"].sort());
         expect(from(2376, "tcp")).toEqual([...config.swarm.deployCidrs].sort());
         expect(rules.filter((r) => r.fromPort === 22)).toEqual([]);
         const worldOpen = rules.filter((r) => r.cidrIpv4 === "0.0.0.0/0");

@@ -27,7 +27,7 @@ export interface SwarmManagersArgs {
     /** Prefix of every physical name (ASGs, parameters, secrets). Required. */
     readonly swarmName: string;
     readonly vpcId: pulumi.Input<string>;
-    /** The VPC CIDR: Swarm ports are open to it. Required. */
+    /** The VPC CIDR: the load-balanced Swarm ports (join, telemetry) are open to it, node-to-node ports are not. Required. */
     readonly vpcCidr: string;
     /** Private subnets, one per AZ: manager i goes in subnet i mod n. Required. */
     readonly privateSubnetIds: pulumi.Input<string>[];
@@ -185,12 +185,25 @@ export class SwarmManagers extends pulumi.ComponentResource {
                 { securityGroupId: sg.id, ipProtocol: protocol, fromPort: port, toPort: port, cidrIpv4: source.cidr, referencedSecurityGroupId: source.sg, description },
                 { parent: this },
             );
+        // Load-balanced ports: the internal NLB (no security group) health-checks from its own addresses
+        // in the VPC and keeps the clients' addresses (edge workers over the VPN).
         for (const [label, cidr] of [["vpc", args.vpcCidr], ["vpn", args.vpnCidr]] as const) {
             ingress(`swarm-mgmt-${label}`, hostSg, SWARM_PORTS.management, "tcp", { cidr }, `Swarm management from the ${label}`);
-            ingress(`swarm-gossip-tcp-${label}`, hostSg, SWARM_PORTS.gossip, "tcp", { cidr }, `Swarm gossip from the ${label}`);
-            ingress(`swarm-gossip-udp-${label}`, hostSg, SWARM_PORTS.gossip, "udp", { cidr }, `Swarm gossip from the ${label}`);
-            ingress(`swarm-overlay-${label}`, hostSg, SWARM_PORTS.overlay, "udp", { cidr }, `Overlay (VXLAN) from the ${label}`);
             ingress(`otlp-${label}`, hostSg, SWARM_PORTS.otlp, "tcp", { cidr }, `Telemetry (OTLP, mTLS) from the ${label}`);
+        }
+        // Node to node: only the swarm's own hosts and the edge VPN. The VPC holds every EKS pod (Cilium
+        // ENI mode gives pods VPC addresses), and Docker's swarm docs say never to expose 7946 or 4789 to
+        // untrusted networks. Encrypted overlays carry VXLAN inside IPsec ESP, IP protocol 50 (Docker's
+        // overlay network driver docs), which needs a rule of its own.
+        for (const [label, source] of [["managers", { sg: hostSg.id }], ["vpn", { cidr: args.vpnCidr }]] as const) {
+            ingress(`swarm-gossip-tcp-${label}`, hostSg, SWARM_PORTS.gossip, "tcp", source, `Swarm gossip from the ${label}`);
+            ingress(`swarm-gossip-udp-${label}`, hostSg, SWARM_PORTS.gossip, "udp", source, `Swarm gossip from the ${label}`);
+            ingress(`swarm-overlay-${label}`, hostSg, SWARM_PORTS.overlay, "udp", source, `Overlay (VXLAN) from the ${label}`);
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-swarm-esp-${label}`,
+                { securityGroupId: hostSg.id, ipProtocol: "50", cidrIpv4: "cidr" in source ? source.cidr : undefined, referencedSecurityGroupId: "sg" in source ? source.sg : undefined, description: `Encrypted overlay (IPsec ESP) from the ${label}` },
+                { parent: this },
+            );
         }
         args.deployCidrs.forEach((cidr, i) => ingress(`docker-api-${i}`, hostSg, SWARM_PORTS.dockerApi, "tcp", { cidr }, "Docker API (mutual TLS) from the deployment network"));
         for (const port of [80, 443]) {
