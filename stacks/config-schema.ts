@@ -192,7 +192,9 @@ export function stackConfigSchema(env: Environment) {
             ha: bool.default(d.argocdHa),
             hostname: pattern(HOSTNAME, "the Argo CD UI hostname, e.g. argocd.dev.example.com"),
             chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'an argo-cd chart version such as "9.5.4"').default(ARGOCD_CHART_VERSION),
-            defaultRole: oneOf(["readonly", "none"] as const, "a default Argo CD role").default("readonly"),
+            // "none": every signed-in user holds policy.default whatever else applies, and role:readonly reads every
+            // tenant's apps and logs (Argo CD v3.3.8 rbac.md, builtin-policy.csv); project roles grant the rest.
+            defaultRole: oneOf(["readonly", "none"] as const, "a default Argo CD role").default("none"),
             sso: strict({
                 issuerUrl: pattern(/^https:\/\/\S+$/, "the OIDC issuer URL (https)"),
                 clientId: nonEmpty("the OIDC client id"),

@@ -18,7 +18,7 @@ describe("argocdValues", () => {
         expect(single["redis-ha"]).toEqual({ enabled: false });
     });
 
-    it("uses SSO with the client secret referenced from a Secret, maps SSO groups to roles, read-only by default", () => {
+    it("uses SSO with the client secret referenced from a Secret, maps SSO groups to roles, read-only only on request", () => {
         const v = argocdValues({ hostname: "argocd.example.com", ha: false, defaultRole: "readonly", sso, slack: true }) as Obj;
         expect(v.configs.cm["admin.enabled"]).toBe(false);
         expect(v.configs.cm["oidc.config"]).toContain("clientSecret: $argocd-oidc:clientSecret");
@@ -94,6 +94,30 @@ describe.each(["dev", "prod"] as const)("Argo CD in %s", (stack) => {
         const monitoring = crs.find((r) => (r.inputs.metadata as Obj).name === "kube-prometheus-stack")!;
         expect((monitoring.inputs.spec as Obj).source.helm.valuesObject.prometheus.prometheusSpec).toMatchObject({ serviceMonitorSelectorNilUsesHelmValues: false, ruleSelectorNilUsesHelmValues: false });
         for (const cr of crs) expect(cr.dependsOn).toContain(release().urn);
+    });
+
+    it("grants a signed-in user no access of its own; each tenant's project roles grant its apps and logs", () => {
+        // Argo CD v3.3.8 docs/operator-manual/rbac.md: every authenticated user gets at least
+        // policy.default, and no deny rule takes it away; role:readonly (assets/builtin-policy.csv) is
+        // `applications, get, */*` and `logs, get, */*`, i.e. every tenant's apps and pod logs.
+        const rbac = (release().inputs.values as Obj).configs.rbac;
+        expect(rbac["policy.default"]).toBe("");
+        expect(rbac["policy.csv"]).not.toMatch(/role:readonly|, \*\/\*,/);
+        // What project roles may grant (pkg/apis/application/v1alpha1/types.go validatePolicy): a
+        // project-scoped resource on `<project>/...` objects. Since 3.0 logs need their own `logs, get`.
+        const projects = harness.recorder.list().filter((r) => r.inputs.kind === "AppProject" && r.inputs.metadata && (r.inputs.metadata as Obj).name !== "platform");
+        expect(projects).toHaveLength(config.tenants.length);
+        for (const p of projects) {
+            const name = (p.inputs.metadata as Obj).name as string;
+            for (const role of (p.inputs.spec as Obj).roles as Obj[]) {
+                const rules = (role.policies as string[]).map((line) => line.split(",").map((f) => f.trim()));
+                for (const [kind, subject, resource, , object, effect] of rules) {
+                    expect([kind, subject, ["applications", "applicationsets", "logs", "exec", "repositories", "clusters"].includes(resource), object.startsWith(`${name}/`), effect]).toEqual(["p", `proj:${name}:${role.name}`, true, true, "allow"]);
+                }
+                const grants = rules.map(([, , resource, action]) => `${resource}:${action}`);
+                expect([role.name, grants]).toEqual([role.name, expect.arrayContaining([expect.stringMatching(/^applications:(get|\*)$/), "logs:get"])]);
+            }
+        }
     });
 
     it("gives every app's destination a service account to sync as, as Argo CD requires with impersonation on", () => {

@@ -23,7 +23,7 @@ export interface ArgoCdArgs {
     readonly ha?: boolean;
     /** argo-cd chart version. Defaults to ARGOCD_CHART_VERSION. */
     readonly chartVersion?: string;
-    /** Role of a signed-in user with no other grant. Defaults to "readonly". */
+    /** Role every signed-in user holds on top of its own grants ("readonly" reads every project). Defaults to "none". */
     readonly defaultRole?: "readonly" | "none";
     /** OIDC SSO; the client secret is read from Secrets Manager at deploy time. Defaults to none (local admin). */
     readonly sso?: ArgoCdSso & { readonly clientSecretId: string };
@@ -39,7 +39,7 @@ export const ARGOCD_DEFAULTS = {
     targetRevision: "main",
     ha: false,
     chartVersion: ARGOCD_CHART_VERSION,
-    defaultRole: "readonly" as const,
+    defaultRole: "none" as const,
     tenantRepos: [] as TenantRepo[],
     prometheusRetention: "15d",
 };

@@ -45,7 +45,12 @@ export function tenantAppProjectSpec(args: { tenant: string; namespaces: string[
             name: persona,
             description: `${persona} of tenant ${tenant}`,
             groups: args.ssoGroups[persona] ?? [],
-            policies: PERSONA_ACCESS[persona].argoActions.map((action) => `p, proj:${tenant}:${persona}, applications, ${action}, ${tenant}/*, allow`),
+            policies: [
+                ...PERSONA_ACCESS[persona].argoActions.map((action) => `p, proj:${tenant}:${persona}, applications, ${action}, ${tenant}/*, allow`),
+                // Pod logs are their own resource since Argo CD 3.0 (upgrading/2.14-3.0.md); every persona
+                // reads them with kubectl too (admin, edit and view include pods/log).
+                `p, proj:${tenant}:${persona}, logs, get, ${tenant}/*, allow`,
+            ],
         })),
     };
 }
