@@ -72,4 +72,22 @@ export const providerIsType: ResourceValidationPolicy = {
     },
 };
 
-export const ENGINE_TEST_RULES = [flagEveryVpc, countStack, reportsAnywhere, reportsOnOther, readsCidr, readsIds, providerIsType];
+/** A resource rule on every type, the root stack included. */
+export const everyType: ResourceValidationPolicy = {
+    name: "every-type",
+    description: "test rule: reports each resource it is given, whatever its type",
+    enforcementLevel: "advisory",
+    validateResource: (args, report) => report(args.type),
+};
+
+/** A stack rule reading each resource's provider (region). */
+export const stackProviders: StackValidationPolicy = {
+    name: "stack-providers",
+    description: "test rule: reports the provider region each stack resource has",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        for (const r of args.resources) if (r.type.startsWith("aws:")) report(`${r.name} provider ${r.provider?.name ?? "none"} in ${String(r.provider?.props.region ?? "-")}`, r.urn);
+    },
+};
+
+export const ENGINE_TEST_RULES = [flagEveryVpc, countStack, reportsAnywhere, reportsOnOther, readsCidr, readsIds, providerIsType, everyType, stackProviders];

@@ -3,7 +3,7 @@ import { Policies } from "@pulumi/policy";
 import { evaluatePolicies as evaluate, PolicyConfigFile, policyConfigProblems } from "../../tools/lib/policy-engine";
 import { installMocks, RecordedResource } from "../mocks";
 import { recordEngineCase } from "./corpus";
-import { countStack, flagEveryVpc, providerIsType, readsCidr, readsIds, reportsAnywhere, reportsOnOther, seen } from "./engine-rules";
+import { countStack, everyType, flagEveryVpc, providerIsType, stackProviders, readsCidr, readsIds, reportsAnywhere, reportsOnOther, seen } from "./engine-rules";
 
 const harness = installMocks({ stack: "engine" });
 
@@ -81,6 +81,14 @@ describe("policy engine, as the CLI attributes and degrades violations", () => {
 
     it("matches isType by the class's __pulumiType alone, as the analyzer does: a provider resource is not isType(aws.Provider)", async () => {
         expect((await evaluatePolicies([providerIsType], harness.recorder.list(), {})).violations).toEqual([]);
+    });
+
+    it("analyzes every resource, the root stack included, and gives stack rules each resource's provider", async () => {
+        const stack = { ...harness.get(aws.ec2.Vpc, "v"), urn: ROOT_STACK, type: "pulumi:pulumi:Stack", name: "pr-cybr-platform-engine", custom: false, providerRef: "", inputs: {}, outputs: {} };
+        const report = await evaluatePolicies([everyType, stackProviders], [...harness.recorder.list(), stack], {});
+        const messages = (policy: string) => report.violations.filter((v) => v.policy === policy).map((v) => v.message).sort();
+        expect(messages("every-type")).toEqual(["aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc", "pulumi:providers:aws", "pulumi:pulumi:Stack"]);
+        expect(messages("stack-providers")).toEqual(["s provider aws-x in us-east-1", "v provider aws-x in us-east-1"]);
     });
 
     it("turns a read of an unknown value into the engine's advisory 'can't run' diagnostic, not a verdict on the sentinel", async () => {

@@ -2,6 +2,7 @@ import Ajv, { ValidateFunction } from "ajv";
 import type {
     EnforcementLevel,
     Policies,
+    PolicyProviderResource,
     PolicyResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
@@ -129,8 +130,8 @@ export async function evaluatePolicies(policies: Policies, resources: RecordedRe
                 await runValidation(() => (policy as StackValidationPolicy).validateStack(args, report), cannotRun(rootStack));
             } else {
                 const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
+                // Every registration is analyzed, the root stack's too (step_generator.go generateSteps).
                 for (const r of resources) {
-                    if (r.type === "pulumi:pulumi:Stack") continue;
                     const args = resourceArgs(r, byUrn, getConfig, notApplicable);
                     // analyze_snapshot.go analyzeResource: every diagnostic is on the resource analyzed.
                     const report = (message: string) => push(r.urn, message);
@@ -217,7 +218,6 @@ function resourceArgs(
     notApplicable: (reason?: string) => never,
 ): ResourceValidationArgs {
     const props = proxy.unknownCheckingProxy(unwrapSecrets(r.inputs) as Record<string, unknown>);
-    const provider = providerOf(r, byUrn);
     const isType = isTypeOf(r.type);
     return {
         type: r.type,
@@ -225,7 +225,7 @@ function resourceArgs(
         urn: r.urn,
         name: r.name,
         opts: options(r),
-        provider: provider && { type: provider.type, props: proxy.unknownCheckingProxy(unwrapSecrets(provider.inputs) as Record<string, unknown>), urn: provider.urn, name: provider.name },
+        provider: policyProvider(r, byUrn),
         stackTags: new Map(),
         isType: isType as ResourceValidationArgs["isType"],
         asType: ((cls: Cls) => (isType(cls) ? props : undefined)) as ResourceValidationArgs["asType"],
@@ -234,9 +234,16 @@ function resourceArgs(
     };
 }
 
-/** PolicyResources for stack rules: outputs as props, with parent and dependencies linked. */
+/** The provider as the engine hands it to a rule: its type, name, URN and inputs. */
+function policyProvider(r: RecordedResource, byUrn: Map<string, RecordedResource>): PolicyProviderResource | undefined {
+    const provider = providerOf(r, byUrn);
+    return provider && { type: provider.type, props: proxy.unknownCheckingProxy(unwrapSecrets(provider.inputs) as Record<string, unknown>), urn: provider.urn, name: provider.name };
+}
+
+/** PolicyResources for stack rules: outputs as props, with provider, parent and dependencies linked. */
 function linkStackResources(resources: RecordedResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
+    const recorded = new Map(resources.map((r) => [r.urn, r]));
     for (const r of resources) {
         const isType = isTypeOf(r.type);
         const props = proxy.unknownCheckingProxy(unwrapSecrets(r.outputs) as Record<string, unknown>);
@@ -246,6 +253,7 @@ function linkStackResources(resources: RecordedResource[]): PolicyResource[] {
             urn: r.urn,
             name: r.name,
             opts: options(r),
+            provider: policyProvider(r, recorded),
             dependencies: [],
             propertyDependencies: {},
             isType: isType as PolicyResource["isType"],
