@@ -22,15 +22,35 @@ export interface ArgoCdValuesInput {
     readonly slack: boolean;
 }
 
-/** The three triggers the platform subscribes to, with the message each sends to Slack. */
-export const NOTIFICATION_TRIGGERS: Record<string, { when: string; text: string }> = {
-    "on-sync-failed": { when: "app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']", text: ":x: {{.app.metadata.name}} sync failed: {{.app.status.operationState.message}}" },
-    "on-health-degraded": { when: "app.status.health.status == 'Degraded'", text: ":warning: {{.app.metadata.name}} is degraded" },
+/**
+ * The three triggers the platform subscribes to, with the Slack message each sends: a printf format and
+ * the template fields (`.app...`) it formats.
+ */
+export const NOTIFICATION_TRIGGERS: Record<string, { when: string; format: string; fields: string[] }> = {
+    "on-sync-failed": {
+        when: "app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']",
+        format: ":x: %s sync failed: %s",
+        fields: [".app.metadata.name", ".app.status.operationState.message"],
+    },
+    "on-health-degraded": { when: "app.status.health.status == 'Degraded'", format: ":warning: %s is degraded", fields: [".app.metadata.name"] },
     "on-deployed": {
         when: "app.status.operationState != nil and app.status.operationState.phase in ['Succeeded'] and app.status.health.status == 'Healthy'",
-        text: ":rocket: {{.app.metadata.name}} deployed {{.app.status.sync.revision}}",
+        format: ":rocket: %s deployed %s",
+        fields: [".app.metadata.name", ".app.status.sync.revision"],
     },
 };
+
+/**
+ * The webhook body for Slack: `{"text": ...}` built by the template itself with sprig's dict and toJson
+ * (the notifications engine renders bodies with Go text/template and sprig's functions,
+ * argoproj/notifications-engine pkg/templates/service.go), so quotes, backslashes and newlines in a sync
+ * message are escaped instead of breaking the payload. A missing field formats as "".
+ */
+export function slackWebhookBody(format: string, fields: string[]): string {
+    // A JSON string literal is a valid Go string literal for these formats (no control characters).
+    const args = fields.map((f) => `(default "" ${f})`).join(" ");
+    return `{{ dict "text" (printf ${JSON.stringify(format)} ${args}) | toJson }}`;
+}
 
 /**
  * Values for the argo-cd chart. Secrets never appear here: the OIDC client secret and the Slack webhook
@@ -83,7 +103,7 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
         templates: Object.fromEntries(
             Object.entries(NOTIFICATION_TRIGGERS).map(([trigger, t]) => [
                 `template.${trigger.replace(/^on-/, "app-")}`,
-                YAML.stringify({ webhook: { slack: { method: "POST", body: JSON.stringify({ text: t.text }) } } }),
+                YAML.stringify({ webhook: { slack: { method: "POST", body: slackWebhookBody(t.format, t.fields) } } }),
             ]),
         ),
         triggers: Object.fromEntries(
