@@ -179,11 +179,26 @@ describe("swarm-lifecycle.sh and swarm-backup.sh", () => {
     it("backs up the Raft state of a single-manager swarm to the bucket, restarting docker", () => {
         const h = host({ address: "10.20.0.10", instanceId: "i-first" });
         h.write("swarm_state", "active");
-        h.write("node_ls", "Ready\n");
+        h.write("node_ls", "node-self Ready Leader\n");
         const run = h.run("swarm-backup.sh");
         expect(run.status).toBe(0);
         expect(run.calls).toEqual(expect.arrayContaining(["systemctl stop docker", "systemctl start docker"]));
-        expect(h.read("backup_uploaded")).toMatch(/--sse aws:kms .* s3:\/\/pr-cybr-dev-swarm-backup-123456789012\/raft\/\d{4}\/\d{2}\/\d{2}\/\d{6}-i-first\.tar\.gz/);
+        // No --sse: the bucket's default (the swarm's key) applies; see swarm-backup.sh.
+        expect(h.read("backup_uploaded")).toMatch(/^--only-show-errors \S+ s3:\/\/pr-cybr-dev-swarm-backup-123456789012\/raft\/\d{4}\/\d{2}\/\d{2}\/\d{6}-i-first\.tar\.gz$/m);
+    });
+
+    it("backs up on one follower only (the lowest node ID) while every other manager is Ready and reachable", () => {
+        const three = "aaa Ready Leader\nnode-self Ready Reachable\nbbb Ready Reachable\n";
+        const h = host({ address: "10.20.0.10", instanceId: "i-first" });
+        h.write("swarm_state", "active");
+        h.write("node_ls", three);
+        const designatedElsewhere = h.run("swarm-backup.sh");
+        expect(designatedElsewhere.output).toContain("the follower bbb takes the backup");
+        expect(designatedElsewhere.calls).not.toContain("systemctl stop docker");
+        h.write("node_ls", "aaa Ready Leader\nnode-self Ready Reachable\nzzz Down Unreachable\n");
+        const degraded = h.run("swarm-backup.sh");
+        expect(degraded.output).toContain("a manager is not Ready and reachable");
+        expect(degraded.calls).not.toContain("systemctl stop docker");
     });
 });
 

@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Hourly Raft backup (systemd timer) to the encrypted, versioned backup bucket, for the DR runbook.
-# Docker must be stopped for a consistent copy of /var/lib/docker/swarm, so only a follower backs up
-# while at least two other managers keep the quorum; a single-manager swarm (dev) accepts the pause.
+# Docker must be stopped for a consistent copy of /var/lib/docker/swarm (Docker's "Back up the swarm"),
+# so one manager at a time backs up: every manager's timer fires, but only the follower with the
+# lowest node ID does the work, and only while every other manager is Ready and reachable, so the
+# others keep the quorum. A single-manager swarm (dev) accepts the pause.
 set -euo pipefail
 umask 077
 # shellcheck source=SCRIPTDIR/swarm-common.sh
 source "$(dirname "$0")/swarm-common.sh"
 
 [ "$(swarm_state)" = "active" ] || { log "not in a swarm: nothing to back up"; exit 0; }
-leader=$(docker node inspect self --format '{{.ManagerStatus.Leader}}')
-managers=$(docker node ls --filter role=manager --format '{{.Status}}' | grep -c Ready || true)
-if [ "${managers}" -gt 1 ] && [ "${leader}" = "true" ]; then log "leader: a follower takes the backup"; exit 0; fi
-if [ "${managers}" -eq 2 ]; then log "two managers: stopping one would lose quorum; skipping"; exit 0; fi
+self=$(docker info --format '{{.Swarm.NodeID}}')
+managers=$(docker node ls --filter role=manager --format '{{.ID}} {{.Status}} {{.ManagerStatus}}')
+count=$(grep -c . <<<"${managers}" || true)
+if [ "${count}" -gt 1 ]; then
+    if [ "${count}" -eq 2 ]; then log "two managers: stopping one would lose quorum; skipping"; exit 0; fi
+    unhealthy=$(awk -v self="${self}" '$1 != self && ($2 != "Ready" || $3 == "Unreachable")' <<<"${managers}")
+    if [ -n "${unhealthy}" ]; then log "a manager is not Ready and reachable: stopping this one could cost the quorum; skipping"; exit 0; fi
+    designated=$(awk '$3 != "Leader" {print $1}' <<<"${managers}" | sort | head -n 1)
+    if [ "${designated}" != "${self}" ]; then log "the follower ${designated} takes the backup"; exit 0; fi
+fi
 
 archive=$(mktemp --suffix .tar.gz)
 trap 'rm -f "${archive}"; systemctl start docker' EXIT
@@ -19,5 +27,8 @@ systemctl stop docker
 tar -czf "${archive}" -C "${ROOT}/var/lib/docker" swarm
 systemctl start docker
 key="raft/$(date -u +%Y/%m/%d/%H%M%S)-$(imds meta-data/instance-id).tar.gz"
-aws s3 cp --only-show-errors --sse aws:kms "${archive}" "s3://${BACKUP_BUCKET}/${key}"
+# No --sse: the bucket's default encryption applies, the swarm's own KMS key. `--sse aws:kms` without a
+# key id would pick the account's aws/s3 key instead (S3 user guide, "Specifying server-side encryption
+# with AWS KMS (SSE-KMS)"; PutObject x-amz-server-side-encryption-aws-kms-key-id).
+aws s3 cp --only-show-errors "${archive}" "s3://${BACKUP_BUCKET}/${key}"
 log "backed up the Raft state to s3://${BACKUP_BUCKET}/${key}"

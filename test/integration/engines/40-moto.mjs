@@ -26,8 +26,11 @@ export async function up(ctx) {
     const port = await freePort();
     const lifecycleLog = join(ctx.dir, "moto-lifecycle-actions.jsonl");
     writeFileSync(lifecycleLog, "");
+    // moto's request recorder (off until a suite starts it): the suites read requests as the CLI sent them.
+    const recording = join(ctx.dir, "moto-recording.jsonl");
+    writeFileSync(recording, "");
     const script = join(ctx.root, "test/integration/hosts/lib/moto-server.py");
-    const d = daemon(ctx, "moto", join(dir, "bin", "python"), [script, "-H", "127.0.0.1", "-p", String(port)], { env: { ...process.env, PR_CYBR_LIFECYCLE_LOG: lifecycleLog } });
+    const d = daemon(ctx, "moto", join(dir, "bin", "python"), [script, "-H", "127.0.0.1", "-p", String(port)], { env: { ...process.env, PR_CYBR_LIFECYCLE_LOG: lifecycleLog, MOTO_RECORDER_FILEPATH: recording } });
     const endpoint = `http://127.0.0.1:${port}`;
     await waitFor("moto", async () => (await fetch(`${endpoint}/moto-api/`)).ok, { logFile: d.logFile, timeoutMs: 60000 });
     const awsVersion = run(join(dir, "bin", "aws"), ["--version"]).stdout.trim() || run(join(dir, "bin", "aws"), ["--version"]).stderr.trim();
@@ -35,6 +38,7 @@ export async function up(ctx) {
         pids: [d.pid],
         endpoint,
         lifecycleLog,
+        recording,
         awsCliDir: join(dir, "bin"),
         env: {
             AWS_ENDPOINT_URL: endpoint,

@@ -22,3 +22,26 @@ export async function resetMoto(): Promise<void> {
     const res = await fetch(`${awsEnv().AWS_ENDPOINT_URL}/moto-api/reset`, { method: "POST" });
     if (!res.ok) throw new Error(`moto reset: ${res.status}`);
 }
+
+export interface RecordedRequest {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+}
+
+/** The requests moto received while `fn` ran (moto's recorder, /moto-api/recorder/*). */
+export async function recordRequests(fn: () => Promise<void>): Promise<RecordedRequest[]> {
+    const api = `${awsEnv().AWS_ENDPOINT_URL}/moto-api/recorder`;
+    await fetch(`${api}/reset-recording`, { method: "POST" });
+    await fetch(`${api}/start-recording`, { method: "POST" });
+    try {
+        await fn();
+    } finally {
+        await fetch(`${api}/stop-recording`, { method: "POST" });
+    }
+    const text = await (await fetch(`${api}/download-recording`)).text();
+    return text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+}

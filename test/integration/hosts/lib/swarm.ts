@@ -154,3 +154,21 @@ export function leaderOf(hosts: SimHost[]): SimHost | undefined {
 export function expectSuccess(host: SimHost, run: RunResult): void {
     if (run.code !== 0) throw new Error(`${host.name}: the unit exited ${run.code}:\n${run.output.split("\n").slice(-15).join("\n")}`);
 }
+
+/** The intervals during which the host's dockerd was stopped, from the systemd stand-in's log. */
+export function dockerStoppedIntervals(host: SimHost): { from: number; to: number }[] {
+    const intervals: { from: number; to: number }[] = [];
+    let stoppedAt: number | undefined;
+    for (const line of host.log("fs/run/dockerd.log").split("\n")) {
+        const m = /^--- systemctl (start|stop) docker (\S+)$/.exec(line);
+        if (!m) continue;
+        const t = Date.parse(m[2].slice(0, 23) + "Z");
+        if (m[1] === "stop") stoppedAt = t;
+        else if (stoppedAt !== undefined) {
+            intervals.push({ from: stoppedAt, to: t });
+            stoppedAt = undefined;
+        }
+    }
+    if (stoppedAt !== undefined) intervals.push({ from: stoppedAt, to: Infinity });
+    return intervals;
+}
