@@ -25,7 +25,7 @@ const suiteStarted = Date.now();
 
 interface PlanFile {
     resources: { urn: string }[];
-    policies: { violations: { policy: string; enforcementLevel: string; urn: string; message: string }[] };
+    policies: { evaluated: { policy: string; enforcementLevel: string }[]; violations: { policy: string; enforcementLevel: string; urn: string; message: string }[] };
 }
 
 /**
@@ -105,6 +105,10 @@ describe.each(["dev", "prod"])("the %s stack through the real CrossGuard analyze
             stackConfig: readStackFiles(path.join(ROOT, "Pulumi.yaml"), path.join(ROOT, `Pulumi.${stack}.yaml`)),
         };
         const up = await runPack({ ...options, dryRun: false }, known);
+        // The levels the CLI configures the pack with (reconciled from the served policies and the file) are the plan's.
+        const levels = (list: { policy: string; enforcementLevel: string }[]) => list.map((e) => `${e.policy} ${e.enforcementLevel}`).sort();
+        const configuredLevels = up.info.policies.map((p) => ({ policy: p.name, enforcementLevel: up.configured[p.name]?.enforcementLevel ?? "" })).filter((e) => e.enforcementLevel !== "disabled");
+        expect(levels(configuredLevels)).toEqual(levels(plan.policies.evaluated));
         const expected = verdictsOf(plan);
         expect(up.cannotRun).toEqual([]);
         expect(up.violations).toEqual(expected);

@@ -17,6 +17,8 @@ export interface PackRun {
     cannotRun: Verdict[];
     analyzed: number;
     info: AnalyzerInfo;
+    /** The config the pack was configured with, as the CLI reconciled it. */
+    configured: Record<string, PolicyConfigEntry>;
     logs: PackProcess["logs"];
 }
 
@@ -42,7 +44,9 @@ export interface PackRunOptions {
 }
 
 /** Starts a pack and configures it; the caller analyzes (possibly several times) and closes it. */
-export async function configuredPack(o: PackRunOptions): Promise<{ pack: PackProcess; info: AnalyzerInfo; configure(file: Record<string, PolicyConfigEntry>): Promise<void> }> {
+export async function configuredPack(
+    o: PackRunOptions,
+): Promise<{ pack: PackProcess; info: AnalyzerInfo; configured: Record<string, PolicyConfigEntry>; configure(file: Record<string, PolicyConfigEntry>): Promise<Record<string, PolicyConfigEntry>> }> {
     const config = o.stackConfig ?? { values: {}, secretKeys: [] };
     const pack = await startPolicyPack(o.packDir, { project: o.project, stack: o.stack, dryRun: o.dryRun, config: config.values });
     try {
@@ -53,9 +57,10 @@ export async function configuredPack(o: PackRunOptions): Promise<{ pack: PackPro
             const { config: reconciled, errors } = reconcilePolicyPackConfig(info.policies, info.initialConfig, file);
             if (errors.length > 0) throw new Error(`validating policy config for "${info.name}": ${errors.join("; ")}`);
             await pack.configure(reconciled);
+            return reconciled;
         };
-        await configure(parsePolicyPackConfig(o.policyConfig));
-        return { pack, info, configure };
+        const configured = await configure(parsePolicyPackConfig(o.policyConfig));
+        return { pack, info, configured, configure };
     } catch (err) {
         await pack.close();
         throw new Error(`${(err as Error).message}\n--- pack stderr\n${pack.stderr()}`);
@@ -76,9 +81,9 @@ export async function analyzeAll(pack: PackProcess, resources: WireResource[], r
 
 /** A whole run on a fresh pack process, as one CLI invocation. */
 export async function runPack(o: PackRunOptions, resources: WireResource[]): Promise<PackRun> {
-    const { pack, info } = await configuredPack(o);
+    const { pack, info, configured } = await configuredPack(o);
     try {
-        return { ...(await analyzeAll(pack, resources, rootStackUrn(o.stack, o.project))), info, logs: pack.logs };
+        return { ...(await analyzeAll(pack, resources, rootStackUrn(o.stack, o.project))), info, configured, logs: pack.logs };
     } catch (err) {
         throw new Error(`${(err as Error).message}\n--- pack stderr\n${pack.stderr()}`);
     } finally {
