@@ -45,7 +45,7 @@ const verdictsOf = (plan: PlanFile): Verdict[] => plan.policies.violations.map((
 
 /**
  * The stack's policy config made strict enough to fail: a required tag nobody sets (every AWS
- * resource, through the provider's default tags), half the overcommit (a stack violation without a
+ * resource, through the provider's default tags), a quarter of the overcommit (a stack violation without a
  * resource URN), one allowed registry.
  */
 function stricter(configText: string): string {
