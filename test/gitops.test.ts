@@ -96,6 +96,15 @@ describe.each(["dev", "prod"] as const)("Argo CD in %s", (stack) => {
         for (const cr of crs) expect(cr.dependsOn).toContain(release().urn);
     });
 
+    it("monitors nothing EKS hides or Cilium replaces: the controller manager, scheduler, etcd and kube-proxy are off", () => {
+        // kube-prometheus-stack 81.6.2 values.yaml enables all four; each one's ServiceMonitor and alert
+        // rules render only with `<component>.enabled` (templates/prometheus/rules-1.14). On EKS none has a
+        // reachable endpoint and kube-proxy does not run, so their "...Down" alerts would fire forever.
+        const crs = harness.recorder.list().filter((r) => r.type.startsWith("kubernetes:argoproj.io/"));
+        const values = (crs.find((r) => (r.inputs.metadata as Obj).name === "kube-prometheus-stack")!.inputs.spec as Obj).source.helm.valuesObject;
+        for (const component of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]) expect([component, values[component]?.enabled]).toEqual([component, false]);
+    });
+
     it("grants a signed-in user no access of its own; each tenant's project roles grant its apps and logs", () => {
         // Argo CD v3.3.8 docs/operator-manual/rbac.md: every authenticated user gets at least
         // policy.default, and no deny rule takes it away; role:readonly (assets/builtin-policy.csv) is

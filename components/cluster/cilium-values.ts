@@ -55,7 +55,8 @@ export function ciliumValues(input: CiliumValuesInput): Record<string, unknown> 
             replicas: input.operatorReplicas,
             priorityClassName: "system-node-critical",
             rollOutPods: true,
-            prometheus: { enabled: true },
+            // The Service only: ServiceMonitors come with kube-prometheus-stack (ciliumServiceMonitors).
+            prometheus: { enabled: true, metricsService: true },
         },
         serviceAccounts: {
             operator: {
@@ -69,7 +70,9 @@ export function ciliumValues(input: CiliumValuesInput): Record<string, unknown> 
             ui: { enabled: input.hubbleUi },
             metrics: { enabled: ["dns", "drop", "tcp", "flow", "port-distribution", "icmp", "httpV2:exemplars=true;labelsContext=source_ip,source_namespace,source_workload,destination_ip,destination_namespace,destination_workload,traffic_direction"] },
         },
-        prometheus: { enabled: true },
+        // The agent's metrics Service; its ServiceMonitor cannot come from this chart: the release precedes
+        // the Prometheus operator's CRDs, and the chart refuses ServiceMonitors without them (validate.yaml).
+        prometheus: { enabled: true, metricsService: true },
         // The shared ingress for every tenant: traffic from it carries the `ingress` identity, which is
         // what tenant network policies allow in.
         ingressController: {
@@ -79,4 +82,21 @@ export function ciliumValues(input: CiliumValuesInput): Record<string, unknown> 
             service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
         },
     };
+}
+
+/**
+ * ServiceMonitors for the agent, the operator and Hubble, as kube-prometheus-stack's
+ * `prometheus.additionalServiceMonitors` entries: they select the metrics Services the cilium 1.19.4
+ * chart renders (templates/cilium-agent/service.yaml, cilium-operator/service.yaml,
+ * hubble/metrics-service.yaml: labels and port names) and keep the node label the chart's own
+ * ServiceMonitors add.
+ */
+export function ciliumServiceMonitors(): Record<string, unknown>[] {
+    const inCilium = { namespaceSelector: { matchNames: [CILIUM_NAMESPACE] } };
+    const nodeLabel = [{ sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "node", action: "replace", replacement: "${1}" }];
+    return [
+        { name: "cilium-agent", ...inCilium, selector: { matchLabels: { "app.kubernetes.io/name": "cilium-agent", "app.kubernetes.io/part-of": "cilium" } }, endpoints: [{ port: "metrics", interval: "30s", honorLabels: true, relabelings: nodeLabel }] },
+        { name: "cilium-operator", ...inCilium, selector: { matchLabels: { "app.kubernetes.io/name": "cilium-operator", "app.kubernetes.io/part-of": "cilium" } }, endpoints: [{ port: "metrics", interval: "30s", honorLabels: true }] },
+        { name: "hubble", ...inCilium, selector: { matchLabels: { "app.kubernetes.io/name": "hubble", "app.kubernetes.io/part-of": "cilium" } }, endpoints: [{ port: "hubble-metrics", interval: "30s", honorLabels: true, relabelings: nodeLabel }] },
+    ];
 }

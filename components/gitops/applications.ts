@@ -1,3 +1,4 @@
+import { ciliumServiceMonitors } from "../cluster/cilium-values";
 import { IN_CLUSTER } from "../tenancy/appproject";
 import { KUBE_PROMETHEUS_STACK_REPOSITORY, KUBE_PROMETHEUS_STACK_VERSION } from "./versions";
 
@@ -69,7 +70,7 @@ export function tenantApplicationSetSpec(args: { environment: string; repos: Ten
     };
 }
 
-/** kube-prometheus-stack, picking up tenants' ServiceMonitors, PodMonitors and PrometheusRules. */
+/** kube-prometheus-stack, scraping Cilium and Hubble and picking up tenants' ServiceMonitors, PodMonitors and PrometheusRules. */
 export function kubePrometheusStackSpec(args: { ha: boolean; retention: string; grafanaAdminSecret: string }): Record<string, unknown> {
     return {
         project: PLATFORM_PROJECT,
@@ -79,7 +80,16 @@ export function kubePrometheusStackSpec(args: { ha: boolean; retention: string; 
             targetRevision: KUBE_PROMETHEUS_STACK_VERSION,
             helm: {
                 valuesObject: {
+                    // EKS runs the control plane out of reach (no scrape endpoint for the controller manager,
+                    // scheduler or etcd) and Cilium replaces kube-proxy: on, the chart's monitors find no
+                    // targets and its "...Down" alerts fire forever. enabled: false drops monitor and rules
+                    // alike (kube-prometheus-stack 81.6.2 values.yaml, templates/prometheus/rules-1.14).
+                    kubeControllerManager: { enabled: false },
+                    kubeScheduler: { enabled: false },
+                    kubeEtcd: { enabled: false },
+                    kubeProxy: { enabled: false },
                     prometheus: {
+                        additionalServiceMonitors: ciliumServiceMonitors(),
                         prometheusSpec: {
                             replicas: args.ha ? 2 : 1,
                             retention: args.retention,
