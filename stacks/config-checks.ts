@@ -130,6 +130,7 @@ function tenantNamespaces(problems: ConfigProblem[], tenants: unknown[]): void {
         if (!tenant || !name || names.has(name)) return;
         names.add(name);
         const namespaces = Array.isArray(tenant.namespaces) ? tenant.namespaces : [name];
+        repoNamespaces(problems, `tenants[${i}]`, name, arr(tenant.repos), namespaces);
         namespaces.forEach((ns, j) => {
             if (typeof ns !== "string") return;
             const path = Array.isArray(tenant.namespaces) ? `tenants[${i}].namespaces[${j}]` : `tenants[${i}].name`;
@@ -155,5 +156,22 @@ function uniquePrincipals(problems: ConfigProblem[], cluster: Raw | undefined, t
     arr(cluster?.admins).forEach((a, i) => (a === cluster?.deployRoleArn ? undefined : claim(a, `cluster.admins[${i}]`)));
     tenants.forEach((t, i) => {
         for (const persona of ["admins", "developers", "viewers"]) arr(obj(t)?.[persona]).forEach((a, j) => claim(a, `tenants[${i}].${persona}[${j}]`));
+    });
+}
+
+/**
+ * Each repository deploys into one namespace, and syncs as that namespace's deployer (impersonation):
+ * with several namespaces it must say which; the one it names must be the tenant's.
+ */
+function repoNamespaces(problems: ConfigProblem[], path: string, tenant: string, repos: unknown[], namespaces: unknown[]): void {
+    const own = namespaces.filter((n): n is string => typeof n === "string");
+    repos.forEach((r, j) => {
+        const repo = typeof r === "string" ? { url: r } : obj(r);
+        if (!repo) return;
+        if (repo.namespace === undefined) {
+            if (own.length > 1) problems.push({ path: `${path}.repos[${j}]`, message: `names no namespace, and tenant ${tenant} has ${own.length} (write { url: "${str(repo.url)}", namespace: <one of ${own.join(", ")}> })` });
+        } else if (typeof repo.namespace === "string" && !own.includes(repo.namespace)) {
+            problems.push({ path: `${path}.repos[${j}].namespace`, message: `"${repo.namespace}" is not a namespace of tenant ${tenant} (one of ${own.join(", ")})` });
+        }
     });
 }

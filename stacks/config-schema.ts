@@ -59,6 +59,7 @@ const dnsLabel = checkedString(`a DNS label: ${DNS_LABEL_HELP}`, (v) => (isDnsLa
 const nonEmpty = (hint: string) => pattern(/\S/, hint);
 const iamArn = pattern(IAM_PRINCIPAL_ARN, "an IAM role or user ARN (arn:aws:iam::123456789012:role/name)");
 const cidr = checkedString("an IPv4 CIDR such as 203.0.113.0/24", (v) => cidrSyntaxProblem(v));
+const gitUrl = pattern(/^(https:\/\/|ssh:\/\/|git@)\S+$/, "a git repository URL (https://, ssh:// or git@)");
 const instanceType = pattern(INSTANCE_TYPE, 'an EC2 instance type such as "m7g.large"');
 const arch = z.enum(ARCHES, { error: (iss) => `${show(iss.input)} is not an architecture (arm64 or amd64)` });
 
@@ -137,7 +138,8 @@ export function stackConfigSchema(env: Environment) {
         admins: list(iamArn).min(1, { error: "is empty (list at least one IAM role that administers the tenant)" }),
         developers: list(iamArn).default([]),
         viewers: list(iamArn).default([]),
-        repos: list(pattern(/^(https:\/\/|ssh:\/\/|git@)\S+$/, "a git repository URL (https://, ssh:// or git@)")).default([]),
+        /** A URL, or `{ url, namespace }` where the tenant has several namespaces (config-checks.ts). */
+        repos: list(z.preprocess((v) => (typeof v === "string" ? { url: v } : v), strict({ url: gitUrl, namespace: dnsLabel.optional() }))).default([]),
         allowWorldEgress: bool.default(false),
         /** Namespaces of the tenant: its name, or names that start with it (`org-a-staging`). */
         namespaces: list(dnsLabel).min(1, { error: "is empty (leave it out for one namespace named after the tenant)" }).optional(),

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
 import { EnvironmentBudget } from "../components/cost";
-import { appNameOf, ArgoCd } from "../components/gitops";
+import { ArgoCd, tenantRepo } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
@@ -162,7 +162,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             defaultRole: cfg.gitops.defaultRole,
             sso: cfg.gitops.sso,
             slackWebhookSecretId: cfg.gitops.notifications?.slackWebhookSecretId,
-            tenantRepos: cfg.tenants.flatMap((t) => t.repos.map((repoURL) => ({ tenant: t.name, app: appNameOf(repoURL), repoURL, namespace: tenantNamespaces[t.name][0] }))),
+            // Each repository syncs into the namespace it names (the only one where its tenant has one).
+            tenantRepos: cfg.tenants.flatMap((t) => t.repos.map((r) => tenantRepo(t.name, r.url, r.namespace ?? tenantNamespaces[t.name][0]))),
             prometheusRetention: prod ? "30d" : "7d",
         },
         { providers: k8sProviders, dependsOn: [coreDns.addon] },
@@ -179,7 +180,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
                 quota: t.quota,
                 principals: { admins: t.admins, developers: t.developers, viewers: t.viewers },
                 ssoGroups: t.sso,
-                repos: t.repos,
+                repos: t.repos.map((r) => r.url),
                 allowWorldEgress: t.allowWorldEgress,
                 clusterName: cluster.clusterName,
                 crdsReady: [cilium.release, argocd.release],

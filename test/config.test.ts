@@ -105,8 +105,8 @@ describe("each rule rejects bad config with an exact message", () => {
         ["admin not an ARN", "dev", (r) => (r.cluster.admins = ["platform-admin"]), 'cluster.admins[0]: "platform-admin" is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name)'],
         ["deploy role missing", "dev", (r) => delete r.cluster.deployRoleArn, "cluster.deployRoleArn: is required (the IAM role ARN Pulumi runs as, e.g. arn:aws:iam::123456789012:role/pr-cybr-deploy)"],
         ["cilium version", "dev", (r) => (r.cluster.ciliumVersion = "latest"), 'cluster.ciliumVersion: "latest" is not a cilium chart version such as "1.19.4"'],
-        ["tenant namespace of another tenant", "prod", (r) => (r.tenants[0].namespaces = ["org-a", "org-b-data"]), 'tenants[0].namespaces[1]: "org-b-data" does not belong to tenant org-a (use "org-a" or "org-a-<suffix>")'],
-        ["tenant in a platform namespace", "dev", (r) => (r.tenants[1].namespaces = ["org-b", "monitoring"]), 'tenants[1].namespaces[1]: "monitoring" is a platform namespace (reserved: default, kube-system, kube-public, kube-node-lease, argocd, monitoring, cilium-secrets)'],
+        ["tenant namespace of another tenant", "prod", (r) => (r.tenants[0].namespaces = ["org-a", "org-b-data"]), 'tenants[0].namespaces[1]: "org-b-data" does not belong to tenant org-a (use "org-a" or "org-a-<suffix>")\ntenants[0].repos[1].namespace: "org-a-data" is not a namespace of tenant org-a (one of org-a, org-b-data)'],
+        ["tenant in a platform namespace", "dev", (r) => (r.tenants[1].namespaces = ["org-b", "monitoring"]), 'tenants[1].namespaces[1]: "monitoring" is a platform namespace (reserved: default, kube-system, kube-public, kube-node-lease, argocd, monitoring, cilium-secrets)\ntenants[1].repos[0]: names no namespace, and tenant org-b has 2 (write { url: "https://github.com/pr-cybr/org-b-apps.git", namespace: <one of org-b, monitoring> })'],
         ["principal in two roles", "dev", (r) => (r.tenants[1].admins = ["arn:aws:iam::111111111111:role/org-a-admin"]), 'tenants[1].admins[0]: "arn:aws:iam::111111111111:role/org-a-admin" already has access as tenants[0].admins[0] (one principal, one access entry: use another role)'],
         ["tenant admin is a cluster admin", "dev", (r) => (r.tenants[0].admins = ["arn:aws:iam::111111111111:role/platform-admin"]), 'tenants[0].admins[0]: "arn:aws:iam::111111111111:role/platform-admin" already has access as cluster.admins[0] (one principal, one access entry: use another role)'],
         ["SSO without admin groups", "prod", (r) => (r.gitops.sso.adminGroups = []), "gitops.sso.adminGroups: is empty (name the platform team's SSO group)"],
@@ -127,6 +127,30 @@ describe("each rule rejects bad config with an exact message", () => {
 
     it.each(cases)("%s", (_title, stack, edit, expected) => {
         expect(problems(withEdit(stack, edit)).join("\n")).toEqual(expected);
+    });
+});
+
+describe("tenant repositories and their namespaces", () => {
+    const twoNamespaces = (repos: unknown[]) =>
+        withEdit("prod", (r) => {
+            r.tenants[0].namespaces = ["org-a", "org-a-data"];
+            r.tenants[0].repos = repos;
+        });
+
+    it("deploys each repository into the namespace it names", () => {
+        const { config } = parseStackConfig(twoNamespaces([{ url: "https://g.example/org-a-data.git", namespace: "org-a-data" }]));
+        expect(config?.tenants[0].repos).toEqual([{ url: "https://g.example/org-a-data.git", namespace: "org-a-data" }]);
+    });
+
+    it("asks a tenant with several namespaces to name each repository's", () => {
+        expect(problems(twoNamespaces(["https://g.example/org-a-apps.git"]))).toEqual([
+            'tenants[0].repos[0]: names no namespace, and tenant org-a has 2 (write { url: "https://g.example/org-a-apps.git", namespace: <one of org-a, org-a-data> })',
+        ]);
+        expect(problems(twoNamespaces([{ url: "https://g.example/org-a-apps.git", namespace: "org-b" }]))).toEqual(['tenants[0].repos[0].namespace: "org-b" is not a namespace of tenant org-a (one of org-a, org-a-data)']);
+    });
+
+    it("keeps a plain URL for a tenant with one namespace", () => {
+        expect(parseStackConfig(rawConfigOf("dev")).config?.tenants[0].repos).toEqual([{ url: "https://github.com/pr-cybr/org-a-apps.git" }]);
     });
 });
 

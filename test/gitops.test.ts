@@ -96,6 +96,15 @@ describe.each(["dev", "prod"] as const)("Argo CD in %s", (stack) => {
         for (const cr of crs) expect(cr.dependsOn).toContain(release().urn);
     });
 
+    it("generates each tenant repository's app into the namespace the repository names", () => {
+        const appSet = harness.recorder.list().find((r) => r.inputs.kind === "ApplicationSet")!.inputs.spec as Obj;
+        const elements = appSet.generators[0].list.elements as Obj[];
+        for (const t of config.tenants) {
+            for (const r of t.repos) expect(elements.filter((e) => e.tenant === t.name && e.repoURL === r.url).map((e) => e.namespace)).toEqual([r.namespace ?? t.name]);
+        }
+        if (stack === "prod") expect(elements.find((e) => e.repoURL.endsWith("/org-a-data.git"))).toMatchObject({ namespace: "org-a-data", app: "data-org-a-data" });
+    });
+
     it("monitors nothing EKS hides or Cilium replaces: the controller manager, scheduler, etcd and kube-proxy are off", () => {
         // kube-prometheus-stack 81.6.2 values.yaml enables all four; each one's ServiceMonitor and alert
         // rules render only with `<component>.enabled` (templates/prometheus/rules-1.14). On EKS none has a

@@ -98,7 +98,7 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
         const projects = all().filter(k8s("AppProject"));
         for (const t of config.tenants) {
             const spec = projects.find((p) => (p.inputs.metadata as Obj).name === t.name)!.inputs.spec as Obj;
-            expect(spec.sourceRepos).toEqual(t.repos);
+            expect(spec.sourceRepos).toEqual(t.repos.map((r) => r.url));
             expect(spec.destinations).toEqual(namespacesOf(t).map((namespace) => ({ server: "https://kubernetes.default.svc", namespace })));
             expect(spec.destinationServiceAccounts.map((d: Obj) => d.defaultServiceAccount)).toEqual(namespacesOf(t).map(() => `argocd:deployer-${t.name}`));
             expect(spec.clusterResourceWhitelist).toEqual([]);

@@ -52,6 +52,16 @@ export function appNameOf(repoUrl: string): string {
     return (repoUrl.split(/[/:]/).pop() ?? repoUrl).replace(/\.git$/, "").toLowerCase().replace(/[^a-z0-9-]/g, "-");
 }
 
+/**
+ * A tenant repository's generated app: named after the repository, prefixed by the namespace's suffix
+ * when it deploys elsewhere than the tenant's own namespace (`org-a-data` + apps -> `data-apps`), so one
+ * repository may serve two namespaces.
+ */
+export function tenantRepo(tenant: string, repoURL: string, namespace: string): TenantRepo {
+    const app = appNameOf(repoURL);
+    return { tenant, app: namespace === tenant ? app : `${namespace.slice(tenant.length + 1)}-${app}`, repoURL, namespace };
+}
+
 /** ApplicationSet generating each tenant's apps from its repositories (path `envs/<environment>`). */
 export function tenantApplicationSetSpec(args: { environment: string; repos: TenantRepo[] }): Record<string, unknown> {
     return {
