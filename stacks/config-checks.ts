@@ -70,6 +70,7 @@ export function crossFieldProblems(raw: Raw): ConfigProblem[] {
     }
 
     tenantNamespaces(problems, arr(raw.tenants));
+    repoCredentials(problems, obj(raw.gitops), arr(raw.tenants));
     uniquePrincipals(problems, cluster, arr(raw.tenants));
 
     const vpcCidr = str(network?.cidr);
@@ -173,5 +174,22 @@ function repoNamespaces(problems: ConfigProblem[], path: string, tenant: string,
         } else if (typeof repo.namespace === "string" && !own.includes(repo.namespace)) {
             problems.push({ path: `${path}.repos[${j}].namespace`, message: `"${repo.namespace}" is not a namespace of tenant ${tenant} (one of ${own.join(", ")})` });
         }
+    });
+}
+
+/**
+ * A credential template serves the repositories its URL prefixes (Argo CD v3.3.8 declarative-setup.md):
+ * one per prefix, and one that prefixes no repository of the config is a typo.
+ */
+function repoCredentials(problems: ConfigProblem[], gitops: Raw | undefined, tenants: unknown[]): void {
+    const repos = [str(gitops?.repoUrl), ...tenants.flatMap((t) => arr(obj(t)?.repos).map((r) => (typeof r === "string" ? r : str(obj(r)?.url))))].filter((u): u is string => !!u);
+    const seen = new Map<string, number>();
+    arr(gitops?.repoCredentials).forEach((c, i) => {
+        const url = str(obj(c)?.url);
+        if (!url) return;
+        const path = `gitops.repoCredentials[${i}].url`;
+        if (seen.has(url)) problems.push({ path, message: `"${url}" already has credentials in gitops.repoCredentials[${seen.get(url)}] (one template per URL prefix)` });
+        else seen.set(url, i);
+        if (!repos.some((r) => r.startsWith(url))) problems.push({ path, message: `"${url}" is a prefix of no repository in gitops.repoUrl or tenants[].repos (a URL prefix such as https://github.com/<org>/)` });
     });
 }

@@ -203,6 +203,13 @@ export function stackConfigSchema(env: Environment) {
                 clientSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding the OIDC client secret"),
                 adminGroups: list(nonEmpty("an SSO group name")).min(1, { error: "is empty (name the platform team's SSO group)" }),
             }).optional(),
+            /** Credential templates for private repositories: URL prefix and the Secrets Manager secret. */
+            repoCredentials: list(
+                strict({
+                    url: gitUrl,
+                    secretId: nonEmpty('the Secrets Manager secret holding the credentials (JSON {"username", "password"} for https, the private key for ssh)'),
+                }),
+            ).default([]),
             notifications: strict({
                 slackWebhookSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding the Slack webhook URL"),
             }).optional(),

@@ -162,6 +162,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             defaultRole: cfg.gitops.defaultRole,
             sso: cfg.gitops.sso,
             slackWebhookSecretId: cfg.gitops.notifications?.slackWebhookSecretId,
+            repoCredentials: cfg.gitops.repoCredentials,
             // Each repository syncs into the namespace it names (the only one where its tenant has one).
             tenantRepos: cfg.tenants.flatMap((t) => t.repos.map((r) => tenantRepo(t.name, r.url, r.namespace ?? tenantNamespaces[t.name][0]))),
             prometheusRetention: prod ? "30d" : "7d",

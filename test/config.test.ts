@@ -154,6 +154,18 @@ describe("tenant repositories and their namespaces", () => {
     });
 });
 
+describe("repository credentials", () => {
+    it("names a duplicate prefix and one that serves no repository", () => {
+        const raw = withEdit("dev", (r) => {
+            r.gitops.repoCredentials = [r.gitops.repoCredentials[0], r.gitops.repoCredentials[0], { url: "https://github.com/pr-cybr-typo/", secretId: "x" }];
+        });
+        expect(problems(raw)).toEqual([
+            'gitops.repoCredentials[1].url: "https://github.com/pr-cybr/" already has credentials in gitops.repoCredentials[0] (one template per URL prefix)',
+            'gitops.repoCredentials[2].url: "https://github.com/pr-cybr-typo/" is a prefix of no repository in gitops.repoUrl or tenants[].repos (a URL prefix such as https://github.com/<org>/)',
+        ]);
+    });
+});
+
 describe("error reporting", () => {
     it("lists every problem at once, schema and cross-field together, sorted by path", () => {
         const raw = withEdit("dev", (r) => {

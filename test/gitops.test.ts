@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { appNameOf, argocdValues, NOTIFICATION_TRIGGERS, tenantApplicationSetSpec, validateArgoCdArgs } from "../components/gitops";
-import { MockHarness } from "./mocks";
+import { appNameOf, argocdValues, NOTIFICATION_TRIGGERS, repoCredsData, tenantApplicationSetSpec, validateArgoCdArgs } from "../components/gitops";
+import { MockHarness, SecretValue } from "./mocks";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
 type Obj = Record<string, any>;
@@ -33,6 +33,18 @@ describe("argocdValues", () => {
         expect(v.notifications.secret).toEqual({ create: false });
         expect(Object.keys(v.notifications.triggers)).toEqual(["trigger.on-sync-failed", "trigger.on-health-degraded", "trigger.on-deployed"]);
         expect(v.notifications.subscriptions).toEqual([{ recipients: ["slack"], triggers: Object.keys(NOTIFICATION_TRIGGERS) }]);
+    });
+});
+
+describe("repoCredsData", () => {
+    it("gives Argo CD the keys it reads for https and ssh, and names the secret (never its value) when the value is malformed", () => {
+        expect(repoCredsData({ url: "https://g.example/org/", secretId: "s" }, '{"username":"u","password":"p"}')).toEqual({ type: "git", url: "https://g.example/org/", username: "u", password: "p" });
+        const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+        expect(repoCredsData({ url: "git@g.example:org/", secretId: "s" }, key)).toEqual({ type: "git", url: "git@g.example:org/", sshPrivateKey: key });
+        expect(() => repoCredsData({ url: "https://g.example/org/", secretId: "pr/git" }, "ghp_token")).toThrow(
+            'gitops.repoCredentials: secret pr/git is not JSON with string "username" and "password" (store {"username": "<user>", "password": "<token>"} for https://g.example/org/)',
+        );
+        expect(() => repoCredsData({ url: "ssh://g.example/org/", secretId: "pr/key" }, "ghp_token")).toThrow("gitops.repoCredentials: secret pr/key is not a PEM private key (store the deploy key for ssh://g.example/org/)");
     });
 });
 
@@ -103,6 +115,24 @@ describe.each(["dev", "prod"] as const)("Argo CD in %s", (stack) => {
             for (const r of t.repos) expect(elements.filter((e) => e.tenant === t.name && e.repoURL === r.url).map((e) => e.namespace)).toEqual([r.namespace ?? t.name]);
         }
         if (stack === "prod") expect(elements.find((e) => e.repoURL.endsWith("/org-a-data.git"))).toMatchObject({ namespace: "org-a-data", app: "data-org-a-data" });
+    });
+
+    it("fetches private tenant repositories with a credential template whose secret comes from Secrets Manager", () => {
+        // Argo CD v3.3.8 declarative-setup.md "Repository Credentials": a Secret in Argo CD's namespace
+        // labelled argocd.argoproj.io/secret-type: repo-creds, with type, url (a prefix of the repository
+        // URL, longest wins) and username/password (https) or sshPrivateKey (ssh).
+        const templates = harness
+            .ofType("kubernetes:core/v1:Secret")
+            .filter((r) => (r.inputs.metadata as Obj).namespace === "argocd" && (r.inputs.metadata as Obj).labels?.["argocd.argoproj.io/secret-type"] === "repo-creds")
+            .map((r) => (r.inputs.stringData as SecretValue).value as Obj);
+        const repos = config.tenants.flatMap((t) => t.repos.map((r) => r.url));
+        expect(repos.length).toBeGreaterThan(0);
+        for (const url of repos) {
+            const best = templates.filter((t) => url.startsWith(t.url)).sort((a, b) => b.url.length - a.url.length)[0];
+            expect([url, best && Object.keys(best).sort(), best?.type]).toEqual([url, ["password", "type", "url", "username"], "git"]);
+        }
+        const fetched = harness.invokes.filter((i) => i.token === "aws:secretsmanager/getSecretVersion:getSecretVersion").map((i) => i.inputs.secretId);
+        expect(fetched).toEqual(expect.arrayContaining(config.gitops.repoCredentials.map((c) => c.secretId)));
     });
 
     it("monitors nothing EKS hides or Cilium replaces: the controller manager, scheduler, etcd and kube-proxy are off", () => {

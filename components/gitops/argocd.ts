@@ -6,6 +6,7 @@ import { isDnsLabel } from "../shared/names";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
 import { ARGOCD_NAMESPACE, ArgoCdSso, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
+import { RepoCredential, REPO_CREDS_LABEL, repoCredsData, repoCredsSecretName } from "./repo-credentials";
 import { ARGOCD_CHART_REPOSITORY, ARGOCD_CHART_VERSION } from "./versions";
 
 export interface ArgoCdArgs {
@@ -31,6 +32,8 @@ export interface ArgoCdArgs {
     readonly slackWebhookSecretId?: string;
     /** Tenants' repositories, generated into Applications by the tenants ApplicationSet. Defaults to []. */
     readonly tenantRepos?: TenantRepo[];
+    /** Credential templates for private repositories, from Secrets Manager. Defaults to []. */
+    readonly repoCredentials?: RepoCredential[];
     /** Prometheus retention. Defaults to "15d". */
     readonly prometheusRetention?: string;
 }
@@ -41,6 +44,7 @@ export const ARGOCD_DEFAULTS = {
     chartVersion: ARGOCD_CHART_VERSION,
     defaultRole: "none" as const,
     tenantRepos: [] as TenantRepo[],
+    repoCredentials: [] as RepoCredential[],
     prometheusRetention: "15d",
 };
 
@@ -56,6 +60,12 @@ export function validateArgoCdArgs(args: ArgoCdArgs): void {
         if (!isDnsLabel(app)) problems.push({ path: `tenantRepos[${i}]`, reason: `app name "${app}" is not a DNS label` });
         if (names.has(app)) problems.push({ path: `tenantRepos[${i}]`, reason: `app name "${app}" is generated twice (two repositories with one name in one tenant)` });
         names.add(app);
+    });
+    const prefixes = new Set<string>();
+    (args.repoCredentials ?? []).forEach((c, i) => {
+        if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(c.url)) problems.push({ path: `repoCredentials[${i}].url`, reason: `"${c.url}" is not a git URL prefix (https://, ssh:// or git@)` });
+        if (prefixes.has(c.url)) problems.push({ path: `repoCredentials[${i}].url`, reason: `"${c.url}" has credentials twice (one template per URL prefix)` });
+        prefixes.add(c.url);
     });
     throwIfProblems("ArgoCd", problems);
 }
@@ -95,6 +105,14 @@ export class ArgoCd extends pulumi.ComponentResource {
                 inNs,
             ),
         );
+
+        // Credential templates: Argo CD uses the longest matching URL prefix for a repository without
+        // credentials of its own (Argo CD v3.3.8 operator-manual/declarative-setup.md "Repository Credentials").
+        for (const cred of args.repoCredentials ?? d.repoCredentials) {
+            const stringData = this.secretFromSecretsManager(cred.secretId).apply((v) => repoCredsData(cred, v));
+            const secretName = repoCredsSecretName(cred.url);
+            secrets.push(new k8s.core.v1.Secret(`${name}-${secretName}`, { metadata: { name: secretName, namespace: ARGOCD_NAMESPACE, labels: { ...labels, ...REPO_CREDS_LABEL } }, stringData: pulumi.secret(stringData) }, inNs));
+        }
 
         this.chartVersion = args.chartVersion ?? d.chartVersion;
         this.release = new k8s.helm.v3.Release(

@@ -2,3 +2,4 @@ export * from "./applications";
 export * from "./argocd";
 export * from "./argocd-values";
 export * from "./versions";
+export * from "./repo-credentials";

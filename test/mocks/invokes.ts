@@ -44,7 +44,12 @@ export const INVOKES: Record<string, InvokeHandler> = {
     "aws:secretsmanager/getSecretVersion:getSecretVersion": (args, cloud, secret) => {
         const secretId = String(args.inputs.secretId);
         // OAuth clients are stored as JSON (README "Stack config"); other secrets are plain tokens.
-        const secretString = /oauth/.test(secretId) ? JSON.stringify({ id: `k${hexOf(secretId, 16)}`, secret: `tskey-client-${passwordOf(secretId, 40)}` }) : `sm-${passwordOf(secretId, 40)}`;
+        // Git credentials: JSON {"username","password"} for https (README "Stack config").
+        const secretString = /oauth/.test(secretId)
+            ? JSON.stringify({ id: `k${hexOf(secretId, 16)}`, secret: `tskey-client-${passwordOf(secretId, 40)}` })
+            : /git-https/.test(secretId)
+              ? JSON.stringify({ username: "x-access-token", password: `ghs_${passwordOf(secretId, 36)}` })
+              : `sm-${passwordOf(secretId, 40)}`;
         secret(secretString);
         const name = secretId.startsWith("arn:") ? secretId.split(":").pop()! : secretId;
         return {
