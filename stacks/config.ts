@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, crossFieldProblems } from "./config-checks";
 import { ENVIRONMENTS, Environment, PlatformConfig, stackConfigSchema } from "./config-schema";
+import { nearest } from "./suggest";
 
 // Not in the SDK's typings, but exported: whether a config key was set with --secret.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,13 +88,30 @@ export function readStackConfig(): PlatformConfig {
         }
     }
     for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
-        const [namespace, key] = fullKey.split(":");
-        if (namespace === PROJECT && !(CONFIG_KEYS as readonly string[]).includes(key)) {
-            problems.push({ path: key, message: `is not a config key of this project (allowed: ${CONFIG_KEYS.join(", ")})` });
-        }
+        const problem = configKeyProblem(fullKey);
+        if (problem) problems.push(problem);
     }
     if (problems.length > 0) throw new ConfigError(problems);
     return requireValidConfig(raw);
+}
+
+/**
+ * An unknown key under the project namespace, or a key under a namespace one typo away from it (which
+ * Pulumi would hand to no one, so the key would read as missing): named, with the nearest valid key.
+ */
+export function configKeyProblem(fullKey: string): ConfigProblem | undefined {
+    const colon = fullKey.indexOf(":");
+    const [namespace, key] = [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+    if (namespace === PROJECT) {
+        if ((CONFIG_KEYS as readonly string[]).includes(key)) return undefined;
+        const guess = nearest(key, CONFIG_KEYS);
+        return { path: key, message: `is not a config key of this project (${guess ? `did you mean ${guess}? ` : ""}allowed: ${CONFIG_KEYS.join(", ")})` };
+    }
+    if (nearest(namespace, [PROJECT], 3)) {
+        const guess = (CONFIG_KEYS as readonly string[]).includes(key) ? key : nearest(key, CONFIG_KEYS);
+        return { path: fullKey, message: `"${namespace}" is not this project's namespace (did you mean ${PROJECT}:${guess ?? key}?)` };
+    }
+    return undefined;
 }
 
 /** Sort by path with list indexes compared as numbers, so tenants[10] follows tenants[9]. */

@@ -72,16 +72,20 @@ describe("npm run synth", () => {
         expect(fs.existsSync(path.join(dir, "dev.plan.json"))).toBe(false);
     });
 
-    it("rejects an unknown project config key and a config area stored as a secret (exit 2)", () => {
+    it("rejects an unknown project config key, a misspelled project namespace and a config area stored as a secret (exit 2)", () => {
         const dir = tempDir("keys");
         const file = derivedStackFile(dir, "dev", (c) => {
             c["pr-cybr-platform:tenant"] = [];
             c["pr-cybr-platform:tags"] = { secure: "v1:AAAAbogusciphertext" };
+            c["pr-cybr-platfrom:budget"] = c["pr-cybr-platform:budget"];
+            delete c["pr-cybr-platform:budget"];
         });
         const run = runTool("synth", ["--stack", "dev", "--config", file, "--out", dir]);
         expect(run.status).toBe(2);
         expect(run.stderr).toContain("tags: is stored as a secret, but it is plain config that ends up in names, tags and plans (set it without --secret)");
-        expect(run.stderr).toContain("tenant: is not a config key of this project (allowed: environment, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare)");
+        expect(run.stderr).toContain("tenant: is not a config key of this project (did you mean tenants? allowed: environment, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare)");
+        expect(run.stderr).toContain(`pr-cybr-platfrom:budget: "pr-cybr-platfrom" is not this project's namespace (did you mean pr-cybr-platform:budget?)`);
+        expect(run.stderr).not.toContain("budget: is required");
         expect(run.stderr).not.toMatch(STACK_TRACE);
     });
 
