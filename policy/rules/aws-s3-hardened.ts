@@ -1,7 +1,13 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-const linked = (bucket: PolicyResource) => (r: PolicyResource) =>
-    (r.propertyDependencies?.bucket ?? []).some((d) => d.urn === bucket.urn) || (r.props.bucket !== undefined && (r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id));
+/**
+ * A setting linked to buckets by its property dependency belongs to those (names and ids are unknown
+ * in a preview, links are not); only an unlinked one (a literal name) is matched by name or id.
+ */
+const linked = (bucket: PolicyResource) => (r: PolicyResource) => {
+    const links = r.propertyDependencies?.bucket ?? [];
+    return links.length > 0 ? links.some((d) => d.urn === bucket.urn) : r.props.bucket !== undefined && (r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id);
+};
 
 /**
  * S3 settings live in separate resources in @pulumi/aws v7, so a bucket-only check passes a bucket

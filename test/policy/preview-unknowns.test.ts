@@ -6,7 +6,7 @@
  * preview of dev and prod (test/integration/policy/analyzer-plans.test.ts, seeded violations).
  */
 import * as aws from "@pulumi/aws";
-import { awsRequiredTags, awsSecurityGroupNoPublicAdminPorts, vpcFlowLogsEnabled } from "../../policy/rules";
+import { awsRequiredTags, awsS3BucketHardened, awsSecurityGroupNoPublicAdminPorts, vpcFlowLogsEnabled } from "../../policy/rules";
 import { runResource, runStack, stackResource, UNKNOWN_STRING } from "./harness";
 
 describe("rules on preview-shaped resources", () => {
@@ -39,5 +39,19 @@ describe("rules on preview-shaped resources", () => {
         expect((await runResource(awsRequiredTags, aws.secretsmanager.Secret, props, { name: "bundle", provider: provider(noOwner) })).messages).toEqual([
             'aws:secretsmanager/secret:Secret "bundle" is missing tag owner: set them in the AWS provider\'s defaultTags (stacks/providers.ts) or on the resource.',
         ]);
+    });
+});
+
+describe("aws-s3-bucket-hardened on preview-shaped resources", () => {
+    it("joins a bucket's settings by their property dependency without reading bucket names or ids", async () => {
+        const bucket = (name: string) => stackResource(aws.s3.Bucket, name, { bucket: UNKNOWN_STRING, id: UNKNOWN_STRING, arn: UNKNOWN_STRING });
+        const [state, bare] = [bucket("state"), bucket("bare")];
+        const linked = (type: string, name: string, props: Record<string, unknown>) => stackResource(type, name, { bucket: UNKNOWN_STRING, ...props }, { propertyDependencies: { bucket: [state] } });
+        const block = linked("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "block", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+        const sse = linked("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] });
+        const versioning = linked("aws:s3/bucketVersioning:BucketVersioning", "ver", { versioningConfiguration: { status: "Enabled" } });
+        const out = await runStack(awsS3BucketHardened, [state, bare, block, sse, versioning]);
+        expect(out.messages).toEqual(['S3 bucket "bare" lacks a public access block, default server-side encryption, versioning enabled.']);
+        expect(out.urns).toEqual([bare.urn]);
     });
 });
