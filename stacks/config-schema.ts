@@ -1,4 +1,6 @@
+import * as ec2Enums from "@pulumi/aws/types/enums/ec2";
 import { z } from "zod";
+import { nearest } from "./suggest";
 import { eksVersionProblem } from "./eks-versions";
 import { DNS_LABEL_HELP, isDnsLabel } from "../components/shared/names";
 import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
@@ -59,8 +61,25 @@ const dnsLabel = checkedString(`a DNS label: ${DNS_LABEL_HELP}`, (v) => (isDnsLa
 const nonEmpty = (hint: string) => pattern(/\S/, hint);
 const iamArn = pattern(IAM_PRINCIPAL_ARN, "an IAM role or user ARN (arn:aws:iam::123456789012:role/name)");
 const cidr = checkedString("an IPv4 CIDR such as 203.0.113.0/24", (v) => cidrSyntaxProblem(v));
+/** Instance types the AWS provider knows (its ec2.InstanceType enum, generated from AWS's own list). */
+const KNOWN_INSTANCE_TYPES: readonly string[] = Object.values(ec2Enums.InstanceType);
+/** EC2 sizes: nano … xlarge, <n>xlarge, metal, metal-<n>xl (AWS "instance type naming conventions"). */
+const INSTANCE_SIZE = /^(nano|micro|small|medium|large|xlarge|\d+xlarge|metal(-\d+xl)?)$/;
+
+/**
+ * A misspelled type is named with the nearest known one. A type the provider does not know yet but
+ * spelled like one (a newer family) passes: the policy pack asks for its capacity.
+ */
+function instanceTypeProblem(v: string): string | undefined {
+    if (!INSTANCE_TYPE.test(v)) return `${show(v)} is not an EC2 instance type such as "m7g.large"`;
+    if (KNOWN_INSTANCE_TYPES.includes(v) || INSTANCE_SIZE.test(v.split(".")[1])) return undefined;
+    const family = v.split(".")[0];
+    const guess = nearest(v, KNOWN_INSTANCE_TYPES.filter((t) => t.startsWith(`${family}.`)), 3) ?? nearest(v, KNOWN_INSTANCE_TYPES, 3);
+    return `${show(v)} is not an EC2 instance type (${guess ? `did you mean "${guess}"?` : "sizes are nano, micro, small, medium, large, xlarge, <n>xlarge, metal"})`;
+}
+
 const gitUrl = pattern(/^(https:\/\/|ssh:\/\/|git@)\S+$/, "a git repository URL (https://, ssh:// or git@)");
-const instanceType = pattern(INSTANCE_TYPE, 'an EC2 instance type such as "m7g.large"');
+const instanceType = checkedString('an EC2 instance type such as "m7g.large"', instanceTypeProblem);
 const arch = z.enum(ARCHES, { error: (iss) => `${show(iss.input)} is not an architecture (arm64 or amd64)` });
 
 const quantity = (what: string) =>

@@ -121,6 +121,8 @@ describe("each rule rejects bad config with an exact message", () => {
         ["ZeroTier network id", "dev", (r) => (r.edge.zerotier.networkId = "8056c2e21c"), 'edge.zerotier.networkId: "8056c2e21c" is not a ZeroTier network id (16 hex characters)'],
         ["edge node name too long for its certificate", "dev", (r) => (r.edge.nodes[0].name = "n".repeat(55)), `edge.nodes[0].name: "${"n".repeat(55)}" is longer than 54 characters (the certificate CN adds an 8-character suffix and may hold 64)`],
         ["revoked CN", "dev", (r) => (r.edge.revokedCommonNames = ["n0d3-sju-01"]), 'edge.revokedCommonNames[0]: "n0d3-sju-01" is not a node certificate CN such as n0d3-sju-01-0a1b2c3d (the registry\'s spec.identity.commonName)'],
+        ["misspelled instance type", "dev", (r) => (r.cluster.nodeGroups[0].instanceTypes = ["m7g.lrage"]), 'cluster.nodeGroups[0].instanceTypes[0]: "m7g.lrage" is not an EC2 instance type (did you mean "m7g.large"?)'],
+        ["misspelled swarm instance type", "dev", (r) => (r.swarm.instanceType = "t4g.meduim"), 'swarm.instanceType: "t4g.meduim" is not an EC2 instance type (did you mean "t4g.medium"?)'],
         ["edge profile", "dev", (r) => (r.edge.nodes[0].profile = "huge"), 'edge.nodes[0].profile: "huge" is not a resource profile (one of small, medium, large)'],
         ["edge capability", "dev", (r) => (r.edge.nodes[0].capabilities = ["GPU"]), `edge.nodes[0].capabilities[0]: "GPU" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
     ];
