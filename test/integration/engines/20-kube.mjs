@@ -145,7 +145,9 @@ export async function up(ctx) {
         return r.status === 200 && (r.json.rules ?? []).length > 0;
     }, { logFile: kcm.logFile, timeoutMs: 120000 });
 
-    const crds = await installCrds(conn, join(ctx.root, "test", "integration", "crds"));
+    // The CiliumNetworkPolicy CRD is the public copy the schema tests use (test/fixtures/schemas, from
+    // ../shared/data); the rest are vendored with their provenance under test/integration/crds.
+    const crds = await installCrds(conn, [join(ctx.root, "test", "integration", "crds"), join(ctx.root, "test", "fixtures", "schemas", "cilium-ciliumnetworkpolicies.crd.yaml")]);
     ctx.log(`kube: ${crds} CRDs established`);
     return {
         env: { KUBECONFIG: adminKubeconfig },

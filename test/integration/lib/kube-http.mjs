@@ -39,17 +39,11 @@ function yamlFiles(dir) {
     });
 }
 
-/** Server-side applies every CRD under `dir` and waits until each is Established; returns the count. */
-export async function installCrds(conn, dir) {
-    let names = [];
-    let exists = true;
-    try {
-        statSync(dir);
-    } catch {
-        exists = false;
-    }
-    if (!exists) return 0;
-    for (const file of yamlFiles(dir)) {
+/** Server-side applies every CRD in `paths` (files, or folders of them) and waits until each is Established; returns the count. */
+export async function installCrds(conn, paths) {
+    const names = [];
+    const files = paths.flatMap((p) => (statSync(p).isDirectory() ? yamlFiles(p) : [p]));
+    for (const file of files) {
         for (const doc of YAML.parseAllDocuments(readFileSync(file, "utf8"), { maxAliasCount: -1 })) {
             const crd = doc.toJSON();
             if (!crd || crd.kind !== "CustomResourceDefinition") continue;
