@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, crossFieldProblems } from "./config-checks";
 import { ENVIRONMENTS, Environment, PlatformConfig, stackConfigSchema } from "./config-schema";
+import { componentArgProblems } from "./preflight";
 import { nearest } from "./suggest";
 
 // Not in the SDK's typings, but exported: whether a config key was set with --secret.
@@ -58,6 +59,8 @@ export function parseStackConfig(raw: RawConfig): { config: PlatformConfig; prob
     const config = result.data;
     // Private API endpoint: nodes must reach AWS APIs without NAT, so endpoints default on.
     config.network.interfaceEndpoints ??= !config.cluster.endpointPublicAccess;
+    const componentProblems = componentArgProblems(config);
+    if (componentProblems.length > 0) return { problems: componentProblems.sort((a, b) => comparePaths(a.path, b.path)) };
     return { config };
 }
 

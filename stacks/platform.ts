@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
 import { EnvironmentBudget } from "../components/cost";
-import { ArgoCd, tenantRepo } from "../components/gitops";
+import { ArgoCd } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
@@ -9,6 +9,7 @@ import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
+import { clusterAdminsOf, tenantReposOf } from "./preflight";
 import { awsProvider, cloudflareProvider, platformTags } from "./providers";
 
 /** The stack outputs consumers (CI, other stacks, runbooks) rely on. */
@@ -84,7 +85,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             publicAccessCidrs: cfg.cluster.endpointPublicAccess ? cfg.cluster.publicAccessCidrs : [],
             privateAccessCidrs: cfg.cluster.privateAccessCidrs ?? cfg.swarm.deployCidrs,
             deployRoleArn: cfg.cluster.deployRoleArn,
-            adminArns: cfg.cluster.admins.filter((a) => a !== cfg.cluster.deployRoleArn),
+            adminArns: clusterAdminsOf(cfg).map((a) => a.arn),
             // dev keeps the two logs incident response needs; prod keeps all five.
             logTypes: prod ? undefined : ["audit", "authenticator"],
             logRetentionDays: cfg.cluster.logRetentionDays,
@@ -164,7 +165,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             slackWebhookSecretId: cfg.gitops.notifications?.slackWebhookSecretId,
             repoCredentials: cfg.gitops.repoCredentials,
             // Each repository syncs into the namespace it names (the only one where its tenant has one).
-            tenantRepos: cfg.tenants.flatMap((t) => t.repos.map((r) => tenantRepo(t.name, r.url, r.namespace ?? tenantNamespaces[t.name][0]))),
+            tenantRepos: tenantReposOf(cfg).map(({ configPath: _, ...repo }) => repo),
             prometheusRetention: prod ? "30d" : "7d",
         },
         { providers: k8sProviders, dependsOn: [coreDns.addon] },

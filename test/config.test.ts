@@ -1,7 +1,10 @@
 import { eksVersionProblem } from "../stacks/eks-versions";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { CONFIG_DEFAULTS, ENVIRONMENT_DEFAULTS, formatProblems, parseStackConfig, requireValidConfig, ConfigError } from "../stacks/config";
-import { rawConfigOf, withEdit } from "./helpers/config";
+import * as fs from "fs";
+import * as path from "path";
+import { derivedStackFile, runTool, tempDir } from "./helpers/cli";
+import { rawConfigOf, ROOT, withEdit } from "./helpers/config";
 
 /** The formatted problem lines (`path: message`) for a raw config. */
 function problems(raw: Record<string, unknown>): string[] {
@@ -165,6 +168,60 @@ describe("repository credentials", () => {
             'gitops.repoCredentials[1].url: "https://github.com/pr-cybr/" already has credentials in gitops.repoCredentials[0] (one template per URL prefix)',
             'gitops.repoCredentials[2].url: "https://github.com/pr-cybr-typo/" is a prefix of no repository in gitops.repoUrl or tenants[].repos (a URL prefix such as https://github.com/<org>/)',
         ]);
+    });
+});
+
+describe("component arg checks a config value can trip are config errors", () => {
+    // Each edit passes the schema and the cross-field rules of their own and trips a component's
+    // validate*Args (named first); stacks/preflight.ts runs those on the config-derived args and maps
+    // the component's arg path back to the config path.
+    const cases: [string, "dev" | "prod", (raw: any) => void, string][] = [
+        ["ArgoCd tenantRepos: one app name twice", "dev", (r) => r.tenants[0].repos.push("https://gitlab.example/other/org-a-apps.git"), 'tenants[0].repos[1]: app name "org-a-org-a-apps" is generated twice (two repositories with one name in one tenant: rename one)'],
+        [
+            "ArgoCd tenantRepos: app name longer than a DNS label",
+            "dev",
+            (r) => (r.tenants[1].repos = [`https://g.example/${"a".repeat(60)}.git`]),
+            `tenants[1].repos[0]: app name "org-b-${"a".repeat(60)}" is not a DNS label (<tenant>-<repository name> must be at most 63 lowercase letters, digits and '-')`,
+        ],
+        [
+            "EksCluster adminArns: two principals with one name",
+            "dev",
+            (r) => r.cluster.admins.push("arn:aws:iam::222222222222:role/platform-admin"),
+            'cluster.admins[1]: "arn:aws:iam::222222222222:role/platform-admin" has the same name as cluster.admins[0] (list each principal once; access entries are named after it)',
+        ],
+        ["SwarmDns hostnames: one twice", "dev", (r) => r.swarm.traefik.hostnames.push(r.swarm.traefik.hostnames[0]), "swarm.traefik.hostnames: lists a hostname twice (list each once)"],
+    ];
+
+    it.each(cases)("%s", (_title, stack, edit, expected) => {
+        expect(problems(withEdit(stack, edit)).join("\n")).toEqual(expected);
+    });
+
+    it.each(["dev", "prod"] as const)("finds nothing in %s", (stack) => {
+        expect(problems(rawConfigOf(stack))).toEqual([]);
+    });
+
+    it("runs every component validator a config value reaches (a new one must be added to stacks/preflight.ts or exempted here with why)", () => {
+        const NOT_FROM_CONFIG: Record<string, string> = {
+            validateCoreDnsArgs: "minNodes is the sum of the node groups' minSize, each a whole number >= 0",
+            validateEdgeCaArgs: "its common name and validity come from the environment name and constants",
+            validateEnvironmentKeyArgs: "its alias comes from the environment name",
+            validateSwarmPkiArgs: "validity days are constants",
+            validateVpcEndpointsArgs: "the service list is INTERFACE_ENDPOINT_SERVICES itself",
+            validateGitHubDeployArgs: "bootstrap stack (bootstrap/), not this stack's config",
+            validateStateBucketArgs: "bootstrap stack (bootstrap/), not this stack's config",
+        };
+        const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+        const validators = walk(path.join(ROOT, "components")).flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/export function (validate\w+Args)\(/g)].map((m) => m[1]));
+        const preflight = fs.readFileSync(path.join(ROOT, "stacks", "preflight.ts"), "utf8");
+        expect(validators.length).toBeGreaterThan(15);
+        expect(validators.filter((v) => !NOT_FROM_CONFIG[v] && !new RegExp(`\\b${v}\\(`).test(preflight)).sort()).toEqual([]);
+    });
+
+    it("exits 2 with the config path from synth, not a component error and exit 1", () => {
+        const dir = tempDir("preflight");
+        const file = derivedStackFile(dir, "dev", (c) => c["pr-cybr-platform:cluster"].admins.push("arn:aws:iam::222222222222:role/platform-admin"));
+        const run = runTool("synth", ["--stack", "dev", "--config", file, "--out", dir]);
+        expect([run.status, run.stderr]).toEqual([2, expect.stringContaining('cluster.admins[1]: "arn:aws:iam::222222222222:role/platform-admin" has the same name as cluster.admins[0]')]);
     });
 });
 

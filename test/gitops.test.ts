@@ -68,7 +68,7 @@ describe("tenant ApplicationSet", () => {
                     { tenant: "org-a", app: "apps", repoURL: "https://b/apps.git", namespace: "org-a" },
                 ],
             }),
-        ).toThrow('tenantRepos[1]: app name "org-a-apps" is generated twice (two repositories with one name in one tenant)');
+        ).toThrow('tenantRepos[1]: app name "org-a-apps" is generated twice (two repositories with one name in one tenant: rename one)');
     });
 });
 

@@ -57,8 +57,8 @@ export function validateArgoCdArgs(args: ArgoCdArgs): void {
     const names = new Set<string>();
     (args.tenantRepos ?? []).forEach((r, i) => {
         const app = `${r.tenant}-${r.app}`;
-        if (!isDnsLabel(app)) problems.push({ path: `tenantRepos[${i}]`, reason: `app name "${app}" is not a DNS label` });
-        if (names.has(app)) problems.push({ path: `tenantRepos[${i}]`, reason: `app name "${app}" is generated twice (two repositories with one name in one tenant)` });
+        if (!isDnsLabel(app)) problems.push({ path: `tenantRepos[${i}]`, reason: `app name "${app}" is not a DNS label (<tenant>-<repository name> must be at most 63 lowercase letters, digits and '-')` });
+        if (names.has(app)) problems.push({ path: `tenantRepos[${i}]`, reason: `app name "${app}" is generated twice (two repositories with one name in one tenant: rename one)` });
         names.add(app);
     });
     const prefixes = new Set<string>();

@@ -17,7 +17,7 @@ export const SWARM_DNS_DEFAULTS = { ttl: 300 };
 
 export function validateSwarmDnsArgs(args: SwarmDnsArgs): void {
     const problems: ArgProblem[] = [];
-    if (new Set(args.hostnames).size !== args.hostnames.length) problems.push({ path: "hostnames", reason: "lists a hostname twice" });
+    if (new Set(args.hostnames).size !== args.hostnames.length) problems.push({ path: "hostnames", reason: "lists a hostname twice (list each once)" });
     const ttl = args.ttl ?? SWARM_DNS_DEFAULTS.ttl;
     if (!(ttl === 1 || (ttl >= 60 && ttl <= 86400))) problems.push({ path: "ttl", reason: `${ttl} is not 1 (auto) or 60-86400` });
     throwIfProblems("SwarmDns", problems);

@@ -1,0 +1,128 @@
+import * as pulumi from "@pulumi/pulumi";
+import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
+import { validateEnvironmentBudgetArgs } from "../components/cost";
+import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
+import { tenantRepo, TenantRepo, validateArgoCdArgs } from "../components/gitops";
+import { validateVpcArgs, validateVpcFlowLogsArgs } from "../components/network";
+import { validateJoinTokenRotationArgs } from "../components/secrets";
+import { validateSwarmDnsArgs, validateSwarmManagersArgs, validateSwarmServicesArgs } from "../components/swarm";
+import { validateTenantArgs } from "../components/tenancy";
+import { ConfigProblem } from "./config-checks";
+import type { PlatformConfig } from "./config-schema";
+
+/** Tenants' repositories as the tenant ApplicationSet gets them, with the config path of each. */
+export function tenantReposOf(cfg: PlatformConfig): (TenantRepo & { configPath: string })[] {
+    return cfg.tenants.flatMap((t, i) => t.repos.map((r, j) => ({ ...tenantRepo(t.name, r.url, r.namespace ?? (t.namespaces ?? [t.name])[0]), configPath: `tenants[${i}].repos[${j}]` })));
+}
+
+/** The cluster admins that get access entries of their own (the deploy role has one already), with their config paths. */
+export function clusterAdminsOf(cfg: PlatformConfig): { arn: string; configPath: string }[] {
+    return cfg.cluster.admins.map((arn, i) => ({ arn, configPath: `cluster.admins[${i}]` })).filter((a) => a.arn !== cfg.cluster.deployRoleArn);
+}
+
+/** Where a value is not known before deploy: validators never read these. */
+const LATER = "(known at deploy)";
+
+/**
+ * Runs the validate*Args of every component whose args come from config, on the args platform.ts
+ * derives, before anything is registered, and reports each problem at the config path it came from:
+ * a component check the config schema misses is still a config error (exit 2), never a stack trace.
+ * Each entry maps the component's arg paths (`adminArns[1]`) to config paths (`cluster.admins[1]`).
+ */
+export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
+    const repos = tenantReposOf(cfg);
+    const admins = clusterAdminsOf(cfg);
+    const env = cfg.environment;
+    const checks: [() => void, (argPath: string) => string][] = [
+        [
+            () => validateArgoCdArgs({ environment: env, hostname: cfg.gitops.hostname, repoUrl: cfg.gitops.repoUrl, path: cfg.gitops.path, sso: cfg.gitops.sso, tenantRepos: repos, repoCredentials: cfg.gitops.repoCredentials }),
+            (p) => indexed(p, "tenantRepos", (i) => repos[i].configPath) ?? `gitops.${p}`,
+        ],
+        [
+            () =>
+                validateEksClusterArgs({
+                    clusterName: cfg.cluster.name,
+                    version: cfg.cluster.version,
+                    subnetIds: [],
+                    endpointPublicAccess: cfg.cluster.endpointPublicAccess,
+                    publicAccessCidrs: cfg.cluster.endpointPublicAccess ? cfg.cluster.publicAccessCidrs : [],
+                    privateAccessCidrs: cfg.cluster.privateAccessCidrs ?? cfg.swarm.deployCidrs,
+                    deployRoleArn: cfg.cluster.deployRoleArn,
+                    adminArns: admins.map((a) => a.arn),
+                    logRetentionDays: cfg.cluster.logRetentionDays,
+                }),
+            (p) =>
+                indexed(p, "adminArns", (i) => admins[i].configPath) ??
+                (p.startsWith("privateAccessCidrs") && !cfg.cluster.privateAccessCidrs ? p.replace("privateAccessCidrs", "swarm.deployCidrs") : `cluster.${p.replace(/^clusterName/, "name")}`),
+        ],
+        ...cfg.cluster.nodeGroups.map((g, i): [() => void, (p: string) => string] => [
+            () => validateManagedNodeGroupArgs({ clusterName: LATER, kubernetesVersion: cfg.cluster.version, nodeRoleArn: LATER, subnetIds: [], groupName: g.name, instanceTypes: g.instanceTypes, arch: g.arch, minSize: g.minSize, maxSize: g.maxSize, desiredSize: g.desiredSize, capacityType: g.capacityType, amiFamily: g.amiFamily, diskSizeGiB: g.diskSizeGiB, labels: g.labels }),
+            (p) => `cluster.nodeGroups[${i}].${p.replace(/^groupName/, "name")}`,
+        ]),
+        [() => validateCiliumArgs({ clusterName: cfg.cluster.name, apiServerHost: LATER, vpcCidr: cfg.network.cidr, oidcProviderArn: LATER, oidcIssuerHostPath: LATER, chartVersion: cfg.cluster.ciliumVersion }), (p) => `cluster.${p.replace(/^chartVersion/, "ciliumVersion")}`],
+        ...cfg.tenants.map((t, i): [() => void, (p: string) => string] => [
+            () => validateTenantArgs({ tenant: t.name, environment: env, namespaces: t.namespaces ?? [t.name], quota: t.quota, principals: { admins: t.admins, developers: t.developers, viewers: t.viewers }, ssoGroups: t.sso, repos: t.repos.map((r) => r.url), clusterName: LATER }),
+            (p) => `tenants[${i}].${p.replace(/^tenant\b/, "name").replace(/^principals\./, "")}`,
+        ]),
+        [() => validateVpcArgs({ cidr: cfg.network.cidr, azCount: cfg.network.azCount, natGateways: cfg.network.natGateways, flowLogRetentionDays: cfg.network.flowLogRetentionDays, clusterName: cfg.cluster.name }), (p) => `network.${p}`],
+        [() => validateVpcFlowLogsArgs({ vpcId: LATER, retentionDays: cfg.network.flowLogRetentionDays }), (p) => `network.${p.replace(/^retentionDays/, "flowLogRetentionDays")}`],
+        [() => validateEnvironmentBudgetArgs({ environment: env, monthlyLimitUsd: cfg.budget.monthlyLimitUsd, thresholdsPercent: cfg.budget.thresholdsPercent, emails: cfg.budget.emails }), (p) => `budget.${p}`],
+        [
+            () => validateSwarmManagersArgs({ swarmName: `pr-cybr-${env}-swarm`, vpcId: LATER, vpcCidr: cfg.network.cidr, privateSubnetIds: [LATER], publicSubnetIds: [], managers: cfg.swarm.managers, instanceType: cfg.swarm.instanceType, rootVolumeGiB: cfg.swarm.rootVolumeGiB, dockerVersion: cfg.swarm.dockerVersion, vpnCidr: cfg.edge.vpnCidr, deployCidrs: cfg.swarm.deployCidrs }),
+            (p) => (p === "cidrs" ? "swarm.deployCidrs" : `swarm.${p}`),
+        ],
+        [() => validateSwarmServicesArgs({ swarmName: `pr-cybr-${env}-swarm`, region: cfg.region, dockerHost: LATER, caCertPem: LATER, deployer: undefined as never, collector: undefined as never, acmeEmail: cfg.swarm.traefik.acmeEmail, cloudflareDnsTokenSecretId: cfg.swarm.traefik.dnsTokenSecretId }), (p) => `swarm.traefik.${p}`],
+        [() => cfg.swarm.traefik.hostnames.length > 0 && validateSwarmDnsArgs({ zoneId: cfg.cloudflare.zoneId, hostnames: cfg.swarm.traefik.hostnames, target: LATER }), (p) => (p === "hostnames" ? "swarm.traefik.hostnames" : `cloudflare.${p}`)],
+        [() => validateJoinTokenRotationArgs({ swarmName: `pr-cybr-${env}-swarm`, tokenSecretArns: { manager: LATER, worker: LATER }, kmsKeyArn: LATER, logGroupName: LATER, rotationDays: cfg.secrets.rotationDays }), (p) => `secrets.${p}`],
+    ];
+    // stacks/edge.ts builds edge components only when there are nodes.
+    const nodes = cfg.edge.nodes;
+    if (nodes.length > 0) {
+        checks.push(
+            [() => validateEdgeAgentImageArgs({ repositoryName: `pr-cybr-${env}/edge-agent`, collectorVersion: cfg.edge.agentVersion }), (p) => `edge.${p.replace(/^collectorVersion/, "agentVersion")}`],
+            [
+                () => validateEdgeAccessArgs({ namePrefix: `pr-cybr-${env}-edge`, caCertPem: LATER, caCommonName: LATER, bundleSecretPrefix: `pr-cybr/${env}/edge/nodes/`, bundleKmsKeyArn: LATER, workerToken: { secretArn: LATER, kmsKeyArn: LATER }, agentRepositoryArn: LATER, revokedCommonNames: cfg.edge.revokedCommonNames }),
+                (p) => `edge.${p}`,
+            ],
+            ...[...new Set(nodes.map((n) => n.site))].map((site): [() => void, (p: string) => string] => [
+                () => validateEdgeSiteArgs({ accountId: cfg.cloudflare.accountId ?? "", zoneId: cfg.cloudflare.zoneId, tunnelName: `pr-cybr-${env}-${site}`, hostname: `${site}.${cfg.edge.domain}` }),
+                (p) => (p === "accountId" ? "cloudflare.accountId" : `edge.nodes[${nodes.findIndex((n) => n.site === site)}].site`),
+            ]),
+            ...nodes.map((n, i): [() => void, (p: string) => string] => [
+                () =>
+                    validateEdgeNodeArgs({
+                        nodeName: n.name,
+                        site: n.site,
+                        arch: n.arch,
+                        capabilities: n.capabilities,
+                        profile: n.profile,
+                        environment: env,
+                        region: cfg.region,
+                        vpn: n.vpn === "tailscale" ? { kind: "tailscale", tag: cfg.edge.tailscale?.tag ?? "", keyExpiryDays: Math.min(cfg.secrets.rotationDays, 90) } : { kind: "zerotier", networkId: cfg.edge.zerotier?.networkId ?? "", apiToken: LATER },
+                        bundle: { secretPrefix: `pr-cybr/${env}/edge/nodes/`, kmsKeyArn: LATER },
+                        registryPrefix: `/pr-cybr/${env}/edge/registry/`,
+                        // The rest (CA, tunnel, access, swarm) are resources' outputs the validator never reads.
+                    } as unknown as Parameters<typeof validateEdgeNodeArgs>[0]),
+                (p) => (p === "vpn.networkId" ? "edge.zerotier.networkId" : p === "vpn.keyExpiryDays" ? "secrets.rotationDays" : `edge.nodes[${i}].${p.replace(/^nodeName/, "name")}`),
+            ]),
+        );
+    }
+    const problems: ConfigProblem[] = [];
+    for (const [check, toConfigPath] of checks) {
+        try {
+            check();
+        } catch (err) {
+            if (!pulumi.InputPropertiesError.isInstance(err)) throw err;
+            // A reason may name another arg (`has the same name as adminArns[0]`): named by config path too.
+            const rename = (reason: string) => reason.replace(/\b(adminArns\[\d+\]|deployRoleArn)(?![\w[])/g, (argPath) => toConfigPath(argPath));
+            for (const e of err.errors ?? []) problems.push({ path: toConfigPath(e.propertyPath), message: rename(e.reason) });
+        }
+    }
+    return problems;
+}
+
+/** `name[3].rest` -> `<config path of 3>.rest`, or undefined when `argPath` is not under `name`. */
+function indexed(argPath: string, name: string, configPathOf: (i: number) => string): string | undefined {
+    const m = new RegExp(`^${name}\\[(\\d+)\\](.*)$`).exec(argPath);
+    return m ? `${configPathOf(Number(m[1]))}${m[2]}` : undefined;
+}
