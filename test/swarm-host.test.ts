@@ -184,7 +184,7 @@ describe("swarm-lifecycle.sh and swarm-backup.sh", () => {
         expect(run.status).toBe(0);
         expect(run.calls).toEqual(expect.arrayContaining(["systemctl stop docker", "systemctl start docker"]));
         // No --sse: the bucket's default (the swarm's key) applies; see swarm-backup.sh.
-        expect(h.read("backup_uploaded")).toMatch(/^--only-show-errors \S+ s3:\/\/pr-cybr-dev-swarm-backup-123456789012\/raft\/\d{4}\/\d{2}\/\d{2}\/\d{6}-i-first\.tar\.gz$/m);
+        expect(h.read("backup_uploaded")).toMatch(/^--only-show-errors \S+ s3:\/\/pr-cybr-dev-swarm-backup-123456789012\/raft\/\d{4}\/\d{2}\/\d{2}\/\d{6}-i-first-10\.20\.0\.10\.tar\.gz$/m);
     });
 
     it("backs up on one follower only (the lowest node ID) while every other manager is Ready and reachable", () => {

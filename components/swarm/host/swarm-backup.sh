@@ -26,7 +26,9 @@ trap 'rm -f "${archive}"; systemctl start docker' EXIT
 systemctl stop docker
 tar -czf "${archive}" -C "${ROOT}/var/lib/docker" swarm
 systemctl start docker
-key="raft/$(date -u +%Y/%m/%d/%H%M%S)-$(imds meta-data/instance-id).tar.gz"
+# The address is in the name: a restored Raft member keeps it (swarm init --force-new-cluster ignores
+# --advertise-addr, docker/for-linux#523), so the restore host must take it over (runbook, Restore).
+key="raft/$(date -u +%Y/%m/%d/%H%M%S)-$(imds meta-data/instance-id)-$(imds meta-data/local-ipv4).tar.gz"
 # No --sse: the bucket's default encryption applies, the swarm's own KMS key. `--sse aws:kms` without a
 # key id would pick the account's aws/s3 key instead (S3 user guide, "Specifying server-side encryption
 # with AWS KMS (SSE-KMS)"; PutObject x-amz-server-side-encryption-aws-kms-key-id).

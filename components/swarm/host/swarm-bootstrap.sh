@@ -151,8 +151,14 @@ remove_gone_managers() {
     while read -r id status self reach; do
         [ "${self}" = "true" ] && continue
         if [ "${status}" != "Down" ]; then
-            [ "${reach}" = "Unreachable" ] || continue
-            addr=$(docker node inspect "${id}" --format '{{.ManagerStatus.Addr}}')
+            if [ "${reach}" = "Unreachable" ]; then
+                addr=$(docker node inspect "${id}" --format '{{.ManagerStatus.Addr}}')
+            elif [ -z "${reach}" ] && [ "${status}" != "Ready" ]; then
+                # A manager by role but no Raft member: what a restore (--force-new-cluster) leaves.
+                addr=$(docker node inspect "${id}" --format '{{.Status.Addr}}')
+            else
+                continue
+            fi
             grep -qxF "${addr%:*}" <<<"${running}" && continue
         fi
         log "removing manager ${id} (${status}, ${reach:-no status}), whose instance is gone"

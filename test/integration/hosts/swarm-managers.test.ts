@@ -1,6 +1,7 @@
 // Suite: the Swarm managers on real Docker engines (issue 13 item 2). Three simulated manager hosts
 // per scenario, each booted from the prod plan's launch-template user data, against moto and an
 // instance-metadata emulator per host. Scenarios run in order, each on a fresh account and fresh hosts.
+import { spawnSync } from "child_process";
 import { integrationEnv } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
 import { loadPlan } from "./lib/plan";
@@ -15,7 +16,8 @@ beforeAll(() => {
     const v = integrationEnv().versions;
     recordEngines({ docker: v.docker, awscli: v.awscli, moto: v.moto, "ec2-metadata-mock": v["ec2-metadata-mock"] });
 });
-afterAll(() => swarm.destroyAll());
+// PR_CYBR_KEEP_HOSTS=1 keeps the last scenario's hosts for a look (`down` removes them).
+afterAll(() => process.env.PR_CYBR_KEEP_HOSTS || swarm.destroyAll());
 
 /** The hosts of the current swarm that are still powered on. */
 let live: SimHost[] = [];
@@ -119,4 +121,57 @@ scenario("swarm-backups", "all three backup timers fire together: one manager st
         const head = aws(["s3api", "head-object", "--bucket", s.BACKUP_BUCKET, "--key", o.Key]);
         expect({ key: o.Key, sse: head.ServerSideEncryption, kmsKey: head.SSEKMSKeyId }).toEqual({ key: o.Key, sse: "aws:kms", kmsKey: swarm.world.keyArn });
     }
+});
+
+/**
+ * docs/runbooks/swarm.md "Restore", steps 2-5, as written there, on the one host that runs (in the
+ * backup host's subnet). Step 2 is EC2's part: the backup host's address, free since its instance is
+ * gone, becomes a secondary address of this host's interface.
+ */
+const RUNBOOK_RESTORE = `set -euo pipefail
+source /etc/pr-cybr/swarm.env
+key=$(aws s3api list-objects-v2 --region "$AWS_REGION" --bucket "$BACKUP_BUCKET" --prefix raft/ --query 'sort_by(Contents,&LastModified)[-1].Key' --output text)
+old=\${key%.tar.gz}; old=\${old##*-}
+eni=$(aws ec2 describe-instances --region "$AWS_REGION" --instance-ids "$(curl -fsS -H "X-aws-ec2-metadata-token: $(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)" http://169.254.169.254/latest/meta-data/instance-id)" --query 'Reservations[0].Instances[0].NetworkInterfaces[0].NetworkInterfaceId' --output text)
+aws ec2 assign-private-ip-addresses --region "$AWS_REGION" --network-interface-id "$eni" --private-ip-addresses "$old"
+ip addr add "$old/24" dev eth0
+systemctl stop docker && rm -rf /var/lib/docker/swarm
+aws s3 cp --only-show-errors "s3://$BACKUP_BUCKET/$key" /tmp/raft.tgz && tar -xzf /tmp/raft.tgz -C /var/lib/docker
+systemctl start docker && docker swarm init --force-new-cluster --advertise-addr "$old"
+/opt/pr-cybr/swarm/swarm-bootstrap.sh`;
+
+scenario("swarm-total-loss", "all hosts lost: a fresh host breaks the stale lock and re-initialises, the backup restores services, secrets, configs", async () => {
+    if (live.length !== 3 || !leaderOf(live)) await bootThree();
+    const leader = leaderOf(live)!;
+    leader.docker(["network", "create", "--driver", "overlay", "--opt", "encrypted", "restore-net"]);
+    spawnSync("docker", ["-H", `unix://${leader.socket}`, "secret", "create", "restore-secret", "-"], { input: "s3cr3t" });
+    spawnSync("docker", ["-H", `unix://${leader.socket}`, "config", "create", "restore-config", "-"], { input: "setting=1" });
+    leader.docker(["service", "create", "--detach", "--name", "restore-svc", "--network", "restore-net", "--secret", "restore-secret", "--config", "restore-config", "--replicas", "1", "standin:latest", "sleep", "3600"]);
+    const backups = await Promise.all(live.map((h) => h.runUnit(swarm.files, "swarm-backup.service")));
+    backups.forEach((r, i) => expectSuccess(live[i], r));
+    const backupHost = live.find((h) => backups[live.indexOf(h)].output.includes("backed up the Raft state"))!;
+
+    for (const h of live) swarm.lose(h);
+    live = [];
+    // The runbook's step 1: one host runs, in the backup host's group; it must re-initialise although
+    // the old swarm's lock and token remain.
+    const first = swarm.launch(backupHost.id.group);
+    const boot = await swarm.bootstrap(first);
+    expectSuccess(first, boot);
+    expect(boot.output).toContain("which is gone, and no manager answers: breaking it");
+    expect(swarm.param(s.LOCK_PARAM)).toBe(first.id.instanceId);
+
+    expectSuccess(first, await first.run(["bash", "-c", RUNBOOK_RESTORE], { env: { JOIN_WAIT_SECONDS: "90" } }));
+    live = [first];
+    const others = [0, 1, 2].filter((g) => g !== backupHost.id.group).map((g) => swarm.launch(g));
+    const joins = await Promise.all(others.map((h) => swarm.bootstrap(h)));
+    joins.forEach((r, i) => expectSuccess(others[i], r));
+    live = [first, ...others];
+
+    const list = nodes(first);
+    expect(list.map((n) => `${n.status} ${n.manager}`).sort()).toEqual(["Ready Leader", "Ready Reachable", "Ready Reachable"]);
+    expect(first.docker(["service", "ls", "--format", "{{.Name}}"]).split("\n")).toContain("restore-svc");
+    expect(first.docker(["secret", "ls", "--format", "{{.Name}}"]).split("\n")).toContain("restore-secret");
+    expect(first.docker(["config", "ls", "--format", "{{.Name}}"]).split("\n")).toContain("restore-config");
+    expect(first.docker(["network", "inspect", "restore-net", "--format", "{{.Options}}"])).toContain("encrypted");
 });
