@@ -74,12 +74,15 @@ export function ciliumValues(input: CiliumValuesInput): Record<string, unknown> 
         // the Prometheus operator's CRDs, and the chart refuses ServiceMonitors without them (validate.yaml).
         prometheus: { enabled: true, metricsService: true },
         // The shared ingress for every tenant: traffic from it carries the `ingress` identity, which is
-        // what tenant network policies allow in.
+        // what tenant network policies allow in. Load balancers belong to the AWS Load Balancer Controller
+        // (NLB IP targets, as tenants' must be; the add-ons issue installs it). It needs pod networking, so
+        // it cannot serve a Service of this release: a LoadBalancer here would hold Helm's wait
+        // (pkg/kube/ready.go) on EKS's legacy in-tree controller. NodePort until then: no public entry yet.
         ingressController: {
             enabled: true,
             default: true,
             loadbalancerMode: "shared",
-            service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
+            service: { type: "NodePort" },
         },
     };
 }

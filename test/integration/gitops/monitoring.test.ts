@@ -1,4 +1,4 @@
-// monitoring-cilium-*: what Prometheus scrapes of Cilium. The pinned cilium chart is rendered by helm
+// monitoring-cilium-*: what Prometheus scrapes of Cilium; cilium-release-wait-*: what the release waits on. The pinned cilium chart is rendered by helm
 // with the plan's values (engines/51-charts.mjs); the plan's kube-prometheus-stack Application adds
 // ServiceMonitors (`prometheus.additionalServiceMonitors`, made into ServiceMonitors in the release
 // namespace by the chart's templates/prometheus/servicemonitors.yaml at 81.6.2). Every metrics port of
@@ -35,6 +35,18 @@ function renderCilium(values: unknown): Obj[] {
 const matches = (selector: Obj | undefined, labels: Obj | undefined) => !!selector && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
 for (const stack of ["dev", "prod"] as const) {
+    scenario(`cilium-release-wait-${stack}`, `${stack}: the Cilium release holds no LoadBalancer Service, which Helm's wait would hold until some controller gives it an address`, () => {
+        // helm v3.19.2 pkg/kube/ready.go serviceReady: a LoadBalancer Service without external IPs is
+        // ready only once status.loadBalancer.ingress is set. Nothing that can set it runs before Cilium:
+        // the AWS Load Balancer Controller needs pod networking, and EKS's legacy in-tree controller
+        // would make an instance-target load balancer on node ports, which the platform does not use.
+        const plan = readPlan(path.join(process.env.PR_CYBR_SHARED_PLANS!, `${stack}.plan.json`));
+        const values = plan.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "cilium")!.inputs.values;
+        const services = renderCilium(values).filter((o) => o.kind === "Service");
+        expect(services.map((s) => s.metadata.name)).toContain("cilium-ingress");
+        expect(services.filter((s) => s.spec.type === "LoadBalancer" && !(s.spec.externalIPs?.length > 0)).map((s) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([]);
+    });
+
     scenario(`monitoring-cilium-${stack}`, `${stack}: every metrics port of the Cilium agent, operator and Hubble is scraped through a chart Service and a plan ServiceMonitor`, async () => {
         const plan = readPlan(path.join(process.env.PR_CYBR_SHARED_PLANS!, `${stack}.plan.json`));
         const ciliumValues = plan.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "cilium")!.inputs.values;
