@@ -2,12 +2,13 @@
 // per scenario, each booted from the prod plan's launch-template user data, against moto and an
 // instance-metadata emulator per host. Scenarios run in order, each on a fresh account and fresh hosts.
 import { spawnSync } from "child_process";
-import { integrationEnv } from "../lib/env";
+import * as fs from "fs";
+import { engine, integrationEnv } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
 import { loadPlan } from "./lib/plan";
 import { aws, recordRequests } from "./lib/aws";
 import { dockerStoppedIntervals, expectSuccess, leaderOf, localState, nodes, SwarmFixture, until, watchQuorum } from "./lib/swarm";
-import { SimHost } from "./lib/host";
+import { RunResult, SimHost } from "./lib/host";
 
 const swarm = new SwarmFixture(loadPlan("prod"));
 const s = swarm.settings;
@@ -89,7 +90,7 @@ scenario("swarm-backups", "all three backup timers fire together: one manager st
     const quorum = watchQuorum(() => hosts);
     const firedAt = Date.now();
     let lost: string[];
-    let runs;
+    let runs: RunResult[] = [];
     let requests;
     try {
         requests = await recordRequests(async () => {
@@ -174,4 +175,35 @@ scenario("swarm-total-loss", "all hosts lost: a fresh host breaks the stale lock
     expect(first.docker(["secret", "ls", "--format", "{{.Name}}"]).split("\n")).toContain("restore-secret");
     expect(first.docker(["config", "ls", "--format", "{{.Name}}"]).split("\n")).toContain("restore-config");
     expect(first.docker(["network", "inspect", "restore-net", "--format", "{{.Options}}"])).toContain("encrypted");
+});
+
+scenario("swarm-lifecycle-drain", "a termination lifecycle state: the host drains, demotes, leaves, completes the action once (moto records it)", async () => {
+    if (live.length !== 3 || !leaderOf(live)) await bootThree();
+    const leader = leaderOf(live)!;
+    const host = live.find((h) => h !== leader)!;
+    const others = live.filter((h) => h !== host);
+    const nodeId = host.docker(["info", "--format", "{{.Swarm.NodeID}}"]);
+    const log = (engine("moto") as any).lifecycleLog as string;
+    const before = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length;
+    const quorum = watchQuorum(() => others);
+    let runs: RunResult[] = [];
+    let lost: string[];
+    try {
+        // The group marks the instance for termination; the unit (started at boot) sees it in metadata.
+        host.startMetadata({ terminating: true });
+        runs = await host.runService(swarm.files, "swarm-lifecycle.service", Date.now() + 35000);
+    } finally {
+        lost = await quorum.stop();
+    }
+    expectSuccess(host, runs[0]);
+    // Once the action is complete the unit stays stopped: no run after the one that completed it.
+    expect(runs.map((r) => r.code)).toEqual([0]);
+    const completed = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).slice(before).map((l) => JSON.parse(l));
+    expect(completed).toEqual([{ group: swarm.world.groups[host.id.group], hook: s.LIFECYCLE_HOOK, instance: host.id.instanceId, result: "CONTINUE" }]);
+    expect(localState(host)).toBe("inactive");
+    const seen = nodes(leader).find((n) => n.id === nodeId);
+    expect(seen?.manager ?? "").toBe("");
+    expect(seen?.availability).toBe("Drain");
+    expect(lost).toEqual([]);
+    live = others;
 });

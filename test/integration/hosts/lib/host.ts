@@ -110,6 +110,26 @@ export class SimHost {
         return this.run(settings.ExecStart.split(" "), { env });
     }
 
+    /**
+     * Runs a long-running unit of the user data the way systemd does, until `deadline`: ExecStart,
+     * and again after RestartSec when Restart= says so (systemd.service(5): "always" restarts after
+     * any exit, "on-failure" after a non-zero exit only, "no" never). Returns every run.
+     */
+    async runService(files: WriteFile[], unit: string, deadline: number): Promise<(RunResult & { at: number })[]> {
+        const settings = unitSettings(files, unit);
+        const restart = settings.Restart ?? "no";
+        const restartSec = Number(settings.RestartSec ?? "0.1") * 1000;
+        const runs: (RunResult & { at: number })[] = [];
+        while (Date.now() < deadline) {
+            const at = Date.now();
+            const run = await this.run(settings.ExecStart.split(" "), { timeoutMs: Math.max(1000, deadline - at) });
+            runs.push({ ...run, at });
+            if (!(restart === "always" || (restart === "on-failure" && run.code !== 0))) break;
+            await new Promise((r) => setTimeout(r, restartSec));
+        }
+        return runs;
+    }
+
     /** The engine's CLI over the host's local socket (from the suite's side). */
     docker(args: string[], opts: { allowFailure?: boolean } = {}): string {
         const r = spawnSync("docker", ["-H", `unix://${this.socket}`, ...args], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
