@@ -18,6 +18,15 @@ const input: CiliumValuesInput = {
 describe("ciliumValues", () => {
     const values = ciliumValues(input);
 
+    it("creates no LoadBalancer Service Helm's wait would hold on, and the metrics Services a ServiceMonitor can select", () => {
+        // helm pkg/kube/ready.go: a LoadBalancer Service is ready only once some controller gave it an
+        // address, and nothing that could runs before Cilium (pod networking).
+        expect(values.ingressController).toMatchObject({ enabled: true, service: { type: "NodePort" } });
+        // The chart's metrics Services (agent, operator); without them no ServiceMonitor has a target.
+        expect(values).toMatchObject({ prometheus: { enabled: true, metricsService: true }, operator: { prometheus: { enabled: true, metricsService: true } } });
+        expect(JSON.stringify(values)).not.toMatch(/"type":"LoadBalancer"/);
+    });
+
     it("is ENI mode with prefix delegation, native routing in the VPC and no masquerade", () => {
         expect(values).toMatchObject({
             eni: { enabled: true, awsEnablePrefixDelegation: true, awsReleaseExcessIPs: true },
