@@ -93,6 +93,23 @@ function edgeRequirements(problems: ConfigProblem[], edge: Raw | undefined, clou
     if (nodes.length > 0 && cloudflare && cloudflare.accountId === undefined) {
         problems.push({ path: "cloudflare.accountId", message: "is required with edge nodes (the Cloudflare account that owns the site tunnels, 32 hex characters)" });
     }
+    const zone = str(cloudflare?.zoneName);
+    if (nodes.length > 0 && cloudflare && zone === undefined) {
+        problems.push({ path: "cloudflare.zoneName", message: "is required with edge nodes (the DNS name of zoneId's zone, e.g. example.com: site hostnames are <site>.<zone>)" });
+    }
+    const domain = str(edge?.domain);
+    if (zone === undefined || domain === undefined || nodes.length === 0) return;
+    if (domain !== zone && !domain.endsWith(`.${zone}`)) {
+        problems.push({ path: "edge.domain", message: `"${domain}" is not in the zone ${zone} (site records are created in cloudflare.zoneId's zone; remove edge.domain to use the zone itself)` });
+    } else if (domain !== zone && edge?.advancedCertificate !== true) {
+        // Proxied hostnames are served with the zone's edge certificate; Universal SSL is issued for the
+        // apex and `*.<zone>` only (Cloudflare docs, SSL/TLS > Edge certificates > Universal SSL, limitations).
+        const site = str(obj(nodes[0])?.site) ?? "site";
+        problems.push({
+            path: "edge.domain",
+            message: `"${domain}" puts site hostnames two or more levels below the zone (${site}.${domain}); Cloudflare's Universal SSL certificate covers ${zone} and *.${zone} only, so HTTPS to them fails (remove edge.domain to use ${site}.${zone}, or order an Advanced certificate for *.${domain} and set edge.advancedCertificate: true)`,
+        });
+    }
 }
 
 function duplicates(problems: ConfigProblem[], path: string, items: unknown[], what: string): void {

@@ -250,9 +250,17 @@ export function stackConfigSchema(env: Environment) {
             apiTokenSecretId: nonEmpty("the Secrets Manager secret holding the Cloudflare API token for DNS records"),
             /** Required with edge nodes: the account their site tunnels belong to. */
             accountId: pattern(/^[0-9a-f]{32}$/, "a Cloudflare account id (32 hex characters)").optional(),
+            /** Required with edge nodes: the DNS name of zoneId's zone, which the proxied site hostnames must sit directly under. */
+            zoneName: pattern(HOSTNAME, "the zone's DNS name such as example.com").optional(),
         }),
         edge: strict({
-            domain: pattern(HOSTNAME, "a DNS zone such as edge.example.com"),
+            /** DNS suffix of the site hostnames (`<site>.<domain>`); defaults to cloudflare.zoneName. */
+            domain: pattern(HOSTNAME, "a DNS name such as example.com").optional(),
+            /**
+             * Set when the zone has an Advanced certificate for the site hostnames: only then may `domain` lie
+             * below the zone (Universal SSL covers the zone and one label below it).
+             */
+            advancedCertificate: bool.default(false),
             vpnCidr: cidr.default(CONFIG_DEFAULTS.edge.vpnCidr),
             nodes: list(edgeNode).default([]),
             /** Required when a node uses Tailscale: the OAuth client (JSON {"id","secret"} in Secrets Manager) that mints auth keys. */

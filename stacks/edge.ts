@@ -7,6 +7,7 @@ import * as time from "@pulumiverse/time";
 import { EdgeAccess, EdgeAgentImage, EdgeCa, EdgeNode, EdgeSite, EdgeVpnArgs } from "../components/edge";
 import { collectorHostname, SwarmManagers, SwarmPki } from "../components/swarm";
 import { PlatformConfig } from "./config";
+import { edgeSiteHostname } from "./edge-hostnames";
 import { secretValue } from "./providers";
 
 /** Stack outputs of the edge area (README "Stack outputs"); none holds a secret. */
@@ -98,7 +99,7 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
     for (const site of siteNames) {
         sites[site] = new EdgeSite(
             `${base}-site-${site}`,
-            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: `${ctx.prefix}-${site}`, hostname: `${site}.${cfg.edge.domain}` },
+            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: `${ctx.prefix}-${site}`, hostname: edgeSiteHostname(cfg, site) },
             { provider: ctx.cloudflare },
         );
     }

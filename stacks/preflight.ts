@@ -8,6 +8,7 @@ import { validateJoinTokenRotationArgs } from "../components/secrets";
 import { validateSwarmDnsArgs, validateSwarmManagersArgs, validateSwarmServicesArgs } from "../components/swarm";
 import { validateTenantArgs } from "../components/tenancy";
 import { ConfigProblem } from "./config-checks";
+import { edgeSiteHostname } from "./edge-hostnames";
 import type { PlatformConfig } from "./config-schema";
 
 /** Tenants' repositories as the tenant ApplicationSet gets them, with the config path of each. */
@@ -85,7 +86,7 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
                 (p) => `edge.${p}`,
             ],
             ...[...new Set(nodes.map((n) => n.site))].map((site): [() => void, (p: string) => string] => [
-                () => validateEdgeSiteArgs({ accountId: cfg.cloudflare.accountId ?? "", zoneId: cfg.cloudflare.zoneId, tunnelName: `pr-cybr-${env}-${site}`, hostname: `${site}.${cfg.edge.domain}` }),
+                () => validateEdgeSiteArgs({ accountId: cfg.cloudflare.accountId ?? "", zoneId: cfg.cloudflare.zoneId, tunnelName: `pr-cybr-${env}-${site}`, hostname: edgeSiteHostname(cfg, site) }),
                 (p) => (p === "accountId" ? "cloudflare.accountId" : `edge.nodes[${nodes.findIndex((n) => n.site === site)}].site`),
             ]),
             ...nodes.map((n, i): [() => void, (p: string) => string] => [

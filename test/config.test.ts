@@ -103,6 +103,9 @@ describe("each rule rejects bad config with an exact message", () => {
         ["public endpoint open to the world", "dev", (r) => (r.cluster.publicAccessCidrs = ["0.0.0.0/0"]), 'cluster.publicAccessCidrs[0]: "0.0.0.0/0" opens the API to the internet (list specific networks, or set endpointPublicAccess: false)'],
         ["Docker API open to every network", "dev", (r) => (r.swarm.deployCidrs = ["0.0.0.0/0"]), 'swarm.deployCidrs[0]: "0.0.0.0/0" opens the Docker API and the swarm\'s control ports to every network that routes to the VPC (list the deploy runners\' and operators\' networks)'],
         ["private API open to every network", "prod", (r) => (r.cluster.privateAccessCidrs = ["10.50.0.0/16", "0.0.0.0/0"]), 'cluster.privateAccessCidrs[1]: "0.0.0.0/0" opens the Kubernetes API to every network that routes to the VPC (list the deploy runners\' and operators\' networks)'],
+        ["edge sites two levels below the zone", "prod", (r) => (r.edge.domain = "edge.pr-cybr.example"), 'edge.domain: "edge.pr-cybr.example" puts site hostnames two or more levels below the zone (san-juan.edge.pr-cybr.example); Cloudflare\'s Universal SSL certificate covers pr-cybr.example and *.pr-cybr.example only, so HTTPS to them fails (remove edge.domain to use san-juan.pr-cybr.example, or order an Advanced certificate for *.edge.pr-cybr.example and set edge.advancedCertificate: true)'],
+        ["edge sites outside the zone", "dev", (r) => (r.edge.domain = "edge.example.org"), 'edge.domain: "edge.example.org" is not in the zone dev.pr-cybr.example (site records are created in cloudflare.zoneId\'s zone; remove edge.domain to use the zone itself)'],
+        ["edge nodes without the zone name", "dev", (r) => delete r.cloudflare.zoneName, "cloudflare.zoneName: is required with edge nodes (the DNS name of zoneId's zone, e.g. example.com: site hostnames are <site>.<zone>)"],
         ["VPN range overlaps VPC", "dev", (r) => (r.edge.vpnCidr = "10.20.128.0/20"), "edge.vpnCidr: 10.20.128.0/20 overlaps network.cidr 10.20.0.0/16 (edge VPN and VPC ranges must be disjoint for routing)"],
         ["tenant without admins", "dev", (r) => (r.tenants[0].admins = []), "tenants[0].admins: is empty (list at least one IAM role that administers the tenant)"],
         ["admin not an ARN", "dev", (r) => (r.cluster.admins = ["platform-admin"]), 'cluster.admins[0]: "platform-admin" is not an IAM role or user ARN (arn:aws:iam::123456789012:role/name)'],
@@ -262,5 +265,11 @@ describe("EKS version support window", () => {
         expect(eksVersionProblem("1.35", new Date("2027-01-26T00:00:00Z"))).toBeUndefined();
         expect(eksVersionProblem("1.35", new Date("2027-01-27T00:00:01Z"))).toMatch(/^"1\.35" leaves EKS standard support on 2027-03-27 \(in 58 days\)/);
         expect(eksVersionProblem("1.33", new Date("2026-12-01T00:00:00Z"))).toMatch(/^"1\.33" left EKS standard support on 2026-07-29; use a version with at least 60 days left \("1\.35"\)$/);
+    });
+});
+
+describe("edge site hostnames", () => {
+    it("may lie deeper below the zone only with an Advanced certificate", () => {
+        expect(problems(withEdit("prod", (r) => Object.assign(r.edge, { domain: "edge.pr-cybr.example", advancedCertificate: true })))).toEqual([]);
     });
 });

@@ -1,3 +1,4 @@
+import { edgeSiteHostname } from "../stacks/edge-hostnames";
 import * as aws from "@pulumi/aws";
 import * as fs from "fs";
 import * as YAML from "yaml";
@@ -56,10 +57,12 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
             expect(tunnel.inputs).toMatchObject({ accountId: config.cloudflare.accountId, configSrc: "cloudflare" });
             const cfg = harness.get("cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", `${prefix}-edge-site-${site}-tunnel-config`).inputs as Obj;
             expect(cfg.tunnelId).toBe(tunnel.id);
-            expect(cfg.config.ingresses).toEqual([{ hostname: `${site}.${config.edge.domain}`, service: "http://localhost:80" }, { service: "http_status:404" }]);
+            expect(cfg.config.ingresses).toEqual([{ hostname: edgeSiteHostname(config, site), service: "http://localhost:80" }, { service: "http_status:404" }]);
             const dns = harness.get("cloudflare:index/dnsRecord:DnsRecord", `${prefix}-edge-site-${site}-dns`).inputs;
-            expect(dns).toMatchObject({ zoneId: config.cloudflare.zoneId, name: `${site}.${config.edge.domain}`, type: "CNAME", content: `${tunnel.id}.cfargotunnel.com`, proxied: true, ttl: 1 });
-            expect(outputs.edgeSites[site].hostname).toBe(`${site}.${config.edge.domain}`);
+            expect(dns).toMatchObject({ zoneId: config.cloudflare.zoneId, name: edgeSiteHostname(config, site), type: "CNAME", content: `${tunnel.id}.cfargotunnel.com`, proxied: true, ttl: 1 });
+            expect(outputs.edgeSites[site].hostname).toBe(edgeSiteHostname(config, site));
+            // Proxied: served with the zone's Universal SSL certificate, which covers one label below the zone.
+            expect(dns.name).toBe(`${site}.${config.cloudflare.zoneName}`);
         }
         // The connector token comes from Cloudflare's token lookup, once per tunnel.
         const lookups = harness.invokes.filter((i) => i.token === "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken");
@@ -155,7 +158,7 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
                 apiVersion: "registry.pr-cybr.io/v1",
                 kind: "EdgeNode",
                 metadata: { name: n.name, environment: stack, site: n.site },
-                spec: { arch: n.arch, vpn: n.vpn, capabilities: n.capabilities, resources: { profile: n.profile }, site: { hostname: `${n.site}.${config.edge.domain}` }, management: { swarm: `${prefix}-swarm` } },
+                spec: { arch: n.arch, vpn: n.vpn, capabilities: n.capabilities, resources: { profile: n.profile }, site: { hostname: edgeSiteHostname(config, n.site) }, management: { swarm: `${prefix}-swarm` } },
             });
             expect(entry.spec.management.joinAddress).toMatch(/^internal-.*\.elb\.us-east-1\.amazonaws\.com:2377$/);
             expect(entry.spec.management.collectorEndpoint).toMatch(/:4317$/);
