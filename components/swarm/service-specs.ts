@@ -58,13 +58,16 @@ export function collectorConfig(args: { region: string; logGroup: string; namesp
 }
 
 /** Update and rollback behaviour every service shares: one task at a time, watched, rolled back on failure. */
-export function rollout(order: "start-first" | "stop-first") {
+export function rollout(order: "start-first" | "stop-first", mode: "replicated" | "global") {
     const common = { parallelism: 1, delay: "10s", monitor: "30s", maxFailureRatio: "0", order };
     return {
         updateConfig: { ...common, failureAction: "rollback" },
         rollbackConfig: { ...common, failureAction: "pause" },
-        // Wait for the tasks to run (the docker CLI's behaviour), so a broken image fails the deployment.
-        convergeConfig: { delay: "7s", timeout: "5m" },
+        // Replicated: wait for the tasks to run (the docker CLI's behaviour), so a broken image fails the
+        // deployment. Global services cannot: the provider declares converge_config ConflictsWith
+        // mode.0.global (kreuzwerker/terraform-provider-docker v4.5.0 resource_docker_service.go), and its
+        // converge wait needs a replica count. There the update's monitor + rollback catches a bad image.
+        ...(mode === "replicated" ? { convergeConfig: { delay: "7s", timeout: "5m" } } : {}),
     };
 }
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
 import * as path from "path";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { IssuedCert } from "./pki";
@@ -33,6 +34,7 @@ export function validateSwarmServicesArgs(args: SwarmServicesArgs): void {
 }
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
+const WAIT_FOR_DOCKER_API = fs.readFileSync(path.join(__dirname, "host", "wait-for-docker-api.sh"), "utf8");
 
 /**
  * The swarm's own services, deployed through the TLS Docker API: encrypted overlay networks, Traefik
@@ -49,10 +51,13 @@ export class SwarmServices extends pulumi.ComponentResource {
         const swarm = args.swarmName;
 
         // Bounded wait (not a poll loop in the program): the first `up` creates the hosts this talks to.
+        // The script's text is the command, not its path: a path would embed the runner's checkout
+        // directory and change the resource whenever the workspace differs.
         const ready = new command.local.Command(
             `${name}-wait-for-api`,
             {
-                create: `bash ${path.join(__dirname, "host", "wait-for-docker-api.sh")}`,
+                create: WAIT_FOR_DOCKER_API,
+                interpreter: ["bash", "-c"],
                 environment: { DOCKER_API: args.dockerHost, DOCKER_CA: args.caCertPem, DOCKER_CERT: args.deployer.certPem, DOCKER_KEY: args.deployer.keyPem },
                 triggers: [args.dockerHost],
             },
@@ -108,7 +113,9 @@ export class SwarmServices extends pulumi.ComponentResource {
                     placement: { constraints: ["node.role == manager"] },
                     resources: { limits: { memoryBytes: 512 * 2 ** 20, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 128 * 2 ** 20, nanoCpus: 100_000_000 } },
                     restartPolicy: RESTART_POLICY,
-                    networksAdvanceds: [{ name: edge.id }],
+                    // `id`, not the deprecated `name`: the provider reads attachments back into `id` only, and both are
+                    // ForceNew, so `name` replaced the service on every up (resource_docker_service.go v4.5.0).
+                    networksAdvanceds: [{ id: edge.id }],
                 },
                 endpointSpec: {
                     ports: [
@@ -117,7 +124,7 @@ export class SwarmServices extends pulumi.ComponentResource {
                     ],
                 },
                 // Host-mode ports: a second task cannot bind them while the first runs, so stop-first.
-                ...rollout("stop-first"),
+                ...rollout("stop-first", "global"),
             },
             { ...inSwarm, dependsOn: [edge] },
         );
@@ -148,10 +155,10 @@ export class SwarmServices extends pulumi.ComponentResource {
                     placement: { constraints: ["node.role == manager"] },
                     resources: { limits: { memoryBytes: 512 * 2 ** 20, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 128 * 2 ** 20, nanoCpus: 100_000_000 } },
                     restartPolicy: RESTART_POLICY,
-                    networksAdvanceds: [{ name: telemetry.id }],
+                    networksAdvanceds: [{ id: telemetry.id }],
                 },
                 endpointSpec: { ports: [{ name: "otlp", targetPort: 4317, publishedPort: 4317, publishMode: "host", protocol: "tcp" }] },
-                ...rollout("stop-first"),
+                ...rollout("stop-first", "global"),
             },
             { ...inSwarm, dependsOn: [telemetry] },
         );
