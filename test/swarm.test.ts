@@ -102,6 +102,14 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
         expect(wait.inputs).toMatchObject({ create: fs.readFileSync(path.join(__dirname, "..", "components", "swarm", "host", "wait-for-docker-api.sh"), "utf8"), interpreter: ["bash", "-c"] });
     });
 
+    it("mounts the collector's TLS secrets readable by the user its image runs as (10001), to it alone", () => {
+        const collector = harness.ofType("docker:index/service:Service").find((s) => s.inputs.name === "collector")!;
+        const secrets = (collector.inputs.taskSpec as Obj).containerSpec.secrets as Obj[];
+        expect(secrets).toHaveLength(3);
+        // The provider's file_uid/file_gid default to "0": root-owned 0400 files the collector cannot open.
+        for (const s of secrets) expect(s).toMatchObject({ fileMode: 0o400, fileUid: "10001", fileGid: "10001" });
+    });
+
     it("gives the docker provider nothing its own schema refuses or replaces on every up", () => {
         // kreuzwerker/terraform-provider-docker v4.5.0 internal/provider/resource_docker_service.go:
         // mode.0.global ConflictsWith converge_config (the plan is refused before anything is created), and

@@ -36,6 +36,14 @@ export function traefikStaticConfig(args: { acmeEmail: string; network: string }
     });
 }
 
+/**
+ * The user the collector image runs as (open-telemetry/opentelemetry-collector-releases,
+ * distributions/otelcol-contrib/Dockerfile: `USER 10001`). Swarm mounts secrets owned by uid/gid 0
+ * unless told otherwise (the docker provider's file_uid/file_gid default "0"), so a 0400 secret is
+ * unreadable to it.
+ */
+export const COLLECTOR_USER = { uid: "10001", gid: "10001" };
+
 /** The collector's configuration: OTLP over mutual TLS in, CloudWatch out (the managers' role writes). */
 export function collectorConfig(args: { region: string; logGroup: string; namespace: string }): string {
     const tls = { cert_file: "/run/secrets/collector-cert.pem", key_file: "/run/secrets/collector-key.pem", client_ca_file: "/run/secrets/client-ca.pem" };

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { IssuedCert } from "./pki";
-import { collectorConfig, contentName, RESTART_POLICY, rollout, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
+import { COLLECTOR_USER, collectorConfig, contentName, RESTART_POLICY, rollout, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
 
 export interface SwarmServicesArgs {
     readonly swarmName: string;
@@ -145,9 +145,9 @@ export class SwarmServices extends pulumi.ComponentResource {
                         args: ["--config=/etc/otelcol/config.yaml"],
                         configs: [{ configId: collectorConfigRes.id, configName: collectorConfigRes.name, fileName: "/etc/otelcol/config.yaml" }],
                         secrets: [
-                            { secretId: caSecret.id, secretName: caSecret.name, fileName: "client-ca.pem", fileMode: 0o400 },
-                            { secretId: certSecret.id, secretName: certSecret.name, fileName: "collector-cert.pem", fileMode: 0o400 },
-                            { secretId: keySecret.id, secretName: keySecret.name, fileName: "collector-key.pem", fileMode: 0o400 },
+                            { secretId: caSecret.id, secretName: caSecret.name, fileName: "client-ca.pem", fileMode: 0o400, fileUid: COLLECTOR_USER.uid, fileGid: COLLECTOR_USER.gid },
+                            { secretId: certSecret.id, secretName: certSecret.name, fileName: "collector-cert.pem", fileMode: 0o400, fileUid: COLLECTOR_USER.uid, fileGid: COLLECTOR_USER.gid },
+                            { secretId: keySecret.id, secretName: keySecret.name, fileName: "collector-key.pem", fileMode: 0o400, fileUid: COLLECTOR_USER.uid, fileGid: COLLECTOR_USER.gid },
                         ],
                         healthcheck: { tests: ["CMD", "/otelcol-contrib", "--version"], interval: "30s", timeout: "5s", retries: 3 },
                     },
