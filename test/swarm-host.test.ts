@@ -226,11 +226,26 @@ describe("swarm-tls-refresh.sh", () => {
     it("installs a renewed certificate and restarts dockerd when every other manager is Ready", () => {
         const { h, tls } = renewed("Ready true\nReady false\nReady false\n");
         renew(h);
+        h.write("manager_ids", "node-self\nzzz\n");
         const run = h.run("swarm-tls-refresh.sh");
         expect(run.status).toBe(0);
         expect(fs.readFileSync(path.join(tls, "server-cert.pem"), "utf8")).toContain("renewed");
         expect(run.calls).toContain("systemctl restart docker");
         expect(run.output).not.toMatch(/BEGIN/);
+    });
+
+    it("lets the managers before it (node-ID order) serve the renewed certificate first, so two never restart together", () => {
+        const { h, tls } = renewed("Ready true\nReady false\nReady false\n");
+        renew(h);
+        h.write("manager_ids", "aaa\nnode-self\n");
+        const waits = h.run("swarm-tls-refresh.sh");
+        expect(waits.status).toBe(0);
+        expect(waits.output).toContain("manager aaa renews first");
+        expect(waits.calls).not.toContain("systemctl restart docker");
+        h.write("served_cert", fs.readFileSync(path.join(h.state, `secret${key(`${settings.tlsSecretPrefix}/cert`)}`), "utf8"));
+        const restarts = h.run("swarm-tls-refresh.sh");
+        expect(restarts.calls).toContain("systemctl restart docker");
+        expect(fs.readFileSync(path.join(tls, "server-cert.pem"), "utf8")).toContain("renewed");
     });
 
     it("waits for the next run while another manager is down, so two never restart at once", () => {

@@ -60,7 +60,13 @@ export function renderManagerUserData(settings: ManagerHostSettings): string {
         }
     }
     // The template starts with its `#cloud-config` line, which YAML keeps as a comment.
-    const text = doc.toString({ lineWidth: 0 });
+    // The template's YAML comments (column 0 or 2) explain the repository copy; EC2's 16 KiB pays only
+    // for the first line. File contents are block scalars indented deeper, so their lines stay.
+    const text = doc
+        .toString({ lineWidth: 0 })
+        .split("\n")
+        .filter((line, i) => i === 0 || !/^ {0,2}#/.test(line))
+        .join("\n");
     if (!text.startsWith("#cloud-config\n")) throw new Error("cloud-init.yaml must start with #cloud-config");
     const size = Buffer.byteLength(text, "utf8");
     if (size > USER_DATA_LIMIT_BYTES) throw new Error(`manager user data is ${size} bytes, over EC2's ${USER_DATA_LIMIT_BYTES}`);

@@ -14,9 +14,9 @@ self=$(docker info --format '{{.Swarm.NodeID}}')
 managers=$(docker node ls --filter role=manager --format '{{.ID}} {{.Status}} {{.ManagerStatus}}')
 count=$(grep -c . <<<"${managers}" || true)
 if [ "${count}" -gt 1 ]; then
-    if [ "${count}" -eq 2 ]; then log "two managers: stopping one would lose quorum; skipping"; exit 0; fi
+    if [ "${count}" -eq 2 ]; then log "two managers: skipping (quorum)"; exit 0; fi
     unhealthy=$(awk -v self="${self}" '$1 != self && ($2 != "Ready" || $3 == "Unreachable")' <<<"${managers}")
-    if [ -n "${unhealthy}" ]; then log "a manager is not Ready and reachable: stopping this one could cost the quorum; skipping"; exit 0; fi
+    if [ -n "${unhealthy}" ]; then log "a manager is not Ready and reachable: skipping"; exit 0; fi
     designated=$(awk '$3 != "Leader" {print $1}' <<<"${managers}" | sort | head -n 1)
     if [ "${designated}" != "${self}" ]; then log "the follower ${designated} takes the backup"; exit 0; fi
 fi

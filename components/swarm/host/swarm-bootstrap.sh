@@ -161,7 +161,7 @@ remove_gone_managers() {
             fi
             grep -qxF "${addr%:*}" <<<"${running}" && continue
         fi
-        log "removing manager ${id} (${status}, ${reach:-no status}), whose instance is gone"
+        log "removing manager ${id}, whose instance is gone"
         docker node demote "${id}" >/dev/null || true
         docker node rm --force "${id}" >/dev/null
     done < <(docker node ls --filter role=manager --format '{{.ID}} {{.Status}} {{.Self}} {{.ManagerStatus}}')

@@ -19,10 +19,21 @@ fi
 if [ "$(swarm_state)" = "active" ]; then
     not_ready=$(docker node ls --filter role=manager --format '{{.Status}} {{.Self}}' | grep -vc '^Ready ' || true)
     if [ "${not_ready}" -gt 0 ]; then
-        log "a manager is not Ready: restarting dockerd now could cost the quorum; retrying on the next run"
+        log "a manager is not Ready: retrying on the next run"
         exit 0
     fi
 fi
+# Timers of several managers can fire together: they restart in node-ID order, each once every
+# manager before it serves the renewed certificate (read from its TLS port; no client cert needed).
+want=$(openssl x509 -noout -fingerprint -in "${staged}/server-cert.pem")
+for id in $(docker node ls --filter role=manager -q | sort); do
+    [ "${id}" = "$(docker info --format '{{.Swarm.NodeID}}')" ] && break
+    addr=$(docker node inspect "${id}" --format '{{.ManagerStatus.Addr}}')
+    if [ "$(openssl s_client -connect "${addr%:*}:2376" </dev/null 2>&1 | openssl x509 -noout -fingerprint)" != "${want}" ]; then
+        log "manager ${id} renews first"
+        exit 0
+    fi
+done
 cp "${staged}"/*.pem "${TLS_DIR}/"
 systemctl restart docker
 log "installed the renewed TLS material and restarted dockerd"

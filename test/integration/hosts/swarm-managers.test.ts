@@ -7,7 +7,7 @@ import { engine, integrationEnv } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
 import { loadPlan } from "./lib/plan";
 import { aws, recordRequests } from "./lib/aws";
-import { dockerStoppedIntervals, expectSuccess, leaderOf, localState, nodes, SwarmFixture, until, watchQuorum } from "./lib/swarm";
+import { dockerStoppedIntervals, expectSuccess, fileFingerprint, leaderOf, servedCertFingerprint, localState, nodes, SwarmFixture, until, watchQuorum } from "./lib/swarm";
 import { RunResult, SimHost } from "./lib/host";
 
 const swarm = new SwarmFixture(loadPlan("prod"));
@@ -175,6 +175,32 @@ scenario("swarm-total-loss", "all hosts lost: a fresh host breaks the stale lock
     expect(first.docker(["secret", "ls", "--format", "{{.Name}}"]).split("\n")).toContain("restore-secret");
     expect(first.docker(["config", "ls", "--format", "{{.Name}}"]).split("\n")).toContain("restore-config");
     expect(first.docker(["network", "inspect", "restore-net", "--format", "{{.Options}}"])).toContain("encrypted");
+});
+
+scenario("swarm-tls-refresh", "the renewed dockerd certificate is picked up by every manager with the quorum kept", async () => {
+    if (live.length !== 3 || !leaderOf(live)) await bootThree();
+    const hosts = live;
+    const renewed = swarm.pki.renewDockerd();
+    aws(["secretsmanager", "put-secret-value", "--secret-id", `${s.TLS_SECRET_PREFIX}/cert`, "--secret-string", renewed.certPem]);
+    aws(["secretsmanager", "put-secret-value", "--secret-id", `${s.TLS_SECRET_PREFIX}/key`, "--secret-string", renewed.keyPem]);
+    const quorum = watchQuorum(() => hosts);
+    const firedAt = Date.now();
+    let lost: string[];
+    // The daily timers of all three managers fire together (the worst case of their random delay);
+    // a run that skips is retried, as the next day's timer would.
+    try {
+        for (let round = 0; round < 3 && hosts.some((h) => servedCertFingerprint(h, swarm.pki) !== fileFingerprint(renewed.cert)); round++) {
+            const runs = await Promise.all(hosts.map((h) => h.runUnit(swarm.files, "swarm-tls-refresh.service")));
+            runs.forEach((r, i) => expectSuccess(hosts[i], r));
+            await until("every manager Ready", () => nodes(hosts[0]).every((n) => n.status === "Ready"), 60000);
+        }
+    } finally {
+        lost = await quorum.stop();
+    }
+    for (const h of hosts) expect({ host: h.name, served: servedCertFingerprint(h, swarm.pki) }).toEqual({ host: h.name, served: fileFingerprint(renewed.cert) });
+    const stopped = hosts.flatMap((h) => dockerStoppedIntervals(h).filter((i) => i.from >= firedAt).map((i) => ({ host: h.name, ...i })));
+    expect(stopped.filter((a) => stopped.some((b) => a !== b && a.from < b.to && b.from < a.to))).toEqual([]);
+    expect(lost).toEqual([]);
 });
 
 scenario("swarm-lifecycle-drain", "a termination lifecycle state: the host drains, demotes, leaves, completes the action once (moto records it)", async () => {

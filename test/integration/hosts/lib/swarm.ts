@@ -172,3 +172,14 @@ export function dockerStoppedIntervals(host: SimHost): { from: number; to: numbe
     if (stoppedAt !== undefined) intervals.push({ from: stoppedAt, to: Infinity });
     return intervals;
 }
+
+/** The SHA-256 fingerprint of the certificate the host's Docker API serves on 2376. */
+export function servedCertFingerprint(host: SimHost, pki: SwarmPki): string {
+    const hello = spawnSync("openssl", ["s_client", "-connect", `${host.id.ip}:2376`, "-servername", pki.apiHostname, "-cert", pki.deployer.cert, "-key", pki.deployer.key, "-CAfile", pki.ca.cert], { input: "", encoding: "utf8", timeout: 10000 });
+    const fp = spawnSync("openssl", ["x509", "-noout", "-fingerprint", "-sha256"], { input: hello.stdout, encoding: "utf8" });
+    return fp.stdout.trim();
+}
+
+export function fileFingerprint(certFile: string): string {
+    return spawnSync("openssl", ["x509", "-noout", "-fingerprint", "-sha256", "-in", certFile], { encoding: "utf8" }).stdout.trim();
+}
