@@ -8,7 +8,7 @@ import type { Policies } from "@pulumi/policy";
 import { CorpusCase, EngineCase, unenveloped } from "../../policy/corpus";
 import type { RecordedResource } from "../../mocks";
 import { evaluatePolicies } from "../../../tools/lib/policy-engine";
-import { byVerdict, Verdict, WireResource } from "./wire";
+import { byVerdict, Verdict, WireResource, wireResource } from "./wire";
 
 export type CaseVerdict = { violations: Verdict[] } | { error: string };
 
@@ -118,19 +118,7 @@ export function engineFile(c: EngineCase, all: Policies): Record<string, unknown
 }
 
 export function engineWire(c: EngineCase): WireResource[] {
-    return c.resources.map((r) => ({
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        custom: r.custom,
-        parent: r.parent ?? "",
-        dependencies: r.dependsOn,
-        propertyDependencies: r.propertyDependencies,
-        options: { protect: r.protect, ignoreChanges: r.ignoreChanges, deleteBeforeReplace: r.deleteBeforeReplace || undefined, additionalSecretOutputs: r.additionalSecretOutputs, aliases: [] },
-        inputs: r.inputs,
-        outputs: r.outputs,
-        providerUrn: r.providerRef ? r.providerRef.slice(0, r.providerRef.lastIndexOf("::")) : undefined,
-    }));
+    return c.resources.map((r) => wireResource(r, r.inputs, r.outputs));
 }
 
 /** An invalid config file stops both engines before any rule runs; the wording differs (CLI vs synth). */

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { installMocks } from "../../mocks";
 import { readStackFiles } from "../../../tools/lib/stack-files";
-import type { WireResource } from "./wire";
+import { WireResource, wireResource } from "./wire";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): Monitor };
@@ -80,19 +80,7 @@ async function main(stack: string, mode: string, outFile: string): Promise<void>
     const resources: WireResource[] = harness.recorder.list().map((r) => {
         const w = wire.get(r.urn);
         if (!w) throw new Error(`${r.urn}: no wire form recorded`);
-        return {
-            urn: r.urn,
-            type: r.type,
-            name: r.name,
-            custom: r.custom,
-            parent: r.parent ?? "",
-            dependencies: r.dependsOn,
-            propertyDependencies: r.propertyDependencies,
-            options: { protect: r.protect, ignoreChanges: r.ignoreChanges, deleteBeforeReplace: r.deleteBeforeReplace || undefined, additionalSecretOutputs: r.additionalSecretOutputs, aliases: [] },
-            inputs: w.inputs,
-            outputs: w.outputs,
-            providerUrn: r.providerRef ? r.providerRef.slice(0, r.providerRef.lastIndexOf("::")) : undefined,
-        };
+        return wireResource(r, w.inputs, w.outputs);
     });
     fs.writeFileSync(outFile, JSON.stringify({ stack, mode, resources }));
 }

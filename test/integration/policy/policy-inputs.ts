@@ -15,7 +15,8 @@ const SOURCE = path.join(ROOT, "test", "integration", "policy", "dump-policy-inp
 const COMPILED = path.join(ROOT, ".build", "test", "integration", "policy", "dump-policy-inputs.js");
 
 function compile(): void {
-    buildSync({ entryPoints: [SOURCE], outdir: path.join(ROOT, ".build"), outbase: ROOT, platform: "node", format: "cjs", target: "node20", logLevel: "warning" });
+    // wire.ts too: the dump imports its wireResource, and only the program is in .build already.
+    buildSync({ entryPoints: [SOURCE, path.join(path.dirname(SOURCE), "wire.ts")], outdir: path.join(ROOT, ".build"), outbase: ROOT, platform: "node", format: "cjs", target: "node20", logLevel: "warning" });
 }
 
 export type Mode = "known" | "preview";

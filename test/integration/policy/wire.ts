@@ -1,3 +1,5 @@
+import type { RecordedResource } from "../../mocks";
+
 /**
  * A resource as the Pulumi engine hands it to an analyzer: property values in their wire form (what
  * the SDK serialized: secrets as `{sig: secret, value}` envelopes, unknowns as the sentinel string,
@@ -25,6 +27,23 @@ export interface WireOptions {
     deleteBeforeReplace?: boolean;
     additionalSecretOutputs: string[];
     aliases: string[];
+}
+
+/** A recorded resource in the engine's wire form, with its inputs and outputs already serialized. */
+export function wireResource(r: RecordedResource, inputs: Record<string, unknown>, outputs: Record<string, unknown>): WireResource {
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        custom: r.custom,
+        parent: r.parent ?? "",
+        dependencies: r.dependsOn,
+        propertyDependencies: r.propertyDependencies,
+        options: { protect: r.protect, ignoreChanges: r.ignoreChanges, deleteBeforeReplace: r.deleteBeforeReplace || undefined, additionalSecretOutputs: r.additionalSecretOutputs, aliases: [] },
+        inputs,
+        outputs,
+        providerUrn: r.providerRef ? r.providerRef.slice(0, r.providerRef.lastIndexOf("::")) : undefined,
+    };
 }
 
 /** One violation as a CLI user sees it: the policy, where, what, and how bad. */
