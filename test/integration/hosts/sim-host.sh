@@ -19,6 +19,7 @@ BRIDGE=prc-br0
 BRIDGE_ADDR=10.99.0.1/24
 DIR="${PR_CYBR_HOSTS_DIR:?set PR_CYBR_HOSTS_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "${HERE}/../../.." && pwd)"
 BINDS=(etc/docker etc/pr-cybr opt/pr-cybr etc/systemd/system var/lib/docker run tmp)
 
 ns() { echo "prc-$1"; }
@@ -45,7 +46,17 @@ create() {
     mkdir -p "${h}/fs"
     for b in "${BINDS[@]}"; do
         mkdir -p "${h}/fs/${b}" "/${b}"
-        mounts+="mount --bind '${h}/fs/${b}' '/${b}'; "
+        # A checkout under one of these (CI may clone into /tmp) would vanish behind the host's own
+        # directory: bind it into that directory first, at the same path.
+        local keep rel
+        for keep in "${REPO}" "${DIR}"; do
+            [[ "${keep}" == "/${b}/"* ]] || continue
+            [[ "${keep}" == "${DIR}" && "${DIR}" == "${REPO}/"* ]] && continue
+            rel=${keep#/"${b}"/}
+            mkdir -p "${h}/fs/${b}/${rel}"
+            mounts+="mount --bind '${keep}' '${h}/fs/${b}/${rel}'; "
+        done
+        mounts+="mount --rbind '${h}/fs/${b}' '/${b}'; "
     done
     chmod 1777 "${h}/fs/tmp"
     ip netns add "${n}"
