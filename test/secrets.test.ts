@@ -91,7 +91,7 @@ describe.each(["dev", "prod"] as const)("the %s secrets", (stack) => {
         expect(actions).not.toContain("secretsmanager:GetSecretValue");
         expect(actions.some((a: string) => a.startsWith("kms:"))).toBe(false);
         const onInstances = policy.find((s) => s.Sid === "RunOnThisSwarm")!;
-        expect(onInstances.Condition).toEqual({ StringEquals: { "ssm:resourceTag/pr-cybr.io/swarm": swarm } });
+        expect(onInstances.Condition).toEqual({ StringEquals: { "ssm:resourceTag/pr-cybr.io:swarm": swarm } });
         const logs = harness.ofType(aws.cloudwatch.LogGroup).find((g) => g.name === `${swarm}-token-rotation-logs`)!;
         expect(logs.inputs.name).toBe(`/pr-cybr/${swarm}/join-token-rotation`);
         expect(logs.inputs.kmsKeyId).toBe(harness.get(aws.kms.Key, `${swarm}-key`).outputs.arn);

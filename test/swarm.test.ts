@@ -28,6 +28,18 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
         expect(new Set(groups.map((g) => JSON.stringify(g.inputs.vpcZoneIdentifiers))).size).toBe(Math.min(config.swarm.managers, config.network.azCount));
     });
 
+    it("gives instances only tag keys EC2 accepts with tags in instance metadata, which the launch template enables", () => {
+        // EC2 user guide, "View tags for your EC2 instances using instance metadata": with tags allowed in
+        // metadata, instance tag keys may hold only letters, digits and + - = . , _ : @ (no space, no /),
+        // else the launch fails and the group never reaches capacity.
+        const lt = mine("aws:ec2/launchTemplate:LaunchTemplate")[0];
+        expect(lt.inputs.metadataOptions).toMatchObject({ instanceMetadataTags: "enabled" });
+        const instanceTags = (lt.inputs.tagSpecifications as { resourceType: string; tags: Obj }[]).find((t) => t.resourceType === "instance")!.tags;
+        const propagated = mine("aws:autoscaling/group:Group").flatMap((g) => (g.inputs.tags as { key: string; propagateAtLaunch: boolean }[]).filter((t) => t.propagateAtLaunch).map((t) => t.key));
+        const invalid = [...Object.keys(instanceTags), ...propagated].filter((k) => !/^[A-Za-z0-9+\-=.,_:@]+$/.test(k) || k === "." || k === ".." || k === "_index");
+        expect(invalid).toEqual([]);
+    });
+
     it("puts the required tags on what Auto Scaling launches (provider default tags do not reach instances, volumes, ENIs)", () => {
         const lt = mine("aws:ec2/launchTemplate:LaunchTemplate")[0];
         for (const spec of lt.inputs.tagSpecifications as { resourceType: string; tags: Obj }[]) {

@@ -6,7 +6,7 @@ import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { Tags } from "../shared/tags";
 
 export interface JoinTokenRotationArgs {
-    /** The swarm whose managers rotate the tokens (their instances carry tag `pr-cybr.io/swarm`). Required. */
+    /** The swarm whose managers rotate the tokens (their instances carry tag `pr-cybr.io:swarm`). Required. */
     readonly swarmName: string;
     /** ARNs of the `…/manager-join-token` and `…/worker-join-token` secrets. Required. */
     readonly tokenSecretArns: { readonly manager: pulumi.Input<string>; readonly worker: pulumi.Input<string> };
@@ -74,7 +74,7 @@ export class JoinTokenRotation extends pulumi.ComponentResource {
                     Version: "2012-10-17",
                     Statement: [
                         { Sid: "Stages", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:UpdateSecretVersionStage"], Resource: Object.values(args.tokenSecretArns) },
-                        { Sid: "RunOnThisSwarm", Effect: "Allow", Action: "ssm:SendCommand", Resource: pulumi.interpolate`arn:${partition}:ec2:${region}:${account}:instance/*`, Condition: { StringEquals: { "ssm:resourceTag/pr-cybr.io/swarm": args.swarmName } } },
+                        { Sid: "RunOnThisSwarm", Effect: "Allow", Action: "ssm:SendCommand", Resource: pulumi.interpolate`arn:${partition}:ec2:${region}:${account}:instance/*`, Condition: { StringEquals: { "ssm:resourceTag/pr-cybr.io:swarm": args.swarmName } } },
                         { Sid: "ShellDocument", Effect: "Allow", Action: "ssm:SendCommand", Resource: pulumi.interpolate`arn:${partition}:ssm:${region}::document/AWS-RunShellScript` },
                         // Neither action supports resource-level permissions.
                         { Sid: "FindAndWatch", Effect: "Allow", Action: ["ssm:DescribeInstanceInformation", "ssm:GetCommandInvocation"], Resource: "*" },

@@ -104,7 +104,10 @@ export class SwarmManagers extends pulumi.ComponentResource {
         validateSwarmManagersArgs(args);
         super("pr-cybr:swarm:SwarmManagers", name, {}, opts);
         const d = SWARM_MANAGERS_DEFAULTS;
-        const tags = { ...d.tags, ...args.tags, "pr-cybr.io/swarm": args.swarmName };
+        // `:` not `/`: the launch template puts instance tags in metadata (the termination hook reads the
+        // group name there), and then EC2 refuses to launch an instance with a tag key holding `/`
+        // (EC2 user guide, "View tags for your EC2 instances using instance metadata").
+        const tags = { ...d.tags, ...args.tags, "pr-cybr.io:swarm": args.swarmName };
         const swarm = args.swarmName;
         const invoke = { parent: this };
         const account = aws.getCallerIdentityOutput({}, invoke).accountId;

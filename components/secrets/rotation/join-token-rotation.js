@@ -79,7 +79,7 @@ function awsDeps(region) {
         describeSecret: (id) => secrets.send(new sm.DescribeSecretCommand({ SecretId: id })),
         moveCurrent: (id, to, from) => secrets.send(new sm.UpdateSecretVersionStageCommand({ SecretId: id, VersionStage: "AWSCURRENT", MoveToVersionId: to, RemoveFromVersionId: from })),
         onlineManager: async (swarm) => {
-            const out = await commands.send(new ssm.DescribeInstanceInformationCommand({ Filters: [{ Key: "tag:pr-cybr.io/swarm", Values: [swarm] }, { Key: "PingStatus", Values: ["Online"] }] }));
+            const out = await commands.send(new ssm.DescribeInstanceInformationCommand({ Filters: [{ Key: "tag:pr-cybr.io:swarm", Values: [swarm] }, { Key: "PingStatus", Values: ["Online"] }] }));
             const id = (out.InstanceInformationList || [])[0]?.InstanceId;
             if (!id) throw new Error(`no online manager of swarm ${swarm} in SSM`);
             return id;

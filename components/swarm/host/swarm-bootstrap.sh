@@ -56,7 +56,7 @@ UNIT
 # Private addresses of this swarm's running instances.
 running_instances() {
     aws ec2 describe-instances --region "${AWS_REGION}" \
-        --filters "Name=tag:pr-cybr.io/swarm,Values=${SWARM_NAME}" "Name=instance-state-name,Values=running" \
+        --filters "Name=tag:pr-cybr.io:swarm,Values=${SWARM_NAME}" "Name=instance-state-name,Values=running" \
         --query 'Reservations[].Instances[].PrivateIpAddress' --output text | tr '\t' '\n'
 }
 

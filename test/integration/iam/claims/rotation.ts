@@ -26,7 +26,7 @@ export async function rotationClaims(world: World): Promise<Claim[]> {
     claims.push(request(`${env}: the rotation function cannot decrypt with the swarm key through Secrets Manager`, DOC, "Denied", decrypt(`secretsmanager.${world.region}.amazonaws.com`)));
     claims.push(request(`${env}: the rotation function cannot decrypt with the swarm key directly`, DOC, "Denied", decrypt()));
     const instance = world.arn("ec2", "instance/i-0a1b2c3d4e5f60718");
-    const send = (tag: string) => () => ({ ...base, action: "ssm:SendCommand", resource: instance, context: { "ssm:resourceTag/pr-cybr.io/swarm": tag } });
+    const send = (tag: string) => () => ({ ...base, action: "ssm:SendCommand", resource: instance, context: { "ssm:resourceTag/pr-cybr.io:swarm": tag } });
     claims.push(request(`${env}: the rotation function sends commands to a manager of ${swarm}`, DOC, "Allowed", send(swarm)));
     claims.push(request(`${env}: the rotation function cannot send commands to an instance of another swarm`, DOC, "Denied", send("pr-cybr-other-swarm")));
     // Not claimed: SendCommand on the AWS-owned document. Its ARN has no account
