@@ -4,10 +4,10 @@ import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
 import * as time from "@pulumiverse/time";
-import { EdgeAccess, EdgeAgentImage, EdgeCa, EdgeNode, EdgeSite, EdgeVpnArgs } from "../components/edge";
+import { EdgeAccess, EdgeAgentImage, EdgeCa, EdgeNode, EdgeSite } from "../components/edge";
 import { collectorHostname, SwarmManagers, SwarmPki } from "../components/swarm";
 import { PlatformConfig } from "./config";
-import { edgeSiteHostname } from "./edge-hostnames";
+import { edgeNodeConfigArgs, edgeSiteHostname } from "./edge-config";
 import { secretValue } from "./providers";
 
 /** Stack outputs of the edge area (README "Stack outputs"); none holds a secret. */
@@ -107,25 +107,13 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
     const zerotierToken = cfg.edge.zerotier ? secretValue(cfg.edge.zerotier.apiTokenSecretId, ctx.aws) : undefined;
 
     const edgeNodes = nodes.map((n) => {
-        const vpn: EdgeVpnArgs =
-            n.vpn === "tailscale"
-                ? { kind: "tailscale", tag: cfg.edge.tailscale!.tag, keyExpiryDays: Math.min(cfg.secrets.rotationDays, 90) }
-                : { kind: "zerotier", networkId: cfg.edge.zerotier!.networkId, apiToken: zerotierToken! };
         return new EdgeNode(
             `${base}-node-${n.name}`,
             {
-                nodeName: n.name,
-                site: n.site,
-                arch: n.arch,
-                capabilities: n.capabilities,
-                profile: n.profile,
-                environment: env,
-                region: cfg.region,
+                ...edgeNodeConfigArgs(cfg, n, { zerotierToken: zerotierToken!, bundleKmsKeyArn: ctx.secretsKeyArn }),
                 ca: { certPem: ctx.ca.certPem, keyPem: ctx.ca.keyPem },
                 rotation: rotation.rfc3339,
-                vpn,
                 siteTunnel: { hostname: sites[n.site].hostname, token: sites[n.site].tunnelToken },
-                bundle: { secretPrefix: `pr-cybr/${env}/edge/nodes/`, kmsKeyArn: ctx.secretsKeyArn },
                 access: { trustAnchorArn: access.trustAnchorArn, profileArn: access.profileArn, roleArn: access.roleArn },
                 swarm: {
                     name: `${ctx.prefix}-swarm`,
@@ -137,7 +125,6 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
                     dockerVersion: cfg.swarm.dockerVersion,
                 },
                 agentImage: agent.ref,
-                registryPrefix: `/pr-cybr/${env}/edge/registry/`,
                 tags,
             },
             { providers: { aws: ctx.aws, ...(tailscaleProv ? { tailscale: tailscaleProv } : {}) } },

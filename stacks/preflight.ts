@@ -8,7 +8,7 @@ import { validateJoinTokenRotationArgs } from "../components/secrets";
 import { validateSwarmDnsArgs, validateSwarmManagersArgs, validateSwarmServicesArgs } from "../components/swarm";
 import { validateTenantArgs } from "../components/tenancy";
 import { ConfigProblem } from "./config-checks";
-import { edgeSiteHostname } from "./edge-hostnames";
+import { edgeNodeConfigArgs, edgeSiteHostname } from "./edge-config";
 import type { PlatformConfig } from "./config-schema";
 
 /** Tenants' repositories as the tenant ApplicationSet gets them, with the config path of each. */
@@ -92,16 +92,7 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
             ...nodes.map((n, i): [() => void, (p: string) => string] => [
                 () =>
                     validateEdgeNodeArgs({
-                        nodeName: n.name,
-                        site: n.site,
-                        arch: n.arch,
-                        capabilities: n.capabilities,
-                        profile: n.profile,
-                        environment: env,
-                        region: cfg.region,
-                        vpn: n.vpn === "tailscale" ? { kind: "tailscale", tag: cfg.edge.tailscale?.tag ?? "", keyExpiryDays: Math.min(cfg.secrets.rotationDays, 90) } : { kind: "zerotier", networkId: cfg.edge.zerotier?.networkId ?? "", apiToken: LATER },
-                        bundle: { secretPrefix: `pr-cybr/${env}/edge/nodes/`, kmsKeyArn: LATER },
-                        registryPrefix: `/pr-cybr/${env}/edge/registry/`,
+                        ...edgeNodeConfigArgs(cfg, n, { zerotierToken: LATER, bundleKmsKeyArn: LATER }),
                         // The rest (CA, tunnel, access, swarm) are resources' outputs the validator never reads.
                     } as unknown as Parameters<typeof validateEdgeNodeArgs>[0]),
                 (p) => (p === "vpn.networkId" ? "edge.zerotier.networkId" : p === "vpn.keyExpiryDays" ? "secrets.rotationDays" : `edge.nodes[${i}].${p.replace(/^nodeName/, "name")}`),

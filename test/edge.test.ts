@@ -1,4 +1,4 @@
-import { edgeSiteHostname } from "../stacks/edge-hostnames";
+import { edgeSiteHostname } from "../stacks/edge-config";
 import * as aws from "@pulumi/aws";
 import * as fs from "fs";
 import * as YAML from "yaml";
