@@ -10,7 +10,7 @@ import { engine } from "../lib/env";
 import { Identity, Kube } from "../lib/kube";
 import { recordEngines, scenario } from "../lib/summary";
 import { readPlan } from "./plan-objects";
-import { applyPlan, untilRefused } from "./tenant-setup";
+import { applyPlan, untilAllowed, untilRefused } from "./tenant-setup";
 import { ACCESS_POLICY_CLUSTER_ROLE, compliantPod, Deployer, eksUsername, tenantDeployers, tenantNamespaces, TenantPrincipal, tenantPrincipals } from "./tenant-identities";
 
 const kube = Kube.admin();
@@ -212,6 +212,7 @@ scenario("k8s-isolation-platform-control", "the guardrail policy leaves the plat
     const [tenant, namespaces] = [...tenantNamespaces(plan.resources)][0];
     const ns = namespaces[0];
     const problems: string[] = [];
+    await untilAllowed(kube, admin, { verb: "patch", group: "cilium.io", resource: "ciliumnetworkpolicies", namespace: ns });
     const asAdmin = kube.impersonate(admin);
     for (const obj of plan.resources.filter((r) => ["ResourceQuota", "LimitRange", "CiliumNetworkPolicy"].includes(r.inputs.kind) && r.inputs.metadata.namespace === ns).map((r) => r.inputs)) {
         const r = await asAdmin.apply(obj, { dryRun: true });

@@ -16,7 +16,32 @@ export async function applyPlan(kube: Kube, plan: { resources: PlanResource[] })
     for (const { object } of orderedObjects(plan)) await must(object);
     for (const p of tenantPrincipals(plan.resources)) for (const rb of accessPolicyEmulation(p)) await must(rb, "eks-access-policy-emulation");
     await waitForQuotas(kube, [...tenantNamespaces(plan.resources).values()].flat());
+    await untilRbacSettled(kube);
     return applied;
+}
+
+let settleRound = 0;
+/**
+ * The RBAC authorizer reads Roles, ClusterRoles and their bindings from informer caches, each fed by one
+ * ordered watch. Write one more of each after everything else and wait until a review sees them: then the
+ * cache holds every RBAC object written before (a SubjectAccessReview run straight after a write may not).
+ */
+export async function untilRbacSettled(kube: Kube, namespace = "default"): Promise<void> {
+    const round = `rbac-settle-${process.pid}-${settleRound++}`;
+    const rules = (verb: string) => [{ apiGroups: [""], resources: ["configmaps"], resourceNames: [round], verbs: [verb] }];
+    const subjects = [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: round }];
+    const rbac = "rbac.authorization.k8s.io/v1";
+    for (const obj of [
+        { apiVersion: rbac, kind: "ClusterRole", metadata: { name: round }, rules: rules("get") },
+        { apiVersion: rbac, kind: "ClusterRoleBinding", metadata: { name: round }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: round }, subjects },
+        { apiVersion: rbac, kind: "Role", metadata: { name: round, namespace }, rules: rules("watch") },
+        { apiVersion: rbac, kind: "RoleBinding", metadata: { name: round, namespace }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: round }, subjects },
+    ]) {
+        const r = await kube.apply(obj, { fieldManager: "rbac-settle" });
+        if (r.status >= 300) throw new Error(`${obj.kind} ${round}: ${r.status} ${r.json?.message}`);
+    }
+    await untilAllowed(kube, { user: round }, { verb: "get", resource: "configmaps", name: round, namespace });
+    await untilAllowed(kube, { user: round }, { verb: "watch", resource: "configmaps", name: round, namespace });
 }
 
 /** Quota admission rejects what a quota with unknown usage covers; the controller fills status.hard. */
@@ -39,6 +64,18 @@ export async function waitForQuotas(kube: Kube, namespaces: string[]): Promise<v
  * a moment after they are stored. Waits (up to 15 s) until `probe` (a dry run as `who`) is refused;
  * returns whether it was, so the suite's own assertions report what is wrong.
  */
+/**
+ * The RBAC authorizer serves bindings from an informer cache, so a binding just written takes effect a
+ * moment later; wait for a SubjectAccessReview to say `who` may do `attrs` before relying on it.
+ */
+export async function untilAllowed(kube: Kube, who: { user: string; groups?: string[] }, attrs: Parameters<Kube["can"]>[1]): Promise<void> {
+    const deadline = Date.now() + 15000;
+    while (!(await kube.can(who, attrs))) {
+        if (Date.now() > deadline) throw new Error(`${who.user} still may not ${attrs.verb} ${attrs.resource} after 15 s`);
+        await new Promise((res) => setTimeout(res, 200));
+    }
+}
+
 export async function untilRefused(kube: Kube, who: { user: string; groups?: string[] }, probe: any): Promise<boolean> {
     const deadline = Date.now() + 15000;
     for (;;) {
