@@ -118,7 +118,7 @@ describe("the join-token rotation function", () => {
         const { deps, calls } = fakes(staged);
         expect(await fn.rotate(event("createSecret"), deps, env)).toBe("rotated the worker join token");
         expect(calls[0]).toBe("find pr-cybr-dev-swarm");
-        expect(calls[1]).toContain('docker swarm join-token --rotate -q worker >/dev/null; docker swarm join-token -q worker >"$f"');
+        expect(calls[1]).toContain(`docker swarm join-token --rotate -q worker >/dev/null; t=$(docker swarm join-token -q worker); printf '%s' "$t" >"$f"`);
         expect(calls[1]).toContain(`put-secret-value --region us-east-1 --secret-id ${secretId} --client-request-token v-new --secret-string "file://$f" --version-stages AWSPENDING`);
         // A retried step finds the pending value and stops before rotating again.
         expect(calls[1].indexOf("--version-stage AWSPENDING")).toBeLessThan(calls[1].indexOf("--rotate"));
@@ -127,7 +127,7 @@ describe("the join-token rotation function", () => {
     it("testSecret compares on the host; setSecret has nothing to do; finishSecret makes the new version current", async () => {
         const { deps, calls } = fakes(staged);
         await fn.rotate(event("testSecret"), deps, env);
-        expect(calls[1]).toContain('[ "$(docker swarm join-token -q worker)" = "$(aws secretsmanager get-secret-value');
+        expect(calls[1]).toMatch(/\[ "\$\(aws secretsmanager get-secret-value .* --output json\)" = "\\"\$\(docker swarm join-token -q worker\)\\"" \]/);
         expect(await fn.rotate(event("setSecret"), deps, env)).toBe("nothing to set");
         await fn.rotate(event("finishSecret"), deps, env);
         expect(calls.at(-1)).toBe("move v-new from v-old");

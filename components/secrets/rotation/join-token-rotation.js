@@ -20,14 +20,17 @@ function commandFor(step, { role, secretId, token, region }) {
             // A retried step must not rotate twice: the pending version already holding a value means done.
             `if ${pending} >/dev/null 2>&1; then exit 0; fi`,
             'f=$(mktemp); trap \'rm -f "$f"\' EXIT',
-            // Rotate, then read the token on its own: what `--rotate` prints is not a contract.
+            // Rotate, then read the token on its own: what `--rotate` prints is not a contract. The CLI
+            // ends it with a newline; the secret holds the token alone, as the bootstrap stores it.
             `docker swarm join-token --rotate -q ${role} >/dev/null`,
-            `docker swarm join-token -q ${role} >"$f"`,
+            `t=$(docker swarm join-token -q ${role}); printf '%s' "$t" >"$f"`,
             `aws secretsmanager put-secret-value --region ${region} --secret-id ${secretId} --client-request-token ${token} --secret-string "file://$f" --version-stages AWSPENDING >/dev/null`,
         ];
     }
-    // testSecret: the pending value is the swarm's current token (compared on the host, never printed).
-    return ["set -euo pipefail", `[ "$(docker swarm join-token -q ${role})" = "$(${pending})" ]`];
+    // testSecret: the pending value is exactly the swarm's current token (compared on the host, never
+    // printed). As JSON, so that a stray newline, which `$(...)` would strip, fails the test.
+    const pendingJson = pending.replace("--output text", "--output json");
+    return ["set -euo pipefail", `[ "$(${pendingJson})" = "\\"$(docker swarm join-token -q ${role})\\"" ]`];
 }
 
 /**

@@ -1,7 +1,7 @@
 // The AWS emulator for the host suites: moto's server on loopback (with the lifecycle-action stand-in
 // of hosts/lib/moto-server.py) and the AWS CLI, both pinned, in a venv cached under ~/.cache/pr-cybr.
 // The simulated hosts reach it on their own loopback through hosts/lib/ns-forward.py.
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { daemon, freePort, isAlive, run, waitFor } from "../lib/engine-context.mjs";
 
@@ -29,8 +29,16 @@ export async function up(ctx) {
     // moto's request recorder (off until a suite starts it): the suites read requests as the CLI sent them.
     const recording = join(ctx.dir, "moto-recording.jsonl");
     writeFileSync(recording, "");
+    // Run Command's agents and the rotation function's invocations (hosts/lib/moto_*.py) meet the suites here.
+    const ssmDir = join(ctx.dir, "ssm");
+    rmSync(ssmDir, { recursive: true, force: true });
+    mkdirSync(ssmDir, { recursive: true });
+    const rotationLog = join(ctx.dir, "moto-rotations.jsonl");
+    writeFileSync(rotationLog, "");
     const script = join(ctx.root, "test/integration/hosts/lib/moto-server.py");
-    const d = daemon(ctx, "moto", join(dir, "bin", "python"), [script, "-H", "127.0.0.1", "-p", String(port)], { env: { ...process.env, PR_CYBR_LIFECYCLE_LOG: lifecycleLog, MOTO_RECORDER_FILEPATH: recording } });
+    const d = daemon(ctx, "moto", join(dir, "bin", "python"), [script, "-H", "127.0.0.1", "-p", String(port)], {
+        env: { ...process.env, PR_CYBR_LIFECYCLE_LOG: lifecycleLog, MOTO_RECORDER_FILEPATH: recording, PR_CYBR_SSM_DIR: ssmDir, PR_CYBR_ROTATION_LOG: rotationLog },
+    });
     const endpoint = `http://127.0.0.1:${port}`;
     await waitFor("moto", async () => (await fetch(`${endpoint}/moto-api/`)).ok, { logFile: d.logFile, timeoutMs: 60000 });
     const awsVersion = run(join(dir, "bin", "aws"), ["--version"]).stdout.trim() || run(join(dir, "bin", "aws"), ["--version"]).stderr.trim();
@@ -39,6 +47,8 @@ export async function up(ctx) {
         endpoint,
         lifecycleLog,
         recording,
+        ssmDir,
+        rotationLog,
         awsCliDir: join(dir, "bin"),
         env: {
             AWS_ENDPOINT_URL: endpoint,
@@ -46,6 +56,8 @@ export async function up(ctx) {
             AWS_SECRET_ACCESS_KEY: "testing",
             AWS_DEFAULT_REGION: "us-east-1",
             PR_CYBR_AWS_CLI: join(dir, "bin", "aws"),
+            PR_CYBR_SSM_DIR: ssmDir,
+            PR_CYBR_ROTATION_LOG: rotationLog,
         },
         versions: { moto: MOTO, awscli: awsVersion.split(" ")[0].replace("aws-cli/", "") },
     };

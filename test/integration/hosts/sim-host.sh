@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Simulated EC2 hosts for the host suites. A host is a network namespace (prc-<name>, one veth on the
 # bridge prc-br0, 10.99.0.0/24), a private mount namespace in which its own /etc/docker, /etc/pr-cybr,
-# /opt/pr-cybr, /etc/systemd/system, /var/lib/docker, /run and /tmp are directories under
+# /opt/pr-cybr, /etc/systemd/system, /var/lib/docker, /var/lib/amazon (the SSM agent's), /run and /tmp are directories under
 # $PR_CYBR_HOSTS_DIR/<name>/fs (so the scripts run with their real paths, ROOT empty), an instance
 # metadata emulator on 169.254.169.254 inside it, and moto's loopback port forwarded into it.
 # Everything here is created by this script and removed by it; nothing else is touched.
@@ -20,7 +20,7 @@ BRIDGE_ADDR=10.99.0.1/24
 DIR="${PR_CYBR_HOSTS_DIR:?set PR_CYBR_HOSTS_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "${HERE}/../../.." && pwd)"
-BINDS=(etc/docker etc/pr-cybr opt/pr-cybr etc/systemd/system var/lib/docker run tmp)
+BINDS=(etc/docker etc/pr-cybr opt/pr-cybr etc/systemd/system var/lib/docker var/lib/amazon run tmp)
 
 ns() { echo "prc-$1"; }
 home() { echo "${DIR}/$1"; }

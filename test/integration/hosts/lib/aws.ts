@@ -1,5 +1,6 @@
 // The AWS CLI (pinned, engine "moto") against moto, from the suites' side.
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import { engine } from "../../lib/env";
 
 export function awsEnv(): Record<string, string> {
@@ -17,10 +18,13 @@ export function aws(args: string[], opts: { allowFailure?: boolean } = {}): any 
     return r.stdout.trim() ? JSON.parse(r.stdout) : "";
 }
 
-/** Clears every moto backend (each scenario starts from an empty account). */
+/** Clears every moto backend (each scenario starts from an empty account: no managed node either). */
 export async function resetMoto(): Promise<void> {
     const res = await fetch(`${awsEnv().AWS_ENDPOINT_URL}/moto-api/reset`, { method: "POST" });
     if (!res.ok) throw new Error(`moto reset: ${res.status}`);
+    const ssm = awsEnv().PR_CYBR_SSM_DIR;
+    fs.rmSync(ssm, { recursive: true, force: true });
+    fs.mkdirSync(ssm, { recursive: true });
 }
 
 export interface RecordedRequest {

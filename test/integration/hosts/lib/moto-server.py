@@ -1,6 +1,7 @@
-"""moto's server (moto[server], pinned by the engine) plus the one Auto Scaling call the swarm's
-termination handler needs and moto does not implement: CompleteLifecycleAction (moto 5.2.5 has
-put/describe/delete_lifecycle_hook only, moto/autoscaling/responses.py).
+"""moto's server (moto[server], pinned by the engine) plus what the host suites need and moto does not
+do: Run Command as agents run it (moto_ssm_agents.py), a rotation function's invocation (moto_rotation.py)
+and the Auto Scaling call the swarm's termination handler needs, CompleteLifecycleAction (moto 5.2.5
+has put/describe/delete_lifecycle_hook only, moto/autoscaling/responses.py).
 
 The stand-in follows the API reference (CompleteLifecycleAction): the hook must exist on the group,
 the instance must belong to it, and an action completes once; a second completion is the
@@ -15,6 +16,9 @@ from moto.autoscaling.responses import AutoScalingResponse
 from moto.autoscaling.exceptions import ValidationError
 from moto.core.responses import EmptyResult
 from moto.server import main
+
+import moto_rotation
+import moto_ssm_agents
 
 _completed = set()
 
@@ -39,6 +43,8 @@ def complete_lifecycle_action(self):
 
 
 AutoScalingResponse.complete_lifecycle_action = complete_lifecycle_action
+moto_ssm_agents.install()
+moto_rotation.install()
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
