@@ -101,12 +101,17 @@ describe.each(["dev", "prod"] as const)("the %s secrets", (stack) => {
 describe("the join-token rotation function", () => {
     const secretId = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pr-cybr-dev-swarm/worker-join-token-AbCdEf";
     const env = { AWS_REGION: "us-east-1", SWARM_NAME: "pr-cybr-dev-swarm" };
-    function fakes(stages: Record<string, string[]>, opts: { rotationEnabled?: boolean; name?: string } = {}) {
+    function fakes(stages: Record<string, string[]>, opts: { rotationEnabled?: boolean; name?: string; online?: boolean; registered?: number } = {}) {
         const calls: string[] = [];
         const deps = {
             describeSecret: async () => ({ Name: opts.name ?? "pr-cybr-dev-swarm/worker-join-token", RotationEnabled: opts.rotationEnabled ?? true, VersionIdsToStages: stages }),
             moveCurrent: async (_id: string, to: string, from: string) => void calls.push(`move ${to} from ${from}`),
-            onlineManager: async (swarm: string) => (calls.push(`find ${swarm}`), "i-0123456789abcdef0"),
+            onlineManager: async (swarm: string) => {
+                calls.push(`find ${swarm}`);
+                if (opts.online === false) throw new Error(`no online manager of swarm ${swarm} in SSM`);
+                return "i-0123456789abcdef0";
+            },
+            registeredManagers: async () => opts.registered ?? 3,
             runOnManager: async (instance: string, lines: string[]) => void calls.push(`run ${instance}: ${lines.join("; ")}`),
         };
         return { deps, calls };
@@ -122,6 +127,16 @@ describe("the join-token rotation function", () => {
         expect(calls[1]).toContain(`put-secret-value --region us-east-1 --secret-id ${secretId} --client-request-token v-new --secret-string "file://$f" --version-stages AWSPENDING`);
         // A retried step finds the pending value and stops before rotating again.
         expect(calls[1].indexOf("--version-stage AWSPENDING")).toBeLessThan(calls[1].indexOf("--rotate"));
+    });
+
+    it("testSecret before the swarm has a manager (the configuration test at create) passes; with managers offline it fails", async () => {
+        const before = fakes(staged, { online: false, registered: 0 });
+        expect(await fn.rotate(event("testSecret"), before.deps, env)).toBe("the swarm has no manager yet: nothing to test against");
+        expect(before.calls.filter((c) => c.startsWith("run"))).toEqual([]);
+        const offline = fakes(staged, { online: false, registered: 2 });
+        await expect(fn.rotate(event("testSecret"), offline.deps, env)).rejects.toThrow("no online manager of swarm pr-cybr-dev-swarm in SSM");
+        // createSecret never passes without a manager: it must rotate the swarm's own token.
+        await expect(fn.rotate(event("createSecret"), before.deps, env)).rejects.toThrow("no online manager");
     });
 
     it("testSecret compares on the host; setSecret has nothing to do; finishSecret makes the new version current", async () => {

@@ -37,7 +37,8 @@ function commandFor(step, { role, secretId, token, region }) {
  * One rotation step. `deps` hides the AWS SDK so tests can drive every branch:
  *   describeSecret(id) -> { Name, RotationEnabled, VersionIdsToStages }
  *   moveCurrent(id, toVersion, fromVersion)
- *   onlineManager(swarmName) -> instance id (an SSM-managed, online manager of the swarm)
+ *   onlineManager(swarmName) -> instance id (an SSM-managed, online manager of the swarm); throws if none
+ *   registeredManagers(swarmName) -> how many managers of the swarm SSM knows, online or not
  *   runOnManager(instanceId, lines) -> resolves when the command succeeded, rejects otherwise
  */
 async function rotate(event, deps, env) {
@@ -58,9 +59,22 @@ async function rotate(event, deps, env) {
         case "setSecret":
             // The swarm took the new token in createSecret (the rotation is the swarm's own act).
             return "nothing to set";
-        case "testSecret":
-            await deps.runOnManager(await deps.onlineManager(env.SWARM_NAME), commandFor(step, settings));
+        case "testSecret": {
+            // RotateSecret with RotateImmediately=false (how the SecretRotation is created and updated)
+            // runs this step alone, on a copy of the current value, as a test of the configuration. At
+            // the first `up` the swarm has no manager yet; the test then has nothing to compare, and
+            // failing it would only leave a stale AWSPENDING behind. A swarm whose managers exist but
+            // are offline still fails the step.
+            let manager;
+            try {
+                manager = await deps.onlineManager(env.SWARM_NAME);
+            } catch (err) {
+                if ((await deps.registeredManagers(env.SWARM_NAME)) === 0) return "the swarm has no manager yet: nothing to test against";
+                throw err;
+            }
+            await deps.runOnManager(manager, commandFor(step, settings));
             return "pending token is the swarm's token";
+        }
         case "finishSecret": {
             const current = Object.keys(stages).find((v) => stages[v].includes("AWSCURRENT"));
             await deps.moveCurrent(secretId, token, current);
@@ -86,6 +100,10 @@ function awsDeps(region) {
             const id = (out.InstanceInformationList || [])[0]?.InstanceId;
             if (!id) throw new Error(`no online manager of swarm ${swarm} in SSM`);
             return id;
+        },
+        registeredManagers: async (swarm) => {
+            const out = await commands.send(new ssm.DescribeInstanceInformationCommand({ Filters: [{ Key: "tag:pr-cybr.io:swarm", Values: [swarm] }] }));
+            return (out.InstanceInformationList || []).length;
         },
         runOnManager: async (instanceId, lines) => {
             const sent = await commands.send(new ssm.SendCommandCommand({ InstanceIds: [instanceId], DocumentName: DOCUMENT, Parameters: { commands: lines }, TimeoutSeconds: 60 }));

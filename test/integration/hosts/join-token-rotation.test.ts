@@ -119,15 +119,32 @@ scenario("rotation-lambda", "the rotation function rotates both join tokens thro
     expect(second.docker(["info", "--format", "{{.Swarm.ControlAvailable}}"])).toBe("true");
 }, 600000);
 
-scenario("rotation-lambda-no-manager", "with no manager online the function fails the step clearly and leaves the swarm's token alone", async () => {
+scenario("rotation-lambda-first-up", "the configuration test at the first up, before any manager, passes and rotates nothing; with managers known but offline a rotation fails clearly", async () => {
     await swarm.reset();
-    const [name] = resources(plan, "aws:secretsmanager/secretRotation:SecretRotation", "token-rotation-worker").map((r) => /:secret:(.+)-[^-]+$/.exec(r.inputs.secretId)![1]);
-    aws(["secretsmanager", "put-secret-value", "--secret-id", name, "--secret-string", "SWMTKN-1-placeholder"]);
+    const rotation = one(plan, "aws:secretsmanager/secretRotation:SecretRotation", "token-rotation-worker").inputs;
+    const name = /:secret:(.+)-[^-]+$/.exec(rotation.secretId)![1];
     const arn = aws(["secretsmanager", "describe-secret", "--secret-id", name]).ARN;
-    const lambdaArn = one(plan, "aws:secretsmanager/secretRotation:SecretRotation", "token-rotation-worker").inputs.rotationLambdaArn;
-    aws(["secretsmanager", "rotate-secret", "--secret-id", arn, "--rotation-lambda-arn", lambdaArn, "--rotation-rules", "AutomaticallyAfterDays=30", "--no-rotate-immediately"]);
-    const { token } = rotationsLogged().slice(-1)[0];
-    const r = await fn.invoke({ Step: "testSecret", SecretId: arn, ClientRequestToken: token });
-    expect(r.ok).toBe(false);
-    expect(r.error).toMatch(/no online manager of swarm/);
-}, 120000);
+    // The SecretRotation as the provider creates it, before the managers' instances have booted.
+    aws(["secretsmanager", "rotate-secret", "--secret-id", arn, "--rotation-lambda-arn", rotation.rotationLambdaArn, "--rotation-rules", `AutomaticallyAfterDays=${rotation.rotationRules.automaticallyAfterDays}`, "--no-rotate-immediately"]);
+    const configTest = rotationsLogged().slice(-1)[0];
+    expect(configTest.steps).toEqual(["testSecret"]);
+    const first = await fn.invoke({ Step: "testSecret", SecretId: arn, ClientRequestToken: configTest.token });
+    expect(first.error).toBe("");
+    expect(first.ok).toBe(true);
+    aws(["secretsmanager", "update-secret-version-stage", "--secret-id", arn, "--version-stage", "AWSPENDING", "--remove-from-version-id", configTest.token]);
+
+    // Later the managers exist but no agent answers (say, all hosts are down): a rotation must fail, not pretend.
+    const host = swarm.launch(0);
+    const agent = new SsmAgent(host);
+    agents.push(agent);
+    agent.start();
+    agent.stop();
+    aws(["secretsmanager", "rotate-secret", "--secret-id", arn, "--client-request-token", randomUUID()]);
+    const rotation2 = rotationsLogged().slice(-1)[0];
+    const created = await fn.invoke({ Step: "createSecret", SecretId: arn, ClientRequestToken: rotation2.token });
+    expect(created.ok).toBe(false);
+    expect(created.error).toMatch(/no online manager of swarm/);
+    const tested = await fn.invoke({ Step: "testSecret", SecretId: arn, ClientRequestToken: rotation2.token });
+    expect(tested.ok).toBe(false);
+    expect(tested.error).toMatch(/no online manager of swarm/);
+}, 180000);
