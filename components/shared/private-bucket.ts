@@ -12,6 +12,13 @@ export interface PrivateBucketArgs {
     readonly expireDays?: number;
     /** Id of the lifecycle rule. Defaults to "retention". */
     readonly lifecycleRuleId?: string;
+    /**
+     * Refuse uploads that ask for any encryption but the bucket key's: another KMS key, SSE-S3, DSSE,
+     * or `aws:kms` without a key id (which S3 answers with the account's `aws/s3` key, overriding the
+     * default). Uploads that ask for nothing get the default. For writers we control only: an AWS
+     * service delivering into the bucket may send its own headers. Defaults to false.
+     */
+    readonly refuseOtherEncryption?: boolean;
     /** Keep the bucket through `pulumi destroy`. */
     readonly protect?: boolean;
     readonly tags: Tags;
@@ -64,10 +71,28 @@ export function privateBucket(parent: pulumi.Resource, name: string, args: Priva
                         Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
                         Condition: { Bool: { "aws:SecureTransport": "false" } },
                     },
+                    ...(args.refuseOtherEncryption ? refuseOtherEncryption(bucket.arn, args.kmsKeyArn) : []),
                 ],
             }),
         },
         ofBucket,
     );
     return bucket;
+}
+
+/**
+ * Deny statements for uploads that name any encryption but `keyArn` (S3 user guide, "Specifying
+ * server-side encryption with AWS KMS": the condition keys carry the request's headers, and default
+ * encryption applies after authorization, so a header-less upload carries neither key). PutObject
+ * covers CopyObject and CreateMultipartUpload.
+ */
+function refuseOtherEncryption(bucketArn: pulumi.Output<string>, keyArn: pulumi.Input<string>) {
+    const deny = (Sid: string, Condition: Record<string, Record<string, pulumi.Input<string>>>) => ({ Sid, Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: pulumi.interpolate`${bucketArn}/*`, Condition });
+    return [
+        // A negated operator is true when the key is missing (IAM user guide, "Condition operators"), so
+        // each one is paired with Null "false": it judges only what the request names.
+        deny("DenyOtherKmsKeys", { Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } }),
+        deny("DenyAccountDefaultKmsKey", { StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" } }),
+        deny("DenyOtherEncryption", { Null: { "s3:x-amz-server-side-encryption": "false" }, StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } }),
+    ];
 }

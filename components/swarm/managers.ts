@@ -140,7 +140,8 @@ export class SwarmManagers extends pulumi.ComponentResource {
         const tlsSecrets = [secret("tls-ca", `${tlsPrefix}/ca`), secret("tls-cert", `${tlsPrefix}/cert`), secret("tls-key", `${tlsPrefix}/key`)];
 
         const backupBucketName = pulumi.interpolate`${swarm}-raft-backup-${account}`;
-        const backups = privateBucket(this, `${name}-backup`, { bucketName: backupBucketName, kmsKeyArn: key.arn, noncurrentVersionDays: 30, expireDays: 90, tags });
+        // The tarballs hold the unlocked Raft key and the managers' TLS keys: the swarm's key only.
+        const backups = privateBucket(this, `${name}-backup`, { bucketName: backupBucketName, kmsKeyArn: key.arn, noncurrentVersionDays: 30, expireDays: 90, refuseOtherEncryption: true, tags });
 
         const lockParam = `/${swarm}/init-lock`;
         const leaderParam = `/${swarm}/leader`;

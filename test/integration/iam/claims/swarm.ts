@@ -29,6 +29,14 @@ export async function swarmClaims(world: World): Promise<Claim[]> {
     claims.push(request(`${env}: a manager uploads its hourly Raft backup`, RESTORE_DOC, "Allowed", backup(managers, "i-0a1b2c3d4e5f60718", "s3:PutObject")));
     claims.push(request(`${env}: a manager downloads a Raft backup to restore it (step 3)`, RESTORE_DOC, "Allowed", backup(managers, "i-0a1b2c3d4e5f60718", "s3:GetObject")));
     const swarmKey = world.secret(`${swarm}/worker-join-token`).kmsKeyArn;
+    // The tarballs hold the unlocked Raft key: the bucket refuses an upload that asks for another key
+    // (S3 answers `--sse aws:kms` without a key id with the account's aws/s3 key, overriding the default).
+    const upload = (context: Record<string, string>) => () => ({ ...backup(managers, "i-0a1b2c3d4e5f60718", "s3:PutObject")(), context: { "aws:SecureTransport": "true", ...context } });
+    const otherKey = `arn:aws:kms:${world.region}:${world.account}:key/00000000-0000-4000-8000-000000000000`;
+    claims.push(request(`${env}: a Raft backup may name the swarm's key`, RESTORE_DOC, "Allowed", upload({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": swarmKey })));
+    claims.push(request(`${env}: a Raft backup cannot ask for aws:kms without a key id (the account's aws/s3 key)`, RESTORE_DOC, "Denied", upload({ "s3:x-amz-server-side-encryption": "aws:kms" })));
+    claims.push(request(`${env}: a Raft backup cannot name another KMS key`, RESTORE_DOC, "Denied", upload({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": otherKey })));
+    claims.push(request(`${env}: a Raft backup cannot ask for SSE-S3`, RESTORE_DOC, "Denied", upload({ "s3:x-amz-server-side-encryption": "AES256" })));
     claims.push(request(`${env}: a manager decrypts what the swarm key encrypts (secrets, backups)`, RESTORE_DOC, "Allowed", () => ({ ...host, action: "kms:Decrypt", resource: swarmKey, resourcePolicy: world.keyPolicy(swarmKey) })));
     const edge = await world.role(`pr-cybr-${env}-edge-access-role`);
     const rotation = await world.role(`pr-cybr-${env}-swarm-token-rotation-role`);
