@@ -8,6 +8,9 @@ import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { IssuedCert } from "./pki";
 import { COLLECTOR_USER, collectorConfig, contentName, RESTART_POLICY, rollout, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
 
+/** The option a swarm's engine adds to every overlay it creates (its VXLAN id), seen on Engine 20.10 by swarm-overlay-read-back. */
+export const OVERLAY_VXLAN_OPTION = "com.docker.network.driver.overlay.vxlanid_list";
+
 export interface SwarmServicesArgs {
     readonly swarmName: string;
     readonly region: pulumi.Input<string>;
@@ -74,7 +77,10 @@ export class SwarmServices extends pulumi.ComponentResource {
             new docker.Network(
                 `${name}-${role}-net`,
                 { name: `${swarm}-${role}`, driver: "overlay", attachable: true, options: { encrypted: "true" }, labels: [{ label: "pr-cybr.io/swarm", value: swarm }] },
-                inSwarm,
+                // The engine adds the VXLAN id it picked to a swarm overlay's options, the provider reads
+                // them back as they are, and `options` is ForceNew: without this every `up` would
+                // replace the networks (kreuzwerker/docker resource_docker_network_funcs.go, read).
+                { ...inSwarm, ignoreChanges: [`options["${OVERLAY_VXLAN_OPTION}"]`] },
             );
         const edge = network("edge");
         const telemetry = network("telemetry");
