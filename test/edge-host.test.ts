@@ -72,8 +72,8 @@ function device(s: EdgeInstallSettings, machine: string) {
     const script = path.join(root, "install-edge-node.sh");
     fs.writeFileSync(script, renderEdgeInstallScript(s), { mode: 0o700 });
     let seen = 0;
-    const run = () => {
-        const child = spawnSync("bash", [script], { encoding: "utf8", env: { PATH: `${STUBS}:/usr/bin:/bin`, PR_CYBR_ROOT: root, STUB_STATE: state, VPN_WAIT_SECONDS: "10" } });
+    const run = (extraEnv: Record<string, string> = {}) => {
+        const child = spawnSync("bash", [script], { encoding: "utf8", env: { PATH: `${STUBS}:/usr/bin:/bin`, PR_CYBR_ROOT: root, STUB_STATE: state, VPN_WAIT_SECONDS: "10", ...extraEnv } });
         const callsFile = path.join(state, "calls");
         const all = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").split("\n").filter(Boolean) : [];
         const calls = all.slice(seen);
@@ -88,6 +88,15 @@ function device(s: EdgeInstallSettings, machine: string) {
 const STATE_CHANGING = /^(apt-get install|curl |aws\/install|tailscale up|zerotier-cli join|docker (swarm join|run|rm)|systemctl (restart|daemon-reload|enable))/;
 
 describe("install-edge-node.sh (run against stub apt, aws, docker and VPN clients)", () => {
+    it("refuses a kernel without the memory cgroup (Raspberry Pi OS's default), where Docker would silently drop the agents' limits", () => {
+        const d = device(settings({}), "aarch64");
+        const run = d.run({ STUB_MEMORY_LIMIT: "false" });
+        expect(run.status).toBe(1);
+        expect(run.output).toContain("the kernel's memory cgroup is off, so Docker would drop the agents' memory limits");
+        expect(run.output).toContain("cgroup_enable=memory cgroup_memory=1");
+        expect(run.calls.filter((c) => c.startsWith("docker run") || c.startsWith("docker swarm join"))).toEqual([]);
+    });
+
     it("arm64 over Tailscale: installs pinned tools, fetches its bundle with Roles Anywhere, joins the VPN and the swarm, starts the agents", () => {
         const s = settings({});
         const d = device(s, "aarch64");

@@ -35,6 +35,8 @@ fail() {
 }
 
 # Writes stdin to $1 (mode 0600) only when the content differs; records the change. Returns 1 if unchanged.
+# Feed it with a redirection, not a pipe: a function at the end of a pipeline runs in a subshell, and
+# the change it records would be lost (a rotated certificate was reported as "up to date").
 write_if_changed() {
     local target=$1 tmp
     tmp=$(mktemp "${target}.XXXXXX")
@@ -78,7 +80,7 @@ apt_source() {
     install -d -m 0755 "${ROOT}/etc/apt/keyrings" "${ROOT}/etc/apt/sources.list.d"
     curl -fsSL --retry 3 -o "${ROOT}${keyring}" "${key_url}"
     chmod 0644 "${ROOT}${keyring}"
-    echo "deb [signed-by=${keyring}] ${line}" | write_if_changed "${ROOT}/etc/apt/sources.list.d/${name}.list" 0644 || true
+    write_if_changed "${ROOT}/etc/apt/sources.list.d/${name}.list" 0644 < <(echo "deb [signed-by=${keyring}] ${line}") || true
     APT_UPDATED=""
 }
 
@@ -134,12 +136,12 @@ fetch_bundle() {
     mv -f "${tmp}" "${STATE}/bundle.json"
     field() { jq -r "$1 // empty" "${STATE}/bundle.json"; }
     # A renewed certificate (the weekly rotate run re-issues it 30 days before expiry) replaces the provisioned one.
-    field .certificatePem | write_if_changed "${IDENTITY}/node.crt" 0644 || true
-    field .privateKeyPem | write_if_changed "${IDENTITY}/node.key" || true
-    field .caCertPem | write_if_changed "${IDENTITY}/ca.crt" 0644 || true
-    field .collectorCaPem | write_if_changed "${IDENTITY}/collector-ca.crt" 0644 || true
-    field .nodeToken | write_if_changed "${STATE}/node-token" || true
-    printf 'TUNNEL_TOKEN=%s\n' "$(field .tunnelToken)" | write_if_changed "${STATE}/tunnel.env" || true
+    write_if_changed "${IDENTITY}/node.crt" 0644 < <(field .certificatePem) || true
+    write_if_changed "${IDENTITY}/node.key" < <(field .privateKeyPem) || true
+    write_if_changed "${IDENTITY}/ca.crt" 0644 < <(field .caCertPem) || true
+    write_if_changed "${IDENTITY}/collector-ca.crt" 0644 < <(field .collectorCaPem) || true
+    write_if_changed "${STATE}/node-token" < <(field .nodeToken) || true
+    write_if_changed "${STATE}/tunnel.env" < <(printf 'TUNNEL_TOKEN=%s\n' "$(field .tunnelToken)") || true
     WORKER_TOKEN_SECRET_ARN=$(field .workerTokenSecretArn)
 }
 
@@ -177,16 +179,25 @@ JSON
     fi
 }
 
+# Docker drops a container's memory limit with only a warning when the kernel's memory cgroup is off
+# (Raspberry Pi OS's default): refuse rather than run the agents unlimited on a small device.
+check_memory_cgroup() {
+    [ "$(docker info --format '{{.MemoryLimit}}')" = true ] && return 0
+    fail "the kernel's memory cgroup is off, so Docker would drop the agents' memory limits. On Raspberry Pi OS add 'cgroup_enable=memory cgroup_memory=1' to /boot/firmware/cmdline.txt (/boot/cmdline.txt before Bookworm), reboot, and run this again"
+}
+
 vpn_address() {
     case "${VPN}" in
-    tailscale) tailscale ip -4 2>/dev/null | head -n1 ;;
+    tailscale) tailscale ip -4 2>/dev/null | sed -n 1p ;;
     zerotier) zerotier-cli -j listnetworks 2>/dev/null | jq -r --arg n "${ZEROTIER_NETWORK}" '.[] | select(.nwid == $n) | .assignedAddresses[0] // empty' | cut -d/ -f1 ;;
     esac
 }
 
 join_tailscale() {
     local codename id
-    if ! tailscale version 2>/dev/null | head -n1 | grep -qx "${TAILSCALE_VERSION}"; then
+    # `sed -n 1p`, not `head -n1`: head exits after one line, the CLI's next write gets SIGPIPE, and
+    # under pipefail the check failed at random (a re-run reinstalled Tailscale).
+    if [ "$(tailscale version 2>/dev/null | sed -n 1p)" != "${TAILSCALE_VERSION}" ]; then
         id=$(os_release ID)
         codename=$(os_release VERSION_CODENAME)
         apt_source tailscale "https://pkgs.tailscale.com/stable/${id}/${codename}.noarmor.gpg" gpg "https://pkgs.tailscale.com/stable/${id} ${codename} main"
@@ -198,7 +209,7 @@ join_tailscale() {
     fi
     if [ "$(tailscale status --json 2>/dev/null | jq -r '.BackendState // empty')" = "Running" ]; then return 0; fi
     # The key goes through a file (`file:`), never the command line, and is removed after use.
-    jq -r '.vpn.authKey // empty' "${STATE}/bundle.json" | write_if_changed "${STATE}/tailscale-authkey" || true
+    write_if_changed "${STATE}/tailscale-authkey" < <(jq -r '.vpn.authKey // empty' "${STATE}/bundle.json") || true
     tailscale up --auth-key="file:${STATE}/tailscale-authkey" --hostname="${NODE_NAME}" --advertise-tags="${TAILSCALE_TAG}" --accept-routes
     rm -f "${STATE}/tailscale-authkey"
     CHANGED+=(tailscale-up)
@@ -220,8 +231,8 @@ join_zerotier() {
     local restart="" identity
     identity=$(aws_edge secretsmanager get-secret-value --secret-id "$(jq -r '.vpn.identitySecretArn' "${STATE}/bundle.json")" --query SecretString --output text)
     [ -n "${identity}" ] || fail "the ZeroTier identity of ${NODE_NAME} is empty (the deploy runner writes it: docs/runbooks/edge.md)"
-    printf '%s\n' "${identity}" | write_if_changed "${ZT_HOME}/identity.secret" && restart=1
-    jq -r '.vpn.identityPublic // empty' "${STATE}/bundle.json" | write_if_changed "${ZT_HOME}/identity.public" 0644 && restart=1
+    write_if_changed "${ZT_HOME}/identity.secret" < <(printf '%s\n' "${identity}") && restart=1
+    write_if_changed "${ZT_HOME}/identity.public" 0644 < <(jq -r '.vpn.identityPublic // empty' "${STATE}/bundle.json") && restart=1
     if [ -n "${restart}" ]; then systemctl restart zerotier-one; fi
     if zerotier-cli listnetworks 2>/dev/null | grep -q " ${ZEROTIER_NETWORK} "; then return 0; fi
     zerotier-cli join "${ZEROTIER_NETWORK}"
@@ -331,6 +342,7 @@ main() {
     fetch_bundle
     install_docker
     configure_docker
+    check_memory_cgroup
     "join_${VPN}"
     wait_for_vpn
     join_swarm

@@ -20,7 +20,8 @@ BRIDGE_ADDR=10.99.0.1/24
 DIR="${PR_CYBR_HOSTS_DIR:?set PR_CYBR_HOSTS_DIR}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "${HERE}/../../.." && pwd)"
-BINDS=(etc/docker etc/pr-cybr opt/pr-cybr etc/systemd/system var/lib/docker var/lib/amazon run tmp)
+# An edge device also writes /etc/apt (sources, keyrings), /usr/local/bin, /var/lib/pr-cybr and its VPN's state.
+BINDS=(etc/docker etc/pr-cybr opt/pr-cybr etc/systemd/system etc/apt usr/local/bin var/lib/docker var/lib/amazon var/lib/pr-cybr var/lib/zerotier-one run tmp)
 
 ns() { echo "prc-$1"; }
 home() { echo "${DIR}/$1"; }
@@ -59,6 +60,9 @@ create() {
         mounts+="mount --rbind '${h}/fs/${b}' '/${b}'; "
     done
     chmod 1777 "${h}/fs/tmp"
+    # Its own /etc/hosts (a copy of the machine's): a suite may name addresses, as DNS would.
+    cp /etc/hosts "${h}/hosts"
+    mounts+="mount --bind '${h}/hosts' /etc/hosts; "
     ip netns add "${n}"
     ip link add "prcv-${name}" type veth peer name eth0 netns "${n}"
     ip link set "prcv-${name}" master "${BRIDGE}" up

@@ -46,11 +46,14 @@ export class SimHost {
         return this.id.name;
     }
 
-    /** Powers the machine on: namespaces, metadata, moto; then the user data's files at their paths. */
-    create(files: WriteFile[]): void {
+    /**
+     * Powers the machine on: namespaces, metadata, moto; then the user data's files at their paths.
+     * An edge device is no EC2 instance: `metadata: false` leaves it without an instance-metadata service.
+     */
+    create(files: WriteFile[], opts: { metadata?: boolean } = {}): void {
         simHost(["destroy", this.name], true);
         simHost(["create", this.name, this.id.ip]);
-        this.startMetadata();
+        if (opts.metadata ?? true) this.startMetadata();
         simHost(["forward", this.name, new URL(awsEnv().AWS_ENDPOINT_URL).port]);
         for (const f of files) {
             const target = path.join(this.dir, "fs", f.path);

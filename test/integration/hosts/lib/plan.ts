@@ -15,6 +15,7 @@ export interface PlanResource {
 export interface Plan {
     stack: string;
     resources: PlanResource[];
+    outputs?: Record<string, unknown>;
 }
 
 export function loadPlan(stack: "dev" | "prod"): Plan {
