@@ -214,7 +214,7 @@ function repoCredentials(problems: ConfigProblem[], gitops: Raw | undefined, ten
 
 /** The roles Pulumi runs as live in the environment's own account (one account per environment). */
 function roleAccounts(problems: ConfigProblem[], accountId: unknown, cluster: Raw | undefined): void {
-    if (typeof accountId !== "string") return;
+    if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) return;
     for (const key of ["deployRoleArn", "previewRoleArn"]) {
         const arn = cluster?.[key];
         const account = typeof arn === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn)?.[1] : undefined;

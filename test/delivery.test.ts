@@ -6,7 +6,7 @@ import * as YAML from "yaml";
 import { EnvironmentBudget, validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateGitHubDeployArgs, validateStateBucketArgs } from "../components/backend";
 import { ROOT } from "./helpers/config";
-import { runTool, tempDir } from "./helpers/cli";
+import { runTool, sharedPlan, tempDir } from "./helpers/cli";
 import { installMocks, MockHarness } from "./mocks";
 
 type Obj = Record<string, any>;
@@ -96,6 +96,16 @@ describe("backend bootstrap (the Terraform Cloud replacement), one stack per AWS
         expect(cluster.previewRoleArn).toBe(`arn:aws:iam::${account}:role/pr-cybr-preview-${stack}`);
         const secretIds = [...JSON.stringify(platform.config).matchAll(/"[A-Za-z]*[sS]ecretId":"([^"]+)"/g)].map((m) => m[1]);
         expect([...new Set(secretIds)].sort()).toEqual([...bootstrap["pr-cybr-bootstrap:previewSecrets"]].sort());
+    });
+
+    it.each(["dev", "prod"] as const)("%s: every role the platform creates carries the account's deploy boundary, and the preview role a view access entry", (stack) => {
+        const plan = JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8")) as { resources: Obj[] };
+        const account = bootstrapFile(stack)["aws:allowedAccountIds"][0];
+        const roles = plan.resources.filter((r) => r.type === "aws:iam/role:Role");
+        expect(roles.length).toBeGreaterThan(5);
+        for (const r of roles) expect([r.name, r.inputs.permissionsBoundary]).toEqual([r.name, `arn:aws:iam::${account}:policy/pr-cybr-${stack}-boundary`]);
+        const view = plan.resources.filter((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && r.inputs.principalArn === `arn:aws:iam::${account}:role/pr-cybr-preview-${stack}`);
+        expect(view.map((r) => [r.inputs.policyArn, r.inputs.accessScope])).toEqual([["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }]]);
     });
 
     it("rejects unusable names", () => {
