@@ -64,6 +64,7 @@ describe("backend bootstrap (the Terraform Cloud replacement), one stack per AWS
         const boundary = harness.ofType(aws.iam.Policy).find((p) => p.inputs.name === "pr-cybr-prod-boundary")!;
         const sids = Object.fromEntries(JSON.parse(String(boundary.inputs.policy)).Statement.map((s: Obj) => [s.Sid, s]));
         expect(sids.OnlyBoundedEntities.Condition).toEqual({ StringNotEquals: { "iam:PermissionsBoundary": "arn:aws:iam::222222222222:policy/pr-cybr-prod-boundary" } });
+        expect(sids.OnlyOwnRolesPassedOrAssumed).toMatchObject({ Action: ["iam:PassRole", "sts:AssumeRole"], NotResource: "arn:aws:iam::222222222222:role/pr-cybr-prod-*" });
         expect(sids.NotTheBackendRoles.Resource).toEqual(["arn:aws:iam::222222222222:role/pr-cybr-deploy-prod", "arn:aws:iam::222222222222:role/pr-cybr-preview-prod"]);
     });
 

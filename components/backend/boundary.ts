@@ -71,6 +71,9 @@ export function boundaryDocument(args: BoundaryArgs): pulumi.Output<string> {
             { Sid: "AllowWithinBoundary", Effect: "Allow", Action: "*", Resource: "*" },
             { Sid: "OnlyBoundedEntities", Effect: "Deny", Action: BOUNDED_IAM_WRITES, Resource: "*", Condition: { StringNotEquals: { "iam:PermissionsBoundary": self } } },
             // Replacing a boundary is a bounded write above; removing one is never needed.
+            // A role the account already holds (platform-admin, breakglass) is not bounded: never handed to a
+            // service nor assumed. Every role of the platform is named `pr-cybr-<stack>-*` and bounded.
+            { Sid: "OnlyOwnRolesPassedOrAssumed", Effect: "Deny", Action: ["iam:PassRole", "sts:AssumeRole"], NotResource: iamArn(`role/pr-cybr-${args.stack}-*`) },
             { Sid: "NotBoundariesOff", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], Resource: "*" },
             { Sid: "NotOwnBoundaryEdited", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"], Resource: self },
             // Their trust decides who gets a session (a pull request must never get deploy's), their policies what it may do.

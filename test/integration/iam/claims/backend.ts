@@ -111,6 +111,14 @@ async function ownAccountClaims(project: string, own: Account): Promise<Claim[]>
         request(`${stack} deploy role cannot create a user without a boundary`, DOC, "Denied", () => ({ ...as, action: "iam:CreateUser", resource: backend.arn("iam", "user/escape", false) })),
         request(`${stack} deploy role cannot attach a policy to an unbounded role (platform-admin)`, DOC, "Denied", () => ({ ...as, action: "iam:AttachRolePolicy", resource: outsider, context: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } })),
         request(`${stack} deploy role cannot rewrite the trust of an unbounded role (platform-admin)`, DOC, "Denied", () => ({ ...as, action: "iam:UpdateAssumeRolePolicy", resource: outsider })),
+        request(`${stack} deploy role may pass its platform's roles to services (EKS, EC2, Lambda)`, DOC, "Allowed", () => ({ ...as, action: "iam:PassRole", resource: backend.arn("iam", `role/pr-cybr-${stack}-cluster-role-fcfe2c0`, false), context: { "iam:PassedToService": "eks.amazonaws.com" } })),
+        request(`${stack} deploy role cannot pass an unbounded role (platform-admin) to EC2`, DOC, "Denied", () => ({ ...as, action: "iam:PassRole", resource: outsider, context: { "iam:PassedToService": "ec2.amazonaws.com" } })),
+        request(`${stack} deploy role cannot assume an unbounded role (platform-admin, even one that trusts the account)`, DOC, "Denied", () => ({
+            ...as,
+            action: "sts:AssumeRole",
+            resource: outsider,
+            resourcePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${backend.account}:root` }, Action: "sts:AssumeRole" }] },
+        })),
         request(`${stack} deploy role cannot change the thumbprint of the GitHub OIDC provider`, DOC, "Denied", () => ({ ...as, action: "iam:UpdateOpenIDConnectProviderThumbprint", resource: backend.arn("iam", "oidc-provider/token.actions.githubusercontent.com", false) })),
     );
     for (const role of [deploy, preview]) {
