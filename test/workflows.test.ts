@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { DEPLOY_SESSION_SECONDS, PREVIEW_SESSION_SECONDS } from "../components/backend/github-deploy";
 import { ROOT } from "./helpers/config";
 
 type Obj = Record<string, any>;
@@ -99,10 +100,11 @@ describe("workflows", () => {
         expect(credentialSteps.length).toBeGreaterThan(0);
         for (const s of credentialSteps) {
             expect(s.with["role-to-assume"]).toBeDefined();
-            // deploy roles allow 7200 s (bootstrap DEPLOY_SESSION_SECONDS), preview roles 3600 s.
-            expect(s.with["role-duration-seconds"]).toBe(/DEPLOY|inputs\.role/.test(s.with["role-to-assume"]) ? 7200 : 3600);
+            // What the bootstrap's roles allow (maxSessionDuration): a session no shorter than the job.
+            expect(s.with["role-duration-seconds"]).toBe(/DEPLOY|inputs\.role/.test(s.with["role-to-assume"]) ? DEPLOY_SESSION_SECONDS : PREVIEW_SESSION_SECONDS);
         }
-        for (const job of Object.values(load("deploy.yml").jobs as Obj)) expect(job["timeout-minutes"]).toBeLessThanOrEqual(120);
+        for (const file of ["deploy.yml", "rotate.yml"]) for (const job of Object.values(load(file).jobs as Obj)) expect(job["timeout-minutes"] * 60).toBeLessThanOrEqual(DEPLOY_SESSION_SECONDS);
+        for (const file of ["drift.yml", "pr-preview.yml"]) for (const job of Object.values(load(file).jobs as Obj)) expect(job["timeout-minutes"] * 60).toBeLessThanOrEqual(PREVIEW_SESSION_SECONDS);
     });
 
     it("keep pull-request code off the deploy runners and prod's preview behind production-preview; no checkout keeps a token", () => {
