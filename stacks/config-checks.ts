@@ -23,6 +23,7 @@ export function crossFieldProblems(raw: Raw): ConfigProblem[] {
     const edge = obj(raw.edge);
     const network = obj(raw.network);
 
+    roleAccounts(problems, raw.accountId, cluster);
     duplicates(problems, "tenants", arr(raw.tenants), "tenant");
     duplicates(problems, "edge.nodes", arr(edge?.nodes), "edge node");
     duplicates(problems, "cluster.nodeGroups", arr(cluster?.nodeGroups), "node group");
@@ -209,4 +210,14 @@ function repoCredentials(problems: ConfigProblem[], gitops: Raw | undefined, ten
         else seen.set(url, i);
         if (!repos.some((r) => r.startsWith(url))) problems.push({ path, message: `"${url}" is a prefix of no repository in gitops.repoUrl or tenants[].repos (a URL prefix such as https://github.com/<org>/)` });
     });
+}
+
+/** The roles Pulumi runs as live in the environment's own account (one account per environment). */
+function roleAccounts(problems: ConfigProblem[], accountId: unknown, cluster: Raw | undefined): void {
+    if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) return;
+    for (const key of ["deployRoleArn", "previewRoleArn"]) {
+        const arn = cluster?.[key];
+        const account = typeof arn === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn)?.[1] : undefined;
+        if (account && account !== accountId) problems.push({ path: `cluster.${key}`, message: `"${arn}" is in account ${account}, not this environment's ${accountId} (aws:allowedAccountIds)` });
+    }
 }

@@ -179,6 +179,8 @@ export function stackConfigSchema(env: Environment) {
     });
     return strict({
         region: pattern(AWS_REGION, 'an AWS region such as "us-east-1", set as aws:region'),
+        /** The environment's own AWS account, from `aws:allowedAccountIds` (the provider refuses any other). */
+        accountId: pattern(/^\d{12}$/, "a 12-digit AWS account id, set as aws:allowedAccountIds: [\"<account>\"]").optional(),
         environment: z.enum(ENVIRONMENTS, { error: (iss) => `${show(iss.input)} is not an environment (dev or prod)` }),
         tags: strict({
             owner: nonEmpty("the owning team, e.g. platform-team"),
@@ -196,6 +198,8 @@ export function stackConfigSchema(env: Environment) {
             name: dnsLabel.default(`pr-cybr-${env}`),
             version: eksVersion.default(CONFIG_DEFAULTS.clusterVersion),
             deployRoleArn: pattern(IAM_ROLE_ARN, "the IAM role ARN Pulumi runs as, e.g. arn:aws:iam::123456789012:role/pr-cybr-deploy"),
+            /** The bootstrap's read-only preview role: a cluster-wide view access entry, so previews and drift checks read Kubernetes. */
+            previewRoleArn: pattern(IAM_ROLE_ARN, "the IAM role ARN previews run as, e.g. arn:aws:iam::123456789012:role/pr-cybr-preview-dev").optional(),
             ciliumVersion: pattern(/^1\.\d+\.\d+$/, 'a cilium chart version such as "1.19.4"').default(CILIUM_CHART_VERSION),
             endpointPublicAccess: bool.default(d.endpointPublicAccess),
             publicAccessCidrs: list(cidr).default([]),

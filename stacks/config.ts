@@ -77,8 +77,14 @@ export function requireValidConfig(raw: RawConfig): PlatformConfig {
  */
 export function readStackConfig(): PlatformConfig {
     const project = new pulumi.Config(PROJECT);
-    const raw: RawConfig = { region: new pulumi.Config("aws").get("region") };
+    const awsConfig = new pulumi.Config("aws");
+    const raw: RawConfig = { region: awsConfig.get("region") };
     const problems: ConfigProblem[] = [];
+    const accounts = awsConfig.getObject<unknown>("allowedAccountIds");
+    if (accounts !== undefined) {
+        if (Array.isArray(accounts) && accounts.length === 1) raw.accountId = accounts[0];
+        else problems.push({ path: "aws:allowedAccountIds", message: `${JSON.stringify(accounts)} is not one account (a list of exactly the environment's account id: each environment is its own account)` });
+    }
     for (const key of CONFIG_KEYS) {
         if (isConfigSecret(`${PROJECT}:${key}`)) {
             problems.push({ path: key, message: "is stored as a secret, but it is plain config that ends up in names, tags and plans (set it without --secret)" });

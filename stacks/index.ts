@@ -3,7 +3,11 @@
  * prints its list of problems, with no stack trace, before any resource is registered), then builds the
  * platform; the module's exports are the stack outputs. `npm run synth` runs this same file.
  */
+import { boundEveryRole } from "./boundary";
 import { readStackConfig } from "./config";
 import { buildPlatform } from "./platform";
 
-export = buildPlatform(readStackConfig());
+const cfg = readStackConfig();
+boundEveryRole(cfg);
+
+export = buildPlatform(cfg);

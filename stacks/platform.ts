@@ -86,6 +86,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             privateAccessCidrs: cfg.cluster.privateAccessCidrs ?? cfg.swarm.deployCidrs,
             deployRoleArn: cfg.cluster.deployRoleArn,
             adminArns: clusterAdminsOf(cfg).map((a) => a.arn),
+            viewerArns: cfg.cluster.previewRoleArn ? [cfg.cluster.previewRoleArn] : [],
             // dev keeps the two logs incident response needs; prod keeps all five.
             logTypes: prod ? undefined : ["audit", "authenticator"],
             logRetentionDays: cfg.cluster.logRetentionDays,

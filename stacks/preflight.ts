@@ -50,10 +50,12 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
                     privateAccessCidrs: cfg.cluster.privateAccessCidrs ?? cfg.swarm.deployCidrs,
                     deployRoleArn: cfg.cluster.deployRoleArn,
                     adminArns: admins.map((a) => a.arn),
+                    viewerArns: cfg.cluster.previewRoleArn ? [cfg.cluster.previewRoleArn] : [],
                     logRetentionDays: cfg.cluster.logRetentionDays,
                 }),
             (p) =>
                 indexed(p, "adminArns", (i) => admins[i].configPath) ??
+                (p.startsWith("viewerArns") ? "cluster.previewRoleArn" : undefined) ??
                 (p.startsWith("privateAccessCidrs") && !cfg.cluster.privateAccessCidrs ? p.replace("privateAccessCidrs", "swarm.deployCidrs") : `cluster.${p.replace(/^clusterName/, "name")}`),
         ],
         ...cfg.cluster.nodeGroups.map((g, i): [() => void, (p: string) => string] => [

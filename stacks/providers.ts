@@ -22,6 +22,8 @@ export function platformTags(cfg: PlatformConfig): Tags {
 export function awsProvider(cfg: PlatformConfig): aws.Provider {
     return new aws.Provider(`aws-${cfg.environment}`, {
         region: cfg.region as aws.Region,
+        // Credentials of another account are refused before anything is read or written.
+        ...(cfg.accountId ? { allowedAccountIds: [cfg.accountId] } : {}),
         defaultTags: { tags: platformTags(cfg) },
     });
 }

@@ -6,25 +6,34 @@ import * as YAML from "yaml";
 import { EnvironmentBudget, validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateGitHubDeployArgs, validateStateBucketArgs } from "../components/backend";
 import { ROOT } from "./helpers/config";
-import { runTool, tempDir } from "./helpers/cli";
+import { runTool, sharedPlan, tempDir } from "./helpers/cli";
 import { installMocks, MockHarness } from "./mocks";
 
 type Obj = Record<string, any>;
 
-describe("backend bootstrap (the Terraform Cloud replacement)", () => {
+/** The bootstrap stack of one account, run under the mocks in that account. */
+async function bootstrapOf(stack: "dev" | "prod", account: string): Promise<MockHarness> {
+    const harness = installMocks({ project: "pr-cybr-bootstrap", stack, cloud: { accountId: account } });
+    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "bootstrap", `Pulumi.${stack}.yaml`), "utf8")).config as Obj;
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+    await import("../bootstrap/index");
+    await harness.settle();
+    return harness;
+}
+
+const stackFile = (stack: string): Obj => YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+const bootstrapFile = (stack: string): Obj => YAML.parse(fs.readFileSync(path.join(ROOT, "bootstrap", `Pulumi.${stack}.yaml`), "utf8")).config;
+
+describe("backend bootstrap (the Terraform Cloud replacement), one stack per AWS account", () => {
     let harness: MockHarness;
 
     beforeAll(async () => {
-        harness = installMocks({ project: "pr-cybr-bootstrap", stack: "global" });
-        const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "bootstrap", "Pulumi.global.yaml"), "utf8")).config as Obj;
-        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
-        await import("../bootstrap/index");
-        await harness.settle();
+        harness = await bootstrapOf("prod", "222222222222");
     });
 
     it("keeps state in a versioned, KMS-encrypted, private, TLS-only bucket that Pulumi will not delete", () => {
         const bucket = harness.ofType(aws.s3.Bucket)[0];
-        expect(bucket.inputs).toMatchObject({ bucket: "pr-cybr-pulumi-state", forceDestroy: false });
+        expect(bucket.inputs).toMatchObject({ bucket: "pr-cybr-pulumi-state-prod", forceDestroy: false });
         expect(bucket.protect).toBe(true);
         expect(harness.ofType("aws:s3/bucketVersioning:BucketVersioning")[0].inputs.versioningConfiguration).toEqual({ status: "Enabled" });
         const sse = harness.ofType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0];
@@ -34,55 +43,76 @@ describe("backend bootstrap (the Terraform Cloud replacement)", () => {
         expect(policy.Statement[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     });
 
-    it("makes one rotating KMS key per stack for its secrets provider", () => {
-        const aliases = harness.ofType(aws.kms.Alias).map((a) => a.inputs.name).sort();
-        expect(aliases).toEqual(["alias/pr-cybr-dev", "alias/pr-cybr-prod", "alias/pr-cybr-state"]);
+    it("makes the account's stack one rotating KMS key for its secrets provider, and refuses other accounts' credentials", () => {
+        expect(harness.ofType(aws.kms.Alias).map((a) => a.inputs.name).sort()).toEqual(["alias/pr-cybr-prod", "alias/pr-cybr-state"]);
         for (const key of harness.ofType(aws.kms.Key)) expect(key.inputs.enableKeyRotation).toBe(true);
+        expect(JSON.parse(String(harness.ofType("pulumi:providers:aws")[0].inputs.allowedAccountIds))).toEqual(["222222222222"]);
     });
 
-    it("pins deploy roles to this repository and its GitHub environments, previews to main (and PRs only where allowed)", () => {
-        const roles = Object.fromEntries(harness.ofType(aws.iam.Role).map((r) => [r.inputs.name, JSON.parse(String(r.inputs.assumeRolePolicy)).Statement[0]]));
-        expect(roles["pr-cybr-deploy-prod"].Condition).toEqual({
-            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-            StringLike: { "token.actions.githubusercontent.com:sub": ["repo:pr-cybr/platform:environment:production", "repo:pr-cybr/platform:environment:production-rotation"] },
-        });
-        expect(roles["pr-cybr-deploy-dev"].Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:pr-cybr/platform:environment:dev"]);
-        // A preview session decrypts its stack's secrets: pull requests get dev's, never prod's.
-        expect(roles["pr-cybr-preview-dev"].Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:pr-cybr/platform:pull_request", "repo:pr-cybr/platform:ref:refs/heads/main"]);
-        expect(roles["pr-cybr-preview-prod"].Condition.StringLike["token.actions.githubusercontent.com:sub"]).toEqual(["repo:pr-cybr/platform:ref:refs/heads/main"]);
-        for (const r of harness.ofType(aws.iam.Role)) expect(r.inputs.permissionsBoundary).toMatch(/^arn:aws:iam::123456789012:policy\//);
+    it("pins the deploy role to its GitHub environments and the preview role to main and the gated environment", () => {
+        const roles: Record<string, (typeof harness.ofType extends (t: never) => (infer R)[] ? R : never)> = Object.fromEntries(harness.ofType(aws.iam.Role).map((r) => [String(r.inputs.name), r]));
+        const subjects = (name: string) => JSON.parse(String(roles[name].inputs.assumeRolePolicy)).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+        expect(subjects("pr-cybr-deploy-prod")).toEqual(["repo:pr-cybr/platform:environment:production", "repo:pr-cybr/platform:environment:production-rotation"]);
+        expect(subjects("pr-cybr-preview-prod")).toEqual(["repo:pr-cybr/platform:environment:production-preview", "repo:pr-cybr/platform:ref:refs/heads/main"]);
+        // Sessions outlast the longest job (prod deploys: 120 minutes).
+        expect(roles["pr-cybr-deploy-prod"].inputs.maxSessionDuration).toBe(7200);
+        for (const r of Object.values(roles)) expect(r.inputs.permissionsBoundary).toMatch(/^arn:aws:iam::222222222222:policy\/pr-cybr-prod-boundary$/);
     });
 
-    // What these denials mean for real requests is evaluated by test/integration/iam (iam-access).
-    it("keeps each environment's roles off the other's state, key and roles, and off their own boundary", () => {
-        const boundaries = harness.ofType(aws.iam.Policy).map((p) => ({ name: p.inputs.name, doc: JSON.parse(String(p.inputs.policy)) }));
-        expect(boundaries.map((b) => b.name).sort()).toEqual(["pr-cybr-dev-boundary", "pr-cybr-prod-boundary"]);
-        const dev = Object.fromEntries(boundaries.find((b) => b.name === "pr-cybr-dev-boundary")!.doc.Statement.map((s: Obj) => [s.Sid, s]));
-        const prodKey = harness.get(aws.kms.Key, "pr-cybr-ci-prod-secrets-key").outputs.arn;
-        const state = "arn:aws:s3:::pr-cybr-pulumi-state/.pulumi";
-        expect(dev.NotOtherStacksState.Resource).toEqual([`${state}/stacks/pr-cybr-platform/prod.*`, `${state}/history/pr-cybr-platform/prod/*`, `${state}/backups/pr-cybr-platform/prod/*`, `${state}/locks/organization/pr-cybr-platform/prod/*`]);
-        expect(dev.NotOtherStacksKeys).toMatchObject({ Action: "kms:*", Resource: [prodKey] });
-        expect(dev.NotOtherStacksRoles.Resource).toEqual(["arn:aws:iam::123456789012:role/pr-cybr-deploy-prod", "arn:aws:iam::123456789012:role/pr-cybr-preview-prod", "arn:aws:iam::123456789012:policy/pr-cybr-prod-boundary"]);
-        expect(dev.NotOwnBoundaryEdited.Resource).toBe("arn:aws:iam::123456789012:policy/pr-cybr-dev-boundary");
+    // What the boundary means for real requests is evaluated by test/integration/iam (iam-access).
+    it("bounds every entity the deploy role creates or changes with its own boundary", () => {
+        const boundary = harness.ofType(aws.iam.Policy).find((p) => p.inputs.name === "pr-cybr-prod-boundary")!;
+        const sids = Object.fromEntries(JSON.parse(String(boundary.inputs.policy)).Statement.map((s: Obj) => [s.Sid, s]));
+        expect(sids.OnlyBoundedEntities.Condition).toEqual({ StringNotEquals: { "iam:PermissionsBoundary": "arn:aws:iam::222222222222:policy/pr-cybr-prod-boundary" } });
+        expect(sids.OnlyOwnRolesPassedOrAssumed).toMatchObject({ Action: ["iam:PassRole", "sts:AssumeRole"], NotResource: "arn:aws:iam::222222222222:role/pr-cybr-prod-*" });
+        expect(sids.NotTheBackendRoles.Resource).toEqual(["arn:aws:iam::222222222222:role/pr-cybr-deploy-prod", "arn:aws:iam::222222222222:role/pr-cybr-preview-prod"]);
     });
 
     it("activates the four cost-allocation tags", () => {
         expect(harness.ofType("aws:costexplorer/costAllocationTag:CostAllocationTag").map((t) => t.inputs.tagKey).sort()).toEqual(["cost-center", "environment", "owner", "project"]);
     });
 
-    it("synthesizes with `--project bootstrap` and passes the pack", () => {
-        const dir = tempDir("bootstrap");
-        const run = runTool("synth", ["--stack", "global", "--project", "bootstrap", "--out", dir]);
+    it.each(["dev", "prod"])("synthesizes %s with `--project bootstrap` in its own account and passes the pack", (stack) => {
+        const dir = tempDir(`bootstrap-${stack}`);
+        const run = runTool("synth", ["--stack", stack, "--project", "bootstrap", "--out", dir]);
         expect(run.status).toBe(0);
-        const plan = JSON.parse(fs.readFileSync(path.join(dir, "global.plan.json"), "utf8"));
+        const plan = JSON.parse(fs.readFileSync(path.join(dir, `${stack}.plan.json`), "utf8"));
         expect(plan.project).toBe("pr-cybr-bootstrap");
         expect(plan.policies.violations).toEqual([]);
+        expect(plan.outputs.accountId).toBe(bootstrapFile(stack)["aws:allowedAccountIds"][0]);
+    });
+
+    it.each(["dev", "prod"])("%s: the stack file, the platform's roles and the preview reads agree with the account's bootstrap", (stack) => {
+        const platform = stackFile(stack);
+        const bootstrap = bootstrapFile(stack);
+        const account = bootstrap["aws:allowedAccountIds"][0];
+        // Pulumi.<stack>.yaml names the provider the bootstrap creates (pulumi/pulumi v3.248.0
+        // pkg/cmd/pulumi/stack/secrets.go: without it a diy stack falls back to the passphrase provider).
+        expect(platform.secretsprovider).toBe(`awskms://alias/pr-cybr-${stack}?region=${bootstrap["aws:region"]}`);
+        // A secure: value needs the committed data key; without it each run would mint a new one.
+        if (JSON.stringify(platform.config).includes('"secure"')) expect(platform.encryptedkey).toMatch(/\S/);
+        expect(platform.config["aws:allowedAccountIds"]).toEqual([account]);
+        const cluster = platform.config["pr-cybr-platform:cluster"];
+        expect(cluster.deployRoleArn).toBe(`arn:aws:iam::${account}:role/pr-cybr-deploy-${stack}`);
+        expect(cluster.previewRoleArn).toBe(`arn:aws:iam::${account}:role/pr-cybr-preview-${stack}`);
+        const secretIds = [...JSON.stringify(platform.config).matchAll(/"[A-Za-z]*[sS]ecretId":"([^"]+)"/g)].map((m) => m[1]);
+        expect([...new Set(secretIds)].sort()).toEqual([...bootstrap["pr-cybr-bootstrap:previewSecrets"]].sort());
+    });
+
+    it.each(["dev", "prod"] as const)("%s: every role the platform creates carries the account's deploy boundary, and the preview role a view access entry", (stack) => {
+        const plan = JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8")) as { resources: Obj[] };
+        const account = bootstrapFile(stack)["aws:allowedAccountIds"][0];
+        const roles = plan.resources.filter((r) => r.type === "aws:iam/role:Role");
+        expect(roles.length).toBeGreaterThan(5);
+        for (const r of roles) expect([r.name, r.inputs.permissionsBoundary]).toEqual([r.name, `arn:aws:iam::${account}:policy/pr-cybr-${stack}-boundary`]);
+        const view = plan.resources.filter((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && r.inputs.principalArn === `arn:aws:iam::${account}:role/pr-cybr-preview-${stack}`);
+        expect(view.map((r) => [r.inputs.policyArn, r.inputs.accessScope])).toEqual([["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }]]);
     });
 
     it("rejects unusable names", () => {
         expect(() => validateStateBucketArgs({ bucketName: "Pulumi_State" })).toThrow('bucketName: "Pulumi_State" is not an S3 bucket name');
-        expect(() => validateGitHubDeployArgs({ repository: "platform", stateBucketArn: "a", stateKeyArn: "k", project: "p", environments: [] })).toThrow(
-            'invalid GitHubDeploy args:\n  repository: "platform" is not "owner/name"\n  environments: is empty (list dev and prod)',
+        expect(() => validateGitHubDeployArgs({ repository: "platform", stateBucketArn: "a", stateKeyArn: "k", project: "p", stack: "prod", deployEnvironments: [], previewSubjects: ["push"] })).toThrow(
+            'invalid GitHubDeploy args:\n  repository: "platform" is not "owner/name"\n  deployEnvironments: is empty (name the GitHub environment that gates deploys)\n  previewSubjects[0]: "push" is not "pull_request" or "environment:<name>"',
         );
     });
 });

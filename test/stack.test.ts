@@ -57,14 +57,21 @@ describe.each([
 describe("readStackConfig (the only reader of pulumi.Config)", () => {
     const asPulumiConfig = (stack: "dev" | "prod", extra: Record<string, string> = {}) => {
         const raw = rawConfigOf(stack);
-        const values: Record<string, string> = { "aws:region": String(raw.region) };
-        for (const [k, v] of Object.entries(raw)) if (k !== "region") values[`pr-cybr-platform:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+        const values: Record<string, string> = { "aws:region": String(raw.region), "aws:allowedAccountIds": JSON.stringify([raw.accountId]) };
+        for (const [k, v] of Object.entries(raw)) if (k !== "region" && k !== "accountId") values[`pr-cybr-platform:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
         return { ...values, ...extra };
     };
 
     it("reads the stack's structured config and validates it", () => {
         pulumi.runtime.setAllConfig(asPulumiConfig("prod"));
         expect(readStackConfig()).toEqual(parseStackConfig(rawConfigOf("prod")).config);
+    });
+
+    it("takes the environment's one account from aws:allowedAccountIds, and names that key when it lists more", () => {
+        pulumi.runtime.setAllConfig(asPulumiConfig("prod"));
+        expect(readStackConfig().accountId).toBe("222222222222");
+        pulumi.runtime.setAllConfig(asPulumiConfig("prod", { "aws:allowedAccountIds": '["111111111111","222222222222"]' }));
+        expect(() => readStackConfig()).toThrow('aws:allowedAccountIds: ["111111111111","222222222222"] is not one account (a list of exactly the environment\'s account id: each environment is its own account)');
     });
 
     it("reports project keys it does not know (a typo would otherwise be ignored)", () => {

@@ -4,7 +4,7 @@
  *
  *   npm run synth -- --stack <dev|prod> [--config <Pulumi.x.yaml>] [--policy-config <file.json>] [--out <dir>] [--timings] [--stack-traces] [--project <dir>]
  *
- * --project synthesizes another Pulumi project of the repository (e.g. `--project bootstrap --stack global`).
+ * --project synthesizes another Pulumi project of the repository (e.g. `--project bootstrap --stack prod`, the bootstrap stack of prod's account).
  *
  * Exit codes: 0 ok (advisory violations allowed), 1 a mandatory violation or a secret in plain text,
  * 2 invalid config or usage.

@@ -13,6 +13,8 @@ export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "contro
 export type ControlPlaneLogType = (typeof CONTROL_PLANE_LOG_TYPES)[number];
 
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+/** Reads every object in every namespace, Secrets included (a refresh reads the Secrets Pulumi manages), writes none. */
+export const CLUSTER_ADMIN_VIEW_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";
 
 export interface EksClusterArgs {
     /** The EKS cluster's name (a DNS label; unique per account and region). Required. */
@@ -35,6 +37,8 @@ export interface EksClusterArgs {
     readonly deployRoleArn: string;
     /** IAM roles or users that get cluster-admin (the platform team). Defaults to []. */
     readonly adminArns?: string[];
+    /** IAM roles that read the whole cluster and write nothing (the read-only preview role). Defaults to []. */
+    readonly viewerArns?: string[];
     /** Control-plane log types sent to CloudWatch. Defaults to all five. */
     readonly logTypes?: readonly ControlPlaneLogType[];
     /** Days the control-plane logs are kept. Defaults to 90. */
@@ -54,6 +58,7 @@ export const EKS_CLUSTER_DEFAULTS = {
     publicAccessCidrs: [] as string[],
     privateAccessCidrs: [] as string[],
     adminArns: [] as string[],
+    viewerArns: [] as string[],
     logTypes: CONTROL_PLANE_LOG_TYPES,
     logRetentionDays: 90,
     deletionProtection: false,
@@ -95,6 +100,11 @@ export function validateEksClusterArgs(args: EksClusterArgs): void {
         const first = seen.get(principalSlug(a));
         if (first) problems.push({ path: `adminArns[${i}]`, reason: `"${a}" has the same name as ${first} (list each principal once; access entries are named after it)` });
         else seen.set(principalSlug(a), `adminArns[${i}]`);
+    });
+    (args.viewerArns ?? []).forEach((v, i) => {
+        const first = seen.get(principalSlug(v));
+        if (first) problems.push({ path: `viewerArns[${i}]`, reason: `"${v}" is also ${first} (EKS holds one access entry per principal)` });
+        else seen.set(principalSlug(v), `viewerArns[${i}]`);
     });
     for (const t of args.logTypes ?? []) {
         if (!CONTROL_PLANE_LOG_TYPES.includes(t)) problems.push({ path: "logTypes", reason: `"${t}" is not a log type (${CONTROL_PLANE_LOG_TYPES.join(", ")})` });
@@ -237,6 +247,12 @@ export class EksCluster extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [entry] },
             );
         });
+
+        for (const principalArn of args.viewerArns ?? d.viewerArns) {
+            const role = `${name}-viewer-${principalSlug(principalArn)}`;
+            const entry = new aws.eks.AccessEntry(role, { clusterName: cluster.name, principalArn, type: "STANDARD", tags: { ...tags, Name: role } }, { parent: this });
+            new aws.eks.AccessPolicyAssociation(`${role}-policy`, { clusterName: cluster.name, principalArn, policyArn: CLUSTER_ADMIN_VIEW_POLICY_ARN, accessScope: { type: "cluster" } }, { parent: this, dependsOn: [entry] });
+        }
 
         const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
         const oidc = new aws.iam.OpenIdConnectProvider(

@@ -9,6 +9,9 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export function rawConfigOf(stack: "dev" | "prod"): RawConfig {
     const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")).config as Record<string, unknown>;
     const raw: RawConfig = { region: doc["aws:region"] };
+    // readStackConfig takes the account from aws:allowedAccountIds (one account per environment).
+    const accounts = doc["aws:allowedAccountIds"];
+    if (Array.isArray(accounts)) raw.accountId = accounts[0];
     for (const [key, value] of Object.entries(doc)) {
         if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = value;
     }

@@ -35,6 +35,22 @@ const isConfigError = (err: unknown) => !!err && typeof err === "object" && (err
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
+ * The fake account and region a stack's answers come from: its `aws:region`, and the account its
+ * `aws:allowedAccountIds` pins it to (each environment is its own account), so a plan's ARNs name the
+ * account the stack really deploys into.
+ */
+export function fakeCloudOf(values: Record<string, string>): { region?: string; accountId?: string } {
+    let accounts: unknown;
+    try {
+        accounts = values["aws:allowedAccountIds"] === undefined ? undefined : JSON.parse(values["aws:allowedAccountIds"]);
+    } catch {
+        accounts = undefined;
+    }
+    const accountId = Array.isArray(accounts) && typeof accounts[0] === "string" ? accounts[0] : undefined;
+    return { region: values["aws:region"], ...(accountId ? { accountId } : {}) };
+}
+
+/**
  * Synthesizes one stack. Global state (the mock runtime) makes this once-per-process: the CLI calls
  * it once; tests run the CLI as a child process.
  */
@@ -57,7 +73,7 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
     }
 
     // Without --stack-traces the harness turns stack traces off while the program runs (user errors are messages).
-    const harness = installMocks({ project: project.name, stack: o.stack, cloud: { region: files.values["aws:region"] }, stackTraces: o.stackTraces });
+    const harness = installMocks({ project: project.name, stack: o.stack, cloud: fakeCloudOf(files.values), stackTraces: o.stackTraces });
     pulumi.runtime.setAllConfig(files.values, files.secretKeys);
     const failures: unknown[] = [];
     const onRejection = (err: unknown) => failures.push(err);

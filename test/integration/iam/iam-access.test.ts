@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { autoScalingClaims } from "./claims/autoscaling";
-import { backendClaims } from "./claims/backend";
+import { Account, backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
 import { edgeClaims } from "./claims/edge";
 import { logsClaims } from "./claims/logs";
@@ -21,11 +21,15 @@ import { recordEngines, scenario } from "../lib/summary";
 let claims: Claim[];
 
 beforeAll(async () => {
-    const dev = new World(sharedPlan("dev"));
-    const prod = new World(sharedPlan("prod"));
-    const global = new World(synthesizeBootstrapPlan());
-    const bootstrapConfig = parse(fs.readFileSync(path.join(ROOT, "bootstrap", "Pulumi.global.yaml"), "utf8")).config;
-    const stacks = (bootstrapConfig["pr-cybr-bootstrap:environments"] as { stack: string }[]).map((e) => e.stack);
+    // One bootstrap stack per AWS account (docs/architecture.md "Delivery"); its boundary bounds the platform's roles.
+    const [devBootstrap, prodBootstrap] = [synthesizeBootstrapPlan("dev"), synthesizeBootstrapPlan("prod")];
+    const dev = new World(sharedPlan("dev"), [devBootstrap]);
+    const prod = new World(sharedPlan("prod"), [prodBootstrap]);
+    const accounts: Account[] = [
+        { stack: "dev", backend: new World(devBootstrap), platform: dev },
+        { stack: "prod", backend: new World(prodBootstrap), platform: prod },
+    ];
+    const prodBootstrapConfig = parse(fs.readFileSync(path.join(ROOT, "bootstrap", "Pulumi.prod.yaml"), "utf8")).config;
     claims = [
         ...(await edgeClaims(dev, prod)),
         ...(await edgeClaims(prod, dev)),
@@ -39,8 +43,8 @@ beforeAll(async () => {
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),
         ...autoScalingClaims(prod),
-        ...(await backendClaims(global, dev.plan.project, stacks)),
-        ...(await previewClaims(global, prod, bootstrapConfig["pr-cybr-bootstrap:repository"])),
+        ...(await backendClaims(dev.plan.project, accounts)),
+        ...(await previewClaims(accounts[0], accounts[1], prodBootstrapConfig["pr-cybr-bootstrap:repository"], prodBootstrapConfig["pr-cybr-bootstrap:previewSecrets"])),
     ];
     recordEngines(await engineVersions());
 });

@@ -9,7 +9,7 @@ import { recordEngines, scenario } from "../lib/summary";
 let plans: Plan[];
 
 beforeAll(async () => {
-    plans = [sharedPlan("dev"), sharedPlan("prod"), synthesizeBootstrapPlan()];
+    plans = [sharedPlan("dev"), sharedPlan("prod"), synthesizeBootstrapPlan("dev"), synthesizeBootstrapPlan("prod")];
     recordEngines(await engineVersions());
 });
 

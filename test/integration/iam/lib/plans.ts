@@ -1,5 +1,6 @@
 // The three plans whose IAM documents these suites check: dev and prod (synthesized once by the
-// integration globalSetup) and the backend bootstrap (synthesized here, it has no shared copy).
+// integration globalSetup) and the backend bootstrap of each account (synthesized here, it has no
+// shared copy).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -21,7 +22,7 @@ export interface Plan {
     resources: PlanResource[];
 }
 
-export type StackName = "dev" | "prod" | "global";
+export type StackName = "dev" | "prod";
 
 function readPlan(file: string): Plan {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: the integration globalSetup synthesizes dev and prod (run through test/integration/jest.config.js)`);
@@ -35,12 +36,16 @@ export function sharedPlan(stack: "dev" | "prod"): Plan {
     return readPlan(path.join(dir, `${stack}.plan.json`));
 }
 
-/** The bootstrap program's plan, synthesized with the built tools (`.build/` exists after globalSetup). */
-export function synthesizeBootstrapPlan(): Plan {
+/**
+ * The bootstrap program's plan for one account (its stack is named after the platform stack the
+ * account holds), synthesized with the built tools (`.build/` exists after globalSetup).
+ */
+export function synthesizeBootstrapPlan(stack: StackName): Plan {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "pr-cybr-bootstrap-plan-"));
-    const run = spawnSync(process.execPath, [path.join(ROOT, ".build", "tools", "synth.js"), "--stack", "global", "--project", "bootstrap", "--out", out], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, [path.join(ROOT, ".build", "tools", "synth.js"), "--stack", stack, "--project", "bootstrap", "--out", out], { cwd: ROOT, encoding: "utf8" });
     if (run.status !== 0) throw new Error(`bootstrap synth exited ${run.status}:\n${`${run.stdout}\n${run.stderr}`.trim().split("\n").slice(-15).join("\n")}`);
-    return readPlan(path.join(out, "global.plan.json"));
+    const plan = readPlan(path.join(out, `${stack}.plan.json`));
+    return { ...plan, stack: `bootstrap-${stack}` };
 }
 
 export function resourcesOfType(plan: Plan, type: string): PlanResource[] {

@@ -19,7 +19,14 @@ export class World {
     readonly region: string;
     readonly account: string;
 
-    constructor(readonly plan: Plan) {
+    /**
+     * `boundaries`: the plans that hold the permissions boundaries this plan's roles name by ARN (the
+     * platform's roles carry the account's boundary, which the bootstrap plan creates).
+     */
+    constructor(
+        readonly plan: Plan,
+        private readonly boundaries: Plan[] = [],
+    ) {
         ({ region: this.region, account: this.account } = awsLocation(plan));
     }
 
@@ -46,7 +53,8 @@ export class World {
             const customer = dependenciesOfType(this.plan, attachment, "aws:iam/policy:Policy")[0];
             identityPolicies.push({ name: arn.split("/").pop()!, policy: customer ? JSON.parse(customer.inputs.policy) : await awsManagedPolicy(arn) });
         }
-        const boundaryResource = resource.inputs.permissionsBoundary ? dependenciesOfType(this.plan, resource, "aws:iam/policy:Policy")[0] : undefined;
+        const boundaryArn = resource.inputs.permissionsBoundary as string | undefined;
+        const boundaryResource = boundaryArn ? (dependenciesOfType(this.plan, resource, "aws:iam/policy:Policy")[0] ?? this.externalPolicy(boundaryArn)) : undefined;
         if (resource.inputs.permissionsBoundary && !boundaryResource) throw new Error(`${logicalName}: its boundary ${resource.inputs.permissionsBoundary} is not a policy in the plan`);
         return {
             resource,
@@ -56,6 +64,13 @@ export class World {
             identityPolicies,
             boundary: boundaryResource && { name: boundaryResource.name, policy: JSON.parse(boundaryResource.inputs.policy) },
         };
+    }
+
+    /** A managed policy another plan creates, by its ARN (`arn:aws:iam::<account>:policy/<name>`). */
+    private externalPolicy(arn: string): PlanResource | undefined {
+        const [, , , , account, resource] = arn.split(":");
+        if (account !== this.account) return undefined;
+        return this.boundaries.flatMap((p) => resourcesOfType(p, "aws:iam/policy:Policy")).find((r) => `policy/${r.inputs.name}` === resource);
     }
 
     rolesNamed(): PlanResource[] {
