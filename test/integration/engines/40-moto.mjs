@@ -1,8 +1,9 @@
 // The AWS emulator for the host suites: moto's server on loopback (with the lifecycle-action stand-in
 // of hosts/lib/moto-server.py) and the AWS CLI, both pinned, in a venv cached under ~/.cache/pr-cybr.
 // The simulated hosts reach it on their own loopback through hosts/lib/ns-forward.py.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import YAML from "yaml";
 import { daemon, freePort, isAlive, run, waitFor } from "../lib/engine-context.mjs";
 
 export const name = "moto";
@@ -35,9 +36,12 @@ export async function up(ctx) {
     mkdirSync(ssmDir, { recursive: true });
     const rotationLog = join(ctx.dir, "moto-rotations.jsonl");
     writeFileSync(rotationLog, "");
+    // The host suites replay the prod plan, whose ARNs name prod's own account (Pulumi.prod.yaml's
+    // aws:allowedAccountIds): moto's default account is that one, so a plan's ARN finds what it names.
+    const account = YAML.parse(readFileSync(join(ctx.root, "Pulumi.prod.yaml"), "utf8")).config["aws:allowedAccountIds"][0];
     const script = join(ctx.root, "test/integration/hosts/lib/moto-server.py");
     const d = daemon(ctx, "moto", join(dir, "bin", "python"), [script, "-H", "127.0.0.1", "-p", String(port)], {
-        env: { ...process.env, PR_CYBR_LIFECYCLE_LOG: lifecycleLog, MOTO_RECORDER_FILEPATH: recording, PR_CYBR_SSM_DIR: ssmDir, PR_CYBR_ROTATION_LOG: rotationLog },
+        env: { ...process.env, PR_CYBR_LIFECYCLE_LOG: lifecycleLog, MOTO_RECORDER_FILEPATH: recording, PR_CYBR_SSM_DIR: ssmDir, PR_CYBR_ROTATION_LOG: rotationLog, MOTO_ACCOUNT_ID: account },
     });
     const endpoint = `http://127.0.0.1:${port}`;
     await waitFor("moto", async () => (await fetch(`${endpoint}/moto-api/`)).ok, { logFile: d.logFile, timeoutMs: 60000 });
