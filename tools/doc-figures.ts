@@ -18,6 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import * as YAML from "yaml";
+import { USER_DATA_LIMIT_BYTES } from "../components/swarm/user-data";
 import { diffPlans } from "./lib/diff";
 import { exitWhenFlushed } from "./lib/exit";
 import type { Plan } from "./lib/plan";
@@ -119,7 +120,6 @@ function attribute(base: Plan, head: Plan): Record<Probe, number> {
     return counts;
 }
 
-const EC2_USER_DATA_LIMIT = 16 * 1024;
 
 /** The committed stack's plan: read from `plansDir` when given, else synthesized. */
 function committedPlan(stack: "dev" | "prod", plansDir: string | undefined, outDir: string): Promise<Plan> {
@@ -157,7 +157,7 @@ export async function measureDocFigures(plansDir?: string): Promise<DocFigures> 
             "azCount2to3.subnetsUpdated": az.updates.filter((u) => u.type === "aws:ec2/subnet:Subnet").length,
             "azCount2to3.inputUpdates": inputUpdates,
             "swarm.userDataBytes": Buffer.from(String(launchTemplate.inputs.userData), "base64").length,
-            "swarm.userDataLimitBytes": EC2_USER_DATA_LIMIT,
+            "swarm.userDataLimitBytes": USER_DATA_LIMIT_BYTES,
         };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
