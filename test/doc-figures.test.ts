@@ -48,3 +48,23 @@ describe("docs/architecture.md figures", () => {
         expect(doc).toContain(`${f["swarm.userDataLimitBytes"] - f["swarm.userDataBytes"]} bytes to spare`);
     });
 });
+
+describe("npm run figures", () => {
+    const run = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, ".build", "tools", "doc-figures.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+
+    it("answers --help with its usage, exit 0", () => {
+        const help = run(["--help"]);
+        expect(help.status).toBe(0);
+        expect(help.stdout).toMatch(/^usage: npm run figures \[-- --json\] \[--plans <dir>\]/);
+    });
+
+    it.each([
+        [["--bogus"], "figures: Unknown option '--bogus'"],
+        [["--plans", "/nowhere"], "figures: --plans /nowhere: needs dev.plan.json and prod.plan.json there"],
+    ])("rejects %j with a message naming the option, exit 2, no stack trace", (args, message) => {
+        const r = run(args);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toContain(message);
+        expect(r.stderr).not.toMatch(/^\s+at /m);
+    });
+});
