@@ -2,7 +2,7 @@ import * as ec2Enums from "@pulumi/aws/types/enums/ec2";
 import { z } from "zod";
 import { nearest } from "./suggest";
 import { eksVersionProblem } from "./eks-versions";
-import { DNS_LABEL_HELP, isDnsLabel } from "../components/shared/names";
+import { DNS_LABEL_HELP, GLOBAL_NAME_SUFFIX, GLOBAL_NAME_SUFFIX_HELP, isDnsLabel } from "../components/shared/names";
 import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
 import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
@@ -182,6 +182,12 @@ export function stackConfigSchema(env: Environment) {
         /** The environment's own AWS account, from `aws:allowedAccountIds` (the provider refuses any other). */
         accountId: pattern(/^\d{12}$/, "a 12-digit AWS account id, set as aws:allowedAccountIds: [\"<account>\"]").optional(),
         environment: z.enum(ENVIRONMENTS, { error: (iss) => `${show(iss.input)} is not an environment (dev or prod)` }),
+        /**
+         * Appended to the account-wide names (IAM role, budget, Cloudflare tunnels, the world-wide backup
+         * bucket) of a recovery stack in another region of the same account; unset for existing stacks,
+         * whose names it would change (and so replace). docs/runbooks/disaster-recovery.md.
+         */
+        globalNameSuffix: pattern(GLOBAL_NAME_SUFFIX, `a name suffix (${GLOBAL_NAME_SUFFIX_HELP})`).optional(),
         tags: strict({
             owner: nonEmpty("the owning team, e.g. platform-team"),
             costCenter: nonEmpty("a cost center, e.g. cc-1234"),

@@ -15,7 +15,9 @@ export { ConfigProblem } from "./config-checks";
 export const PROJECT = "pr-cybr-platform";
 
 /** Top-level keys under the project namespace, in the order the stack files list them. */
-export const CONFIG_KEYS = ["environment", "tags", "network", "cluster", "tenants", "gitops", "swarm", "edge", "secrets", "budget", "cloudflare"] as const;
+export const CONFIG_KEYS = ["environment", "globalNameSuffix", "tags", "network", "cluster", "tenants", "gitops", "swarm", "edge", "secrets", "budget", "cloudflare"] as const;
+/** Keys whose value is a plain string rather than a map or list. */
+const STRING_KEYS: readonly string[] = ["environment", "globalNameSuffix"];
 
 /**
  * A user error in stack config. It extends RunError so `pulumi up` prints just the message (no stack
@@ -91,7 +93,7 @@ export function readStackConfig(): PlatformConfig {
             continue;
         }
         try {
-            raw[key] = key === "environment" ? project.get(key) : project.getObject(key);
+            raw[key] = STRING_KEYS.includes(key) ? project.get(key) : project.getObject(key);
         } catch {
             problems.push({ path: key, message: "is not valid YAML/JSON (write it as a YAML map or list)" });
         }

@@ -9,6 +9,7 @@ import { collectorHostname, SwarmManagers, SwarmPki } from "../components/swarm"
 import { PlatformConfig } from "./config";
 import { edgeNodeConfigArgs, edgeSiteHostname } from "./edge-config";
 import { secretValue } from "./providers";
+import { globalName } from "../components/shared/names";
 
 /** Stack outputs of the edge area (README "Stack outputs"); none holds a secret. */
 export interface EdgeOutputs {
@@ -86,6 +87,7 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
             agentRepositoryArn: agent.repositoryArn,
             revokedCommonNames: cfg.edge.revokedCommonNames,
             tags,
+            globalNameSuffix: cfg.globalNameSuffix,
         },
         opts,
     );
@@ -99,7 +101,7 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
     for (const site of siteNames) {
         sites[site] = new EdgeSite(
             `${base}-site-${site}`,
-            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: `${ctx.prefix}-${site}`, hostname: edgeSiteHostname(cfg, site) },
+            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: globalName(`${ctx.prefix}-${site}`, cfg.globalNameSuffix), hostname: edgeSiteHostname(cfg, site) },
             { provider: ctx.cloudflare },
         );
     }

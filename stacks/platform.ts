@@ -52,7 +52,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 
     new EnvironmentBudget(
         `${prefix}-budget`,
-        { environment: cfg.environment, monthlyLimitUsd: cfg.budget.monthlyLimitUsd, thresholdsPercent: cfg.budget.thresholdsPercent, emails: cfg.budget.emails },
+        { environment: cfg.environment, monthlyLimitUsd: cfg.budget.monthlyLimitUsd, thresholdsPercent: cfg.budget.thresholdsPercent, emails: cfg.budget.emails, globalNameSuffix: cfg.globalNameSuffix },
         { providers: { aws } },
     );
 
@@ -253,6 +253,7 @@ function buildSwarm(
             telemetryRetentionDays: cfg.environment === "prod" ? 365 : 30,
             // Explicit: provider default tags do not reach what an Auto Scaling group launches.
             tags: { ...platformTags(cfg), component: "swarm" },
+            globalNameSuffix: cfg.globalNameSuffix,
         },
         { ...opts, dependsOn: ctx.network.privateEgress },
     );

@@ -10,6 +10,7 @@ import { validateTenantArgs } from "../components/tenancy";
 import { ConfigProblem } from "./config-checks";
 import { edgeNodeConfigArgs, edgeSiteHostname } from "./edge-config";
 import type { PlatformConfig } from "./config-schema";
+import { globalName } from "../components/shared/names";
 
 /** Tenants' repositories as the tenant ApplicationSet gets them, with the config path of each. */
 export function tenantReposOf(cfg: PlatformConfig): (TenantRepo & { configPath: string })[] {
@@ -88,7 +89,7 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
                 (p) => `edge.${p}`,
             ],
             ...[...new Set(nodes.map((n) => n.site))].map((site): [() => void, (p: string) => string] => [
-                () => validateEdgeSiteArgs({ accountId: cfg.cloudflare.accountId ?? "", zoneId: cfg.cloudflare.zoneId, tunnelName: `pr-cybr-${env}-${site}`, hostname: edgeSiteHostname(cfg, site) }),
+                () => validateEdgeSiteArgs({ accountId: cfg.cloudflare.accountId ?? "", zoneId: cfg.cloudflare.zoneId, tunnelName: globalName(`pr-cybr-${env}-${site}`, cfg.globalNameSuffix), hostname: edgeSiteHostname(cfg, site) }),
                 (p) => (p === "accountId" ? "cloudflare.accountId" : `edge.nodes[${nodes.findIndex((n) => n.site === site)}].site`),
             ]),
             ...nodes.map((n, i): [() => void, (p: string) => string] => [

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { globalName, globalNameSuffixProblem } from "../shared/names";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 
 export interface EnvironmentBudgetArgs {
@@ -11,9 +12,11 @@ export interface EnvironmentBudgetArgs {
     readonly thresholdsPercent?: number[];
     /** Addresses the alerts go to. Required (at least one). */
     readonly emails: string[];
+    /** Appended as `-<suffix>` to the account-wide budget name, for a recovery stack in another region of the same account. Defaults to none (""). */
+    readonly globalNameSuffix?: string;
 }
 
-export const ENVIRONMENT_BUDGET_DEFAULTS = { thresholdsPercent: [50, 80, 100] };
+export const ENVIRONMENT_BUDGET_DEFAULTS = { thresholdsPercent: [50, 80, 100], globalNameSuffix: "" };
 
 export function validateEnvironmentBudgetArgs(args: EnvironmentBudgetArgs): void {
     const problems: ArgProblem[] = [];
@@ -21,6 +24,8 @@ export function validateEnvironmentBudgetArgs(args: EnvironmentBudgetArgs): void
     const thresholds = args.thresholdsPercent ?? ENVIRONMENT_BUDGET_DEFAULTS.thresholdsPercent;
     if (thresholds.length === 0 || thresholds.some((t) => !(t > 0 && t <= 500))) problems.push({ path: "thresholdsPercent", reason: "needs percentages between 1 and 500" });
     if (args.emails.length === 0) problems.push({ path: "emails", reason: "is empty (someone must get the alert)" });
+    const suffix = globalNameSuffixProblem(args.globalNameSuffix);
+    if (suffix) problems.push({ path: "globalNameSuffix", reason: suffix });
     throwIfProblems("EnvironmentBudget", problems);
 }
 
@@ -45,7 +50,7 @@ export class EnvironmentBudget extends pulumi.ComponentResource {
         const budget = new aws.budgets.Budget(
             `${name}-monthly`,
             {
-                name: `pr-cybr-${args.environment}-monthly`,
+                name: globalName(`pr-cybr-${args.environment}-monthly`, args.globalNameSuffix ?? ENVIRONMENT_BUDGET_DEFAULTS.globalNameSuffix),
                 budgetType: "COST",
                 timeUnit: "MONTHLY",
                 limitAmount: args.monthlyLimitUsd.toFixed(2),

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { globalName, globalNameSuffixProblem } from "../shared/names";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 
@@ -27,9 +28,11 @@ export interface EdgeAccessArgs {
     readonly sessionSeconds?: number;
     /** Tags for the trust anchor, role and profile. Defaults to {}. */
     readonly tags?: Tags;
+    /** Appended as `-<suffix>` to the account-wide IAM role name, for a recovery stack in another region of the same account. Defaults to none (""). */
+    readonly globalNameSuffix?: string;
 }
 
-export const EDGE_ACCESS_DEFAULTS = { sessionSeconds: 3600, revokedCommonNames: [] as string[], tags: {} as Tags };
+export const EDGE_ACCESS_DEFAULTS = { sessionSeconds: 3600, revokedCommonNames: [] as string[], tags: {} as Tags, globalNameSuffix: "" };
 
 export function validateEdgeAccessArgs(args: EdgeAccessArgs): void {
     const problems: ArgProblem[] = [];
@@ -40,6 +43,8 @@ export function validateEdgeAccessArgs(args: EdgeAccessArgs): void {
     (args.revokedCommonNames ?? []).forEach((cn, i) => {
         if (!/^[A-Za-z0-9.-]{1,64}$/.test(cn)) problems.push({ path: `revokedCommonNames[${i}]`, reason: `"${cn}" is not a certificate CN (the registry's spec.identity.commonName)` });
     });
+    const suffix = globalNameSuffixProblem(args.globalNameSuffix);
+    if (suffix) problems.push({ path: "globalNameSuffix", reason: suffix });
     throwIfProblems("EdgeAccess", problems);
 }
 
@@ -82,7 +87,7 @@ export class EdgeAccess extends pulumi.ComponentResource {
         const role = new aws.iam.Role(
             `${name}-role`,
             {
-                name: `${args.namePrefix}-node`,
+                name: globalName(`${args.namePrefix}-node`, args.globalNameSuffix ?? d.globalNameSuffix),
                 description: "Edge nodes (IAM Roles Anywhere with an edge CA certificate): read the node's own bundle",
                 maxSessionDuration: 3600,
                 assumeRolePolicy: pulumi.jsonStringify({

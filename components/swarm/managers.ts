@@ -5,6 +5,7 @@ import { Arch, archOfInstanceType, INSTANCE_TYPE } from "../shared/instance-type
 import { encryptedSecret } from "../secrets/encrypted-secret";
 import { serviceTrustPolicy } from "../shared/iam";
 import { logsKmsKey } from "../shared/kms";
+import { globalName, globalNameSuffixProblem } from "../shared/names";
 import { privateBucket } from "../shared/private-bucket";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
@@ -49,9 +50,11 @@ export interface SwarmManagersArgs {
     readonly telemetryRetentionDays?: number;
     /** Tags for every taggable child and, through the launch template, the instances. Defaults to {}. */
     readonly tags?: Tags;
+    /** Appended as `-<suffix>` to the account-wide (world-wide) backup bucket name, for a recovery stack in another region of the same account. Defaults to none (""). */
+    readonly globalNameSuffix?: string;
 }
 
-export const SWARM_MANAGERS_DEFAULTS = { managers: 3 as 1 | 3 | 5, instanceType: "t4g.medium", rootVolumeGiB: 30, dockerVersion: "25.0.8", telemetryRetentionDays: 90, tags: {} as Tags };
+export const SWARM_MANAGERS_DEFAULTS = { managers: 3 as 1 | 3 | 5, instanceType: "t4g.medium", rootVolumeGiB: 30, dockerVersion: "25.0.8", telemetryRetentionDays: 90, tags: {} as Tags, globalNameSuffix: "" };
 
 export function validateSwarmManagersArgs(args: SwarmManagersArgs): void {
     const problems: ArgProblem[] = [];
@@ -65,6 +68,8 @@ export function validateSwarmManagersArgs(args: SwarmManagersArgs): void {
         const p = c === "0.0.0.0/0" ? "opens a Swarm or Docker API port to the internet" : cidrSyntaxProblem(c);
         if (p) problems.push({ path: "cidrs", reason: `${c}: ${p}` });
     });
+    const suffix = globalNameSuffixProblem(args.globalNameSuffix);
+    if (suffix) problems.push({ path: "globalNameSuffix", reason: suffix });
     throwIfProblems("SwarmManagers", problems);
 }
 
@@ -139,7 +144,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
         // the hosts wait for them at boot.
         const tlsSecrets = [secret("tls-ca", `${tlsPrefix}/ca`), secret("tls-cert", `${tlsPrefix}/cert`), secret("tls-key", `${tlsPrefix}/key`)];
 
-        const backupBucketName = pulumi.interpolate`${swarm}-raft-backup-${account}`;
+        const backupBucketName = pulumi.output(account).apply((a) => globalName(`${swarm}-raft-backup-${a}`, args.globalNameSuffix ?? d.globalNameSuffix));
         // The tarballs hold the unlocked Raft key and the managers' TLS keys: the swarm's key only.
         const backups = privateBucket(this, `${name}-backup`, { bucketName: backupBucketName, kmsKeyArn: key.arn, noncurrentVersionDays: 30, expireDays: 90, refuseOtherEncryption: true, tags });
 
