@@ -55,7 +55,7 @@ export function tenantNamespaces(resources: PolicyResource[]): Map<string, { ten
     return out;
 }
 
-/** Pod specs of a workload object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob). */
+/** Pod specs of a workload object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob). */
 export function podSpecOf(kind: string, props: Record<string, any>): Record<string, any> | undefined {
     switch (kind) {
         case "Pod":
@@ -66,6 +66,7 @@ export function podSpecOf(kind: string, props: Record<string, any>): Record<stri
         case "StatefulSet":
         case "DaemonSet":
         case "ReplicaSet":
+        case "ReplicationController":
         case "Job":
             return props.spec?.template?.spec;
         default:
@@ -78,4 +79,4 @@ export function containersOf(podSpec: Record<string, any>): Record<string, any>[
     return [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? []), ...(podSpec.ephemeralContainers ?? [])];
 }
 
-export const WORKLOAD_KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"];
+export const WORKLOAD_KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"];

@@ -1,0 +1,107 @@
+/**
+ * What a tenant's ResourceQuotas actually bound, read with Kubernetes' own quota semantics:
+ *
+ * - Aliases. The pod evaluator charges a container's cpu request to both `cpu` and `requests.cpu`
+ *   (likewise memory and ephemeral-storage), so a quota on `cpu` bounds requests exactly as one on
+ *   `requests.cpu` (kubernetes/kubernetes pkg/quota/v1/evaluator/core/pods.go, podComputeUsageHelper,
+ *   commit 05e7cb29). `count/pods` counts every pod, `pods` only non-terminal ones (PodUsageFunc), so a
+ *   bound on `count/pods` bounds `pods` too.
+ * - Scopes. A quota with `scopes` or a `scopeSelector` only charges the pods its scopes match
+ *   (podMatchesScopeFunc: Terminating, BestEffort, PriorityClass, ...); it is not the namespace's budget.
+ * - Several quotas. Admission checks a request against every matching quota, so in one namespace the
+ *   tightest one binds: the minimum per resource, not the sum.
+ * - Several namespaces. A tenant's namespaces each get their own quota: the tenant's total is the sum,
+ *   and one namespace that leaves a resource unbounded leaves the tenant unbounded.
+ */
+import { PolicyResource } from "@pulumi/policy";
+import { K8sObject, objectsOfKind, tenantNamespaces } from "./k8s";
+import { parseQuantity } from "./quantity";
+import { Deferred } from "./unknowns";
+
+/** Quota resource names and the canonical field they bound (the canonical field itself included). */
+const BOUNDS: Record<string, string> = {
+    cpu: "requests.cpu",
+    memory: "requests.memory",
+    "ephemeral-storage": "requests.ephemeral-storage",
+    "count/pods": "pods",
+    "count/persistentvolumeclaims": "persistentvolumeclaims",
+};
+
+/** The canonical field a quota resource name bounds (`cpu` -> `requests.cpu`). */
+export const canonicalField = (resource: string): string => BOUNDS[resource] ?? resource;
+
+/** Whether a quota applies to every pod and object of its namespace (no scopes, no scope selector). */
+export function isUnscoped(spec: Record<string, any>): boolean {
+    return !(spec.scopes?.length > 0) && !(spec.scopeSelector?.matchExpressions?.length > 0);
+}
+
+/** One quota's bounds per canonical field (the tighter of two aliases given together). */
+export function quotaBounds(hard: Record<string, unknown> | undefined): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [resource, value] of Object.entries(hard ?? {})) {
+        const n = typeof value === "string" || typeof value === "number" ? parseQuantity(value) : undefined;
+        if (n === undefined) continue;
+        const field = canonicalField(resource);
+        out[field] = Math.min(out[field] ?? Infinity, n);
+    }
+    return out;
+}
+
+export interface NamespaceQuota {
+    /** Bound per canonical field: the minimum over the namespace's unscoped quotas (absent = unbounded). */
+    bounds: Record<string, number>;
+    /** The namespace's unscoped quotas. */
+    quotas: K8sObject[];
+    /** Scoped quotas, which bound only some pods. */
+    scoped: K8sObject[];
+}
+
+export interface TenantQuota {
+    tenant: string;
+    namespaces: string[];
+    /** Per namespace, what its quotas bind. */
+    perNamespace: Map<string, NamespaceQuota>;
+    /** Where to report: the tenant's first unscoped quota, else its first namespace. */
+    urn: string;
+}
+
+/** Every tenant's namespaces and what their quotas bind. Quotas whose spec is unknown in a preview are left to `deferred`. */
+export function tenantQuotas(resources: PolicyResource[], deferred: Deferred): Map<string, TenantQuota> {
+    const namespaces = tenantNamespaces(resources);
+    const tenants = new Map<string, TenantQuota>();
+    for (const [ns, { tenant, object }] of namespaces) {
+        const t: TenantQuota = tenants.get(tenant) ?? { tenant, namespaces: [], perNamespace: new Map(), urn: object.resource.urn };
+        t.namespaces.push(ns);
+        t.perNamespace.set(ns, { bounds: {}, quotas: [], scoped: [] });
+        tenants.set(tenant, t);
+    }
+    for (const quota of objectsOfKind(resources, "ResourceQuota")) {
+        const owner = quota.namespace ? namespaces.get(quota.namespace) : undefined;
+        if (!owner || !quota.namespace) continue;
+        const entry = tenants.get(owner.tenant)!;
+        const nsQuota = entry.perNamespace.get(quota.namespace)!;
+        deferred.run(() => {
+            if (!isUnscoped(quota.spec)) {
+                nsQuota.scoped.push(quota);
+                return;
+            }
+            const bounds = quotaBounds(quota.spec.hard);
+            if (![...entry.perNamespace.values()].some((q) => q.quotas.length > 0)) entry.urn = quota.resource.urn;
+            nsQuota.quotas.push(quota);
+            for (const [field, n] of Object.entries(bounds)) nsQuota.bounds[field] = Math.min(nsQuota.bounds[field] ?? Infinity, n);
+        });
+    }
+    return tenants;
+}
+
+/** The tenant's total bound of a field: the sum over its namespaces, Infinity when one leaves it unbounded. */
+export function tenantTotal(t: TenantQuota, field: string): number {
+    let total = 0;
+    for (const q of t.perNamespace.values()) total += q.bounds[field] ?? Infinity;
+    return total;
+}
+
+/** Namespaces of a tenant that leave a field unbounded. */
+export function unboundedIn(t: TenantQuota, field: string): string[] {
+    return [...t.perNamespace.entries()].filter(([, q]) => q.bounds[field] === undefined).map(([ns]) => ns);
+}
