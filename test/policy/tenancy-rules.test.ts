@@ -1,9 +1,6 @@
 import { tenantAppProjectScoped, tenantNamespaceGuardrails, tenantNoLoadBalancer, tenantQuotasFitCluster, tenantQuotaWithinBudget } from "../../policy/rules";
-import { appProject, cnp, hard, ns, nodeGroup, twoTenants } from "./fixtures";
+import { appProject, cnp, hard, NO_DENY, ns, nodeGroup, twoTenants } from "./fixtures";
 import { runStack } from "./harness";
-
-export const NO_DENY =
-    "no default-deny network policy (a CiliumNetworkPolicy selecting every pod with enableDefaultDeny {ingress: true, egress: true} — empty or omitted rule lists do not deny — or a NetworkPolicy with podSelector {} and both policyTypes)";
 
 describe("tenant-namespace-guardrails", () => {
     it("passes two fully guarded tenants and ignores namespaces that are not a tenant's", async () => {

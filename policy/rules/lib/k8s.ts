@@ -1,4 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
+import { peek } from "./unknowns";
 
 /** Kubernetes objects in the stack: `kubernetes:<group>/<version>:<Kind>` tokens, props with metadata/spec. */
 export interface K8sObject {
@@ -18,11 +19,25 @@ export function kindOf(type: string): string | undefined {
     return m && !type.startsWith("kubernetes:helm.sh/") ? m[1] : undefined;
 }
 
+/**
+ * A Kubernetes object's identity and spec. Names, namespaces and labels the program sets explicitly
+ * (DESIGN §6); one still unknown in a preview reads as absent here. The spec is read only when a rule
+ * asks for it, so an unknown spec stops only the check that reads it (lib/unknowns.ts).
+ */
 export function asK8s(resource: PolicyResource): K8sObject | undefined {
     const kind = kindOf(resource.type);
     if (!kind) return undefined;
-    const meta = (resource.props.metadata ?? {}) as Record<string, any>;
-    return { resource, kind, name: meta.name, namespace: meta.namespace, labels: meta.labels ?? {}, spec: (resource.props.spec ?? {}) as Record<string, any> };
+    const meta = (peek(() => resource.props.metadata) ?? {}) as Record<string, any>;
+    return {
+        resource,
+        kind,
+        name: peek(() => meta.name),
+        namespace: peek(() => meta.namespace),
+        labels: peek(() => meta.labels) ?? {},
+        get spec() {
+            return (resource.props.spec ?? {}) as Record<string, any>;
+        },
+    };
 }
 
 // Stack rules ask for objects of a kind per namespace and per tenant: index a stack's resources by kind

@@ -49,7 +49,7 @@ const WORLD_ENTITIES = ["world", "world-ipv4", "world-ipv6"];
 
 /** A Cilium label key without its source prefix (`k8s:`, `any:`), lower-cased source kept for `reserved:`. */
 function bareKey(key: string): { source?: string; key: string } {
-    const m = /^([a-z-]+):(.*)$/.exec(key);
+    const m = /^([a-z0-9-]+):(.*)$/.exec(key);
     return m && !m[1].includes(".") ? { source: m[1], key: m[2] } : { key };
 }
 
