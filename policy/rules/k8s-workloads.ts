@@ -84,6 +84,15 @@ export interface AllowedRegistriesConfig {
     registries: string[];
 }
 
+/**
+ * Whether an image comes from a registry prefix: a prefix ending in "/" is a path, one that does not
+ * ends at a path boundary, so "quay.io/cilium" admits quay.io/cilium/agent but not quay.io/cilium-evil/x.
+ */
+function fromRegistry(image: string, prefix: string): boolean {
+    if (prefix.endsWith("/")) return image.startsWith(prefix);
+    return image === prefix || image.startsWith(`${prefix}/`) || image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`);
+}
+
 /** Images from anywhere are supply-chain risk; only registries the platform mirrors or trusts are allowed. */
 export const k8sAllowedRegistries: ResourceValidationPolicy = {
     name: "k8s-allowed-registries",
@@ -105,7 +114,7 @@ export const k8sAllowedRegistries: ResourceValidationPolicy = {
         const { registries } = args.getConfig<AllowedRegistriesConfig>();
         for (const c of containersOf(w.spec)) {
             const image = String(c.image ?? "");
-            if (!registries.some((r) => image.startsWith(r))) reportViolation(`${w.label}: container ${c.name} image "${image}" is not from an allowed registry (${registries.join(", ")}).`);
+            if (!registries.some((r) => fromRegistry(image, r))) reportViolation(`${w.label}: container ${c.name} image "${image}" is not from an allowed registry (${registries.join(", ")}).`);
         }
     },
 };
@@ -123,7 +132,7 @@ export const k8sRunAsNonRoot: ResourceValidationPolicy = {
             const nonRoot = c.securityContext?.runAsNonRoot ?? podNonRoot;
             const uid = c.securityContext?.runAsUser ?? w.spec.securityContext?.runAsUser;
             if (nonRoot !== true) reportViolation(`${w.label}: container ${c.name} does not set runAsNonRoot: true.`);
-            else if (uid === 0) reportViolation(`${w.label}: container ${c.name} runs as UID 0.`);
+            else if (uid !== undefined && Number(uid) === 0) reportViolation(`${w.label}: container ${c.name} runs as UID 0.`);
         }
     },
 };

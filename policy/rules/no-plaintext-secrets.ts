@@ -16,6 +16,9 @@ export const SECRET_PATTERNS: [string, RegExp][] = [
     ["a password or token assignment", /\b(password|passwd|secret|token|api[_-]?key)\s*[:=]\s*["']?(?![$<{])[^\s"'$<{]{8,}/i],
 ];
 
+/** Helm releases and charts of @pulumi/kubernetes, whose values end up in release records and manifests anyone reading them sees. */
+const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v4:Chart"];
+
 /** Environment variable names that announce a credential. */
 const SECRET_ENV_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
 
@@ -65,8 +68,14 @@ export const noPlaintextSecrets: ResourceValidationPolicy = {
         }
         const kind = kindOf(args.type);
         const scanAll = (read: () => unknown, at: string) => deferred.run(() => strings(read() ?? {}, at, deferred).forEach(([path, text]) => scan(path, text)));
-        if (kind === "ConfigMap") scanAll(() => args.props.data, "data");
-        if (args.type === "kubernetes:helm.sh/v3:Release") scanAll(() => args.props.values, "values");
+        if (kind === "ConfigMap") {
+            scanAll(() => args.props.data, "data");
+            // binaryData is base64 of the same bytes a mounted file or env var gets.
+            for (const key of Object.keys(deferred.run(() => args.props.binaryData ?? {}) ?? {})) {
+                deferred.run(() => typeof args.props.binaryData[key] === "string" && scan(`binaryData.${key}`, Buffer.from(args.props.binaryData[key], "base64").toString("utf8")));
+            }
+        }
+        if (HELM_TYPES.includes(args.type)) scanAll(() => args.props.values, "values");
         if (kind && WORKLOAD_KINDS.includes(kind)) {
             const spec = deferred.run(() => podSpecOf(kind, args.props));
             for (const c of spec ? containersOf(spec) : []) {

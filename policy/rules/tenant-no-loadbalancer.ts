@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { objectsOfKind, tenantNamespaces } from "./lib/k8s";
-import { tenantQuotas, tenantTotal, unboundedIn } from "./lib/tenant-quotas";
+import { tenantQuotas, tenantTotal, unboundedIn, undecided } from "./lib/tenant-quotas";
 import { Deferred } from "./lib/unknowns";
 
 export interface TenantLoadBalancerConfig {
@@ -33,7 +33,9 @@ export const tenantNoLoadBalancer: StackValidationPolicy = {
         for (const t of tenantQuotas(args.resources, deferred).values()) {
             const max = allowed[t.tenant] ?? 0;
             const open = unboundedIn(t, FIELD);
-            if (open.length > 0) reportViolation(`tenant ${t.tenant}: namespace ${open.join(", ")} quota allows unlimited LoadBalancer Services; policy allows ${max} for the tenant: set hard["${FIELD}"].`, t.urn);
+            if (undecided(t, FIELD)) {
+                // a quota value unknown in this preview: deferred says so
+            } else if (open.length > 0) reportViolation(`tenant ${t.tenant}: namespace ${open.join(", ")} quota allows unlimited LoadBalancer Services; policy allows ${max} for the tenant: set hard["${FIELD}"].`, t.urn);
             else if (tenantTotal(t, FIELD) > max) reportViolation(`tenant ${t.tenant}: quotas allow ${tenantTotal(t, FIELD)} LoadBalancer Services over ${t.namespaces.join(", ")}; policy allows ${max} for the tenant.`, t.urn);
             const created = services.get(t.tenant) ?? 0;
             if (created > max) reportViolation(`tenant ${t.tenant}: the program creates ${created} LoadBalancer Services in its namespaces; policy allows ${max}.`, t.urn);

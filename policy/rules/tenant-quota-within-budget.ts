@@ -1,7 +1,7 @@
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { parseQuantity, QUOTA_FIELDS } from "./lib/quantities";
-import { tenantQuotas, tenantTotal, unboundedIn } from "./lib/tenant-quotas";
+import { tenantQuotas, tenantTotal, unboundedIn, undecided } from "./lib/tenant-quotas";
 import { Deferred } from "./lib/unknowns";
 
 /** A budget: the most a tenant's quotas may add up to, per field (quantities as strings). */
@@ -62,6 +62,7 @@ export const tenantQuotaWithinBudget: StackValidationPolicy = {
             for (const [field, limit] of Object.entries(budget)) {
                 const max = parseQuantity(limit as string | number);
                 if (max === undefined) throw new Error(`tenant-quota-within-budget: budget ${field} "${limit}" is not a quantity`);
+                if (undecided(t, field)) continue; // a value unknown in this preview; deferred reports it
                 const open = unboundedIn(t, field);
                 if (open.length > 0) {
                     reportViolation(`tenant ${t.tenant}: ${open.map((ns) => `namespace ${ns}`).join(", ")} ${open.length > 1 ? "have" : "has"} no unscoped ResourceQuota bounding ${field} (so it is unlimited); ${source} allows ${limit}: set hard["${field}"] in each namespace's quota.`, t.urn);

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { parseQuantity } from "./lib/quantities";
-import { tenantQuotas, tenantTotal, unboundedIn } from "./lib/tenant-quotas";
+import { tenantQuotas, tenantTotal, unboundedIn, undecided } from "./lib/tenant-quotas";
 import { Deferred } from "./lib/unknowns";
 
 export interface ClusterCapacityConfig {
@@ -115,12 +115,14 @@ export const tenantQuotasFitCluster: StackValidationPolicy = {
             return deferred.finish();
         }
         const requested = { cpu: 0, memory: 0 };
+        const open = { cpu: false, memory: false }; // some tenant's bound undecided in this preview
         const byTenant = new Map<string, { cpu: number; memory: number }>();
         for (const t of tenants) {
             const own = { cpu: tenantTotal(t, "requests.cpu"), memory: tenantTotal(t, "requests.memory") };
             for (const [field, what] of [["cpu", "requests.cpu"], ["memory", "requests.memory"]] as const) {
-                const open = unboundedIn(t, what);
-                if (open.length > 0) reportViolation(`tenant ${t.tenant}: namespace ${open.join(", ")} bounds no ${what} (cpu/memory alias included), so its ${field} requests are unlimited and cannot be fitted to the cluster: set hard["${what}"].`, t.urn);
+                const unbounded = unboundedIn(t, what);
+                if (unbounded.length > 0) reportViolation(`tenant ${t.tenant}: namespace ${unbounded.join(", ")} bounds no ${what} (cpu/memory alias included), so its ${field} requests are unlimited and cannot be fitted to the cluster: set hard["${what}"].`, t.urn);
+                open[field] ||= undecided(t, what);
             }
             byTenant.set(t.tenant, own);
             requested.cpu += Number.isFinite(own.cpu) ? own.cpu : 0;
@@ -129,10 +131,10 @@ export const tenantQuotasFitCluster: StackValidationPolicy = {
         const largest = (field: "cpu" | "memory") => [...byTenant.entries()].sort((a, b) => b[1][field] - a[1][field]).slice(0, 3).map(([t]) => t).join(", ");
         const cpuLimit = cpu * cfg.overcommit.cpu;
         const memoryLimit = memory * cfg.overcommit.memory;
-        if (requested.cpu > cpuLimit + 1e-9) {
+        if (!open.cpu && requested.cpu > cpuLimit + 1e-9) {
             reportViolation(`tenant quotas request ${requested.cpu.toFixed(2)} CPUs in total, more than the node groups offer (${cpuLimit.toFixed(2)} at max size × overcommit ${cfg.overcommit.cpu}); largest: ${largest("cpu")}.`);
         }
-        if (requested.memory > memoryLimit + 1) {
+        if (!open.memory && requested.memory > memoryLimit + 1) {
             reportViolation(`tenant quotas request ${(requested.memory / GiB).toFixed(1)}Gi of memory in total, more than the node groups offer (${(memoryLimit / GiB).toFixed(1)}Gi at max size × overcommit ${cfg.overcommit.memory}); largest: ${largest("memory")}.`);
         }
         deferred.finish();

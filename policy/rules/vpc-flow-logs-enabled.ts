@@ -17,8 +17,9 @@ const attachedTo = (vpc: PolicyResource) => (log: PolicyResource) => {
     return peek(() => log.props.vpcId !== undefined && log.props.vpcId === vpc.props.id);
 };
 
-/** A destination is set when it comes from another resource (a log group's or bucket's ARN, unknown in a preview) or is a literal: presence (`in`) is what counts. */
-const hasDestination = (log: PolicyResource) => ["logDestination", "logGroupName"].some((k) => (log.propertyDependencies?.[k] ?? []).length > 0 || k in log.props);
+/** A destination is set when it comes from another resource (a log group's or bucket's ARN, unknown in a preview: the link decides) or is a non-empty literal. */
+const hasDestination = (log: PolicyResource) =>
+    ["logDestination", "logGroupName"].some((k) => (log.propertyDependencies?.[k] ?? []).length > 0 || (k in log.props && log.props[k] !== "" && log.props[k] !== null));
 
 /** Without flow logs there is no record of who talked to what: incident response and forensics go blind. */
 export const vpcFlowLogsEnabled: StackValidationPolicy = {

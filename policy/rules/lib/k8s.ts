@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { peek } from "./unknowns";
+import { isUnknownValueError } from "./unknowns";
 
 /** Kubernetes objects in the stack: `kubernetes:<group>/<version>:<Kind>` tokens, props with metadata/spec. */
 export interface K8sObject {
@@ -20,20 +20,24 @@ export function kindOf(type: string): string | undefined {
 }
 
 /**
- * A Kubernetes object's identity and spec. Names, namespaces and labels the program sets explicitly
- * (DESIGN §6); one still unknown in a preview reads as absent here. The spec is read only when a rule
- * asks for it, so an unknown spec stops only the check that reads it (lib/unknowns.ts).
+ * A Kubernetes object's identity and spec. The spec is read only when a rule asks for it, so an
+ * unknown spec stops only the check that reads it (lib/unknowns.ts). The identity (name, namespace,
+ * labels) is read here and throws when unknown: which tenant an object belongs to decides every
+ * tenancy verdict, so no rule can judge a kind one of whose objects it cannot place. The program sets
+ * them explicitly (DESIGN §6), so this does not happen in its previews.
  */
 export function asK8s(resource: PolicyResource): K8sObject | undefined {
     const kind = kindOf(resource.type);
     if (!kind) return undefined;
-    const meta = (peek(() => resource.props.metadata) ?? {}) as Record<string, any>;
+    const meta = (resource.props.metadata ?? {}) as Record<string, any>;
+    const labels = (meta.labels ?? {}) as Record<string, string>;
+    void labels[TENANT_LABEL]; // the label that places it (other labels may stay unknown)
     return {
         resource,
         kind,
-        name: peek(() => meta.name),
-        namespace: peek(() => meta.namespace),
-        labels: peek(() => meta.labels) ?? {},
+        name: meta.name,
+        namespace: meta.namespace,
+        labels,
         get spec() {
             return (resource.props.spec ?? {}) as Record<string, any>;
         },
@@ -42,22 +46,33 @@ export function asK8s(resource: PolicyResource): K8sObject | undefined {
 
 // Stack rules ask for objects of a kind per namespace and per tenant: index a stack's resources by kind
 // once (keyed by the resources array a validateStack call receives), not once per question.
-const byKindCache = new WeakMap<PolicyResource[], Map<string, K8sObject[]>>();
+// An object whose identity is unknown (a preview) poisons only its kind: asking for that kind rethrows.
+const byKindCache = new WeakMap<PolicyResource[], { byKind: Map<string, K8sObject[]>; unknown: Map<string, unknown> }>();
 
 export function objectsOfKind(resources: PolicyResource[], kind: string): K8sObject[] {
-    let byKind = byKindCache.get(resources);
-    if (!byKind) {
-        byKind = new Map();
+    let index = byKindCache.get(resources);
+    if (!index) {
+        index = { byKind: new Map(), unknown: new Map() };
         for (const r of resources) {
-            const o = asK8s(r);
+            const k = kindOf(r.type);
+            if (!k) continue;
+            let o: K8sObject | undefined;
+            try {
+                o = asK8s(r);
+            } catch (err) {
+                if (!isUnknownValueError(err)) throw err;
+                if (!index.unknown.has(k)) index.unknown.set(k, err);
+                continue;
+            }
             if (!o) continue;
-            const list = byKind.get(o.kind);
+            const list = index.byKind.get(o.kind);
             if (list) list.push(o);
-            else byKind.set(o.kind, [o]);
+            else index.byKind.set(o.kind, [o]);
         }
-        byKindCache.set(resources, byKind);
+        byKindCache.set(resources, index);
     }
-    return byKind.get(kind) ?? [];
+    if (index.unknown.has(kind)) throw index.unknown.get(kind);
+    return index.byKind.get(kind) ?? [];
 }
 
 /** Tenant namespaces (labelled `pr-cybr.io/tenant`), by name, with their tenant. */

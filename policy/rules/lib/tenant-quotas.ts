@@ -50,6 +50,8 @@ export function quotaBounds(hard: Record<string, unknown> | undefined): Record<s
 export interface NamespaceQuota {
     /** Bound per canonical field: the minimum over the namespace's unscoped quotas (absent = unbounded). */
     bounds: Record<string, number>;
+    /** Fields a quota value unknown in a preview leaves undecided here ("all" when a whole spec is unknown). */
+    undecided: Set<string> | "all";
     /** The namespace's unscoped quotas. */
     quotas: K8sObject[];
     /** Scoped quotas, which bound only some pods. */
@@ -61,7 +63,7 @@ export interface TenantQuota {
     namespaces: string[];
     /** Per namespace, what its quotas bind. */
     perNamespace: Map<string, NamespaceQuota>;
-    /** Where to report: the tenant's first unscoped quota, else its first namespace. */
+    /** Where to report: the tenant's first namespace (known in a preview, unlike which quota binds). */
     urn: string;
 }
 
@@ -72,7 +74,7 @@ export function tenantQuotas(resources: PolicyResource[], deferred: Deferred): M
     for (const [ns, { tenant, object }] of namespaces) {
         const t: TenantQuota = tenants.get(tenant) ?? { tenant, namespaces: [], perNamespace: new Map(), urn: object.resource.urn };
         t.namespaces.push(ns);
-        t.perNamespace.set(ns, { bounds: {}, quotas: [], scoped: [] });
+        t.perNamespace.set(ns, { bounds: {}, quotas: [], scoped: [], undecided: new Set() });
         tenants.set(tenant, t);
     }
     for (const quota of objectsOfKind(resources, "ResourceQuota")) {
@@ -80,18 +82,33 @@ export function tenantQuotas(resources: PolicyResource[], deferred: Deferred): M
         if (!owner || !quota.namespace) continue;
         const entry = tenants.get(owner.tenant)!;
         const nsQuota = entry.perNamespace.get(quota.namespace)!;
-        deferred.run(() => {
+        const read = deferred.run(() => {
             if (!isUnscoped(quota.spec)) {
                 nsQuota.scoped.push(quota);
-                return;
+                return true;
             }
-            const bounds = quotaBounds(quota.spec.hard);
-            if (![...entry.perNamespace.values()].some((q) => q.quotas.length > 0)) entry.urn = quota.resource.urn;
+            const hardMap = (quota.spec.hard ?? {}) as Record<string, unknown>;
             nsQuota.quotas.push(quota);
-            for (const [field, n] of Object.entries(bounds)) nsQuota.bounds[field] = Math.min(nsQuota.bounds[field] ?? Infinity, n);
+            // Field by field: one value unknown in a preview leaves only that field undecided here.
+            for (const resource of Object.keys(hardMap)) {
+                const n = deferred.run(() => quotaBounds({ [resource]: hardMap[resource] })[canonicalField(resource)] ?? NaN);
+                const field = canonicalField(resource);
+                if (n === undefined) {
+                    if (nsQuota.undecided !== "all") nsQuota.undecided.add(field);
+                } else if (!Number.isNaN(n)) nsQuota.bounds[field] = Math.min(nsQuota.bounds[field] ?? Infinity, n);
+            }
+            return true;
         });
+        if (read === undefined) nsQuota.undecided = "all";
     }
     return tenants;
+}
+
+const isUndecided = (q: NamespaceQuota, field: string) => q.undecided === "all" || q.undecided.has(field);
+
+/** Whether some namespace of the tenant leaves a field undecided (a preview): rules then skip that field. */
+export function undecided(t: TenantQuota, field: string): boolean {
+    return [...t.perNamespace.values()].some((q) => isUndecided(q, field));
 }
 
 /** The tenant's total bound of a field: the sum over its namespaces, Infinity when one leaves it unbounded. */
@@ -101,7 +118,7 @@ export function tenantTotal(t: TenantQuota, field: string): number {
     return total;
 }
 
-/** Namespaces of a tenant that leave a field unbounded. */
+/** Namespaces of a tenant that leave a field unbounded (undecided ones excepted: a value still unknown may bound it). */
 export function unboundedIn(t: TenantQuota, field: string): string[] {
-    return [...t.perNamespace.entries()].filter(([, q]) => q.bounds[field] === undefined).map(([ns]) => ns);
+    return [...t.perNamespace.entries()].filter(([, q]) => q.bounds[field] === undefined && !isUndecided(q, field)).map(([ns]) => ns);
 }
