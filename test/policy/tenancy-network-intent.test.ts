@@ -3,7 +3,8 @@
  * (policy/rules/lib/network-peers.ts): empty rule lists do not deny, allow rules of all policies add up,
  * and a selector, entity, CIDR or ports-only rule can re-open what the deny closed.
  */
-import { tenantNamespaceGuardrails } from "../../policy/rules";
+// Rule modules, not the index: the index loads @pulumi/aws (seconds per test file) for rules these cases do not run.
+import { tenantNamespaceGuardrails } from "../../policy/rules/tenant-namespace-guardrails";
 import { cnp, NO_DENY, twoTenants } from "./fixtures";
 import { runStack, stackResource } from "./harness";
 

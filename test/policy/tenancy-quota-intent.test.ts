@@ -3,7 +3,10 @@
  * `cpu` is `requests.cpu`, a missing field is unbounded, scoped quotas bind some pods only, several
  * quotas in a namespace bind at their minimum, a tenant's namespaces add up.
  */
-import { tenantNoLoadBalancer, tenantQuotasFitCluster, tenantQuotaWithinBudget } from "../../policy/rules";
+// Rule modules, not the index: the index loads @pulumi/aws (seconds per test file) for rules these cases do not run.
+import { tenantNoLoadBalancer } from "../../policy/rules/tenant-no-loadbalancer";
+import { tenantQuotasFitCluster } from "../../policy/rules/tenant-quotas-fit-cluster";
+import { tenantQuotaWithinBudget } from "../../policy/rules/tenant-quota-within-budget";
 import { cnp, hard, limits, nodeGroup, ns, quota, twoTenants } from "./fixtures";
 import { runStack, stackResource } from "./harness";
 

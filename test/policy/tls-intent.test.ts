@@ -1,5 +1,6 @@
 /** Certificates judged for what they are: a CA as a CA (even when locally signed), a leaf as a leaf. */
-import { tlsCertMaxValidity } from "../../policy/rules";
+// Rule modules, not the index: the index loads @pulumi/aws (seconds per test file) for rules these cases do not run.
+import { tlsCertMaxValidity } from "../../policy/rules/tls-cert-max-validity";
 import { runResource } from "./harness";
 
 const SELF = "tls:index/selfSignedCert:SelfSignedCert";

@@ -2,7 +2,8 @@
  * Containers that look unprivileged but can leave their sandbox, read as Pod Security reads them
  * (kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/policy/check_*.go).
  */
-import { k8sNoPrivilegedWorkloads } from "../../policy/rules";
+// Rule modules, not the index: the index loads @pulumi/aws (seconds per test file) for rules these cases do not run.
+import { k8sNoPrivilegedWorkloads } from "../../policy/rules/k8s-workloads";
 import { runResource } from "./harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
