@@ -1,7 +1,7 @@
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { K8sObject, objectsOfKind, tenantNamespaces } from "./lib/k8s";
-import { ciliumSpecs, ciliumWidening, isCiliumDefaultDeny, isNetworkPolicyDefaultDeny, networkPolicyWidening, PeerPolicy, PlatformPeer } from "./lib/network-peers";
+import { ciliumSpecs, ciliumWidening, clusterwideSelects, isCiliumDefaultDeny, isNetworkPolicyDefaultDeny, networkPolicyWidening, PeerPolicy, PlatformPeer } from "./lib/network-peers";
 import { isUnscoped } from "./lib/tenant-quotas";
 import { Deferred } from "./lib/unknowns";
 
@@ -33,6 +33,11 @@ function networkProblems(ns: string, policies: K8sObject[], cfg: PeerPolicy, def
                     denies ||= isCiliumDefaultDeny(spec);
                     for (const w of ciliumWidening(spec, ns, cfg)) widening.push(`CiliumNetworkPolicy ${p.name} ${w}`);
                 }
+            } else if (p.kind === "CiliumClusterwideNetworkPolicy") {
+                // Clusterwide: its allow rules add up with the namespace's own wherever it selects pods.
+                for (const spec of ciliumSpecs(p.resource.props).filter((sp) => clusterwideSelects(sp, ns))) {
+                    for (const w of ciliumWidening(spec, ns, cfg, true)) widening.push(`CiliumClusterwideNetworkPolicy ${p.name} ${w}`);
+                }
             } else {
                 denies ||= isNetworkPolicyDefaultDeny(p.spec);
                 for (const w of networkPolicyWidening(p.spec, ns, cfg)) widening.push(`NetworkPolicy ${p.name} ${w}`);
@@ -61,7 +66,7 @@ function networkProblems(ns: string, policies: K8sObject[], cfg: PeerPolicy, def
 export const tenantNamespaceGuardrails: StackValidationPolicy = {
     name: "tenant-namespace-guardrails",
     description:
-        "Every tenant namespace (labelled pr-cybr.io/tenant) has an unscoped ResourceQuota, a LimitRange and an explicit default deny both ways (CiliumNetworkPolicy with enableDefaultDeny, or NetworkPolicy), and no network policy in it allows peers beyond the tenant's namespaces, the platform peers and entities in policy config (world egress only for tenants listed in worldEgress).",
+        "Every tenant namespace (labelled pr-cybr.io/tenant) has an unscoped ResourceQuota, a LimitRange and an explicit default deny both ways (CiliumNetworkPolicy with enableDefaultDeny, or NetworkPolicy), and no network policy in it (nor a clusterwide one selecting its pods) allows peers beyond the tenant's namespaces, the platform peers and entities in policy config (world egress only for tenants listed in worldEgress).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -88,7 +93,8 @@ export const tenantNamespaceGuardrails: StackValidationPolicy = {
             if (unscoped.length === 0) problems.push(quotas.length > 0 ? "no unscoped ResourceQuota (scoped quotas bind only the pods their scopes match)" : "no ResourceQuota");
             if (inNs("LimitRange", ns).length === 0) problems.push("no LimitRange");
             const peers: PeerPolicy = { tenantNamespaces: tenantNs(tenant), peers: cfg.platformPeers, entities: cfg.allowedEntities, worldEgress: cfg.worldEgress.includes(tenant) };
-            problems.push(...networkProblems(ns, [...inNs("CiliumNetworkPolicy", ns), ...inNs("NetworkPolicy", ns)], peers, deferred));
+            const clusterwide = objectsOfKind(args.resources, "CiliumClusterwideNetworkPolicy");
+            problems.push(...networkProblems(ns, [...inNs("CiliumNetworkPolicy", ns), ...inNs("NetworkPolicy", ns), ...clusterwide], peers, deferred));
             if (problems.length > 0) reportViolation(`tenant ${tenant}: namespace ${ns} has ${problems.join("; ")}.`, object.resource.urn);
         }
         deferred.finish();

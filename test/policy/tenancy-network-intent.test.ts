@@ -142,6 +142,23 @@ describe("tenant-namespace-guardrails: rules that re-open the deny", () => {
     });
 });
 
+describe("tenant-namespace-guardrails: clusterwide policies", () => {
+    const ccnp = (name: string, spec: Record<string, unknown>) => stackResource("kubernetes:cilium.io/v2:CiliumClusterwideNetworkPolicy", name, { metadata: { name }, spec });
+
+    it("counts a clusterwide policy selecting every namespace's pods: its allow rules re-open each tenant", async () => {
+        const wide = ccnp("allow-cluster", { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { app: "scanner" } }] }] });
+        const out = await guard([...withSpec(PLATFORM_SPEC), wide]);
+        // In a clusterwide policy a selector without a namespace key matches pods in every namespace.
+        expect(out).toContain(reopened('CiliumClusterwideNetworkPolicy allow-cluster ingress[0] fromEndpoints selects pods in any namespace ({"matchLabels":{"app":"scanner"}})'));
+        expect(out).toHaveLength(3); // org-a, org-a-data and org-b
+    });
+
+    it("leaves tenants alone when the clusterwide policy selects only platform namespaces", async () => {
+        const platformOnly = ccnp("dns", { endpointSelector: { matchLabels: { [NS]: "kube-system" } }, ingress: [{ fromEntities: ["cluster"] }] });
+        expect(await guard([...withSpec(PLATFORM_SPEC), platformOnly])).toEqual([]);
+    });
+});
+
 describe("tenant-namespace-guardrails: quotas", () => {
     it("does not take a scoped quota for the namespace's ResourceQuota", async () => {
         const scoped = stackResource("kubernetes:core/v1:ResourceQuota", "quota-org-b", { metadata: { name: "tenant-quota", namespace: "org-b" }, spec: { hard: { pods: "1" }, scopes: ["BestEffort"] } });

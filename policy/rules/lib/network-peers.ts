@@ -85,12 +85,16 @@ function isPlatformPeer(namespace: string, labels: Record<string, string>, peers
 
 const strip = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, v]) => [bareKey(k).key, v]));
 
-/** Why an endpoint selector reaches outside what the tenant may reach, or undefined. */
-function ciliumSelectorProblem(sel: Selector, own: string, dir: Direction, policy: PeerPolicy): string | undefined {
+/**
+ * Why an endpoint selector reaches outside what the tenant may reach, or undefined. In a clusterwide
+ * policy a selector without a namespace key matches every namespace (getEndpointSelector adds only
+ * `Exists` on the namespace label), so nothing is confined to "own".
+ */
+function ciliumSelectorProblem(sel: Selector, own: string, dir: Direction, policy: PeerPolicy, clusterwide = false): string | undefined {
     const keys = [...Object.keys(sel.matchLabels ?? {}), ...(sel.matchExpressions ?? []).map((e) => e.key)];
     const reserved = keys.find((k) => bareKey(k).source === "reserved");
     if (reserved) return `selects reserved identity ${reserved}`;
-    const reach = namespacesOf(sel, own, (k) => bareKey(k).key === NS_KEY, "own", (k) => bareKey(k).key.startsWith(NS_LABELS_PREFIX));
+    const reach = namespacesOf(sel, own, (k) => bareKey(k).key === NS_KEY, clusterwide ? "any" : "own", (k) => bareKey(k).key.startsWith(NS_LABELS_PREFIX));
     if (reach === "any") return `selects pods in any namespace (${JSON.stringify(sel)})`;
     const foreign = reach.filter((n) => !policy.tenantNamespaces.includes(n));
     if (foreign.length === 0) return undefined;
@@ -104,7 +108,7 @@ const CILIUM_PEER_FIELDS: Record<Direction, string[]> = {
 };
 
 /** Problems of one Cilium allow rule: each way it reaches past the tenant's permitted peers. */
-function ciliumRuleProblems(rule: Record<string, any>, own: string, dir: Direction, policy: PeerPolicy): string[] {
+function ciliumRuleProblems(rule: Record<string, any>, own: string, dir: Direction, policy: PeerPolicy, clusterwide: boolean): string[] {
     const present = CILIUM_PEER_FIELDS[dir].filter((f) => Array.isArray(rule[f]) && rule[f].length > 0);
     if (present.length === 0) return ["names no peer, so it allows every source or destination (a ports-only rule applies to any layer-3 peer)"];
     const problems: string[] = [];
@@ -113,7 +117,7 @@ function ciliumRuleProblems(rule: Record<string, any>, own: string, dir: Directi
         const values = rule[field] as unknown[];
         if (field === "fromEndpoints" || field === "toEndpoints") {
             for (const sel of values) {
-                const p = ciliumSelectorProblem((sel ?? {}) as Selector, own, dir, policy);
+                const p = ciliumSelectorProblem((sel ?? {}) as Selector, own, dir, policy, clusterwide);
                 if (p) problems.push(`${field} ${p}`);
             }
         } else if (field === "fromEntities" || field === "toEntities") {
@@ -133,12 +137,12 @@ export function ciliumSpecs(props: Record<string, any>): Record<string, any>[] {
     return [...(props.spec ? [props.spec] : []), ...(Array.isArray(props.specs) ? props.specs : [])];
 }
 
-/** Each allow rule of a CiliumNetworkPolicy spec that re-opens the tenant's default deny, as `<direction>[i]: <why>`. */
-export function ciliumWidening(spec: Record<string, any>, own: string, policy: PeerPolicy): string[] {
+/** Each allow rule of a Cilium policy spec that re-opens the tenant's default deny, as `<direction>[i]: <why>`. */
+export function ciliumWidening(spec: Record<string, any>, own: string, policy: PeerPolicy, clusterwide = false): string[] {
     const out: string[] = [];
     for (const dir of ["ingress", "egress"] as const) {
         ((spec[dir] ?? []) as Record<string, any>[]).forEach((rule, i) => {
-            for (const p of ciliumRuleProblems(rule ?? {}, own, dir, policy)) out.push(`${dir}[${i}] ${p}`);
+            for (const p of ciliumRuleProblems(rule ?? {}, own, dir, policy, clusterwide)) out.push(`${dir}[${i}] ${p}`);
         });
     }
     return out;
@@ -182,3 +186,13 @@ export const isCiliumDefaultDeny = (spec: Record<string, any>) => selectsAll(spe
 
 /** A NetworkPolicy selecting every pod for both policy types (Kubernetes then denies what no rule allows). */
 export const isNetworkPolicyDefaultDeny = (spec: Record<string, any>) => selectsAll(spec.podSelector ?? {}) && (spec.policyTypes ?? []).includes("Ingress") && (spec.policyTypes ?? []).includes("Egress");
+
+/**
+ * Whether a CiliumClusterwideNetworkPolicy spec can select pods in a namespace: its endpointSelector
+ * names no namespace (every namespace), or names this one. A nodeSelector spec selects nodes, not pods.
+ */
+export function clusterwideSelects(spec: Record<string, any>, namespace: string): boolean {
+    if (!spec.endpointSelector) return false;
+    const reach = namespacesOf(spec.endpointSelector as Selector, namespace, (k) => bareKey(k).key === NS_KEY, "any", (k) => bareKey(k).key.startsWith(NS_LABELS_PREFIX));
+    return reach === "any" || reach.includes(namespace);
+}
