@@ -51,6 +51,14 @@ describe("tenant-quota-within-budget: intent", () => {
         expect((await runStack(tenantQuotaWithinBudget, replaceQuota("org-b", { ...hard("100", "4Gi"), cpu: "2" }), budget)).messages).toEqual([]);
     });
 
+    it("counts a limits bound as a requests bound (requests never exceed limits), both ways", async () => {
+        // Only limits: requests are bounded by them, no false "unbounded".
+        expect((await runStack(tenantQuotaWithinBudget, replaceQuota("org-b", { "limits.cpu": "2", "limits.memory": "4Gi", pods: "20" }), budget)).messages).toEqual([]);
+        // Loose requests under tight limits fit; tight requests under loose limits fit; limits over budget do not lift requests.
+        expect((await runStack(tenantQuotaWithinBudget, replaceQuota("org-b", { ...hard("100", "1Ti"), "limits.cpu": "2", "limits.memory": "4Gi" }), budget)).messages).toEqual([]);
+        expect((await runStack(tenantQuotaWithinBudget, replaceQuota("org-b", { "limits.cpu": "6", "limits.memory": "4Gi" }), budget)).messages).toEqual(["tenant org-b: quota requests.cpu totals 6, over the default budget of 4."]);
+    });
+
     it("adds up a tenant's namespaces: two namespaces each within budget can exceed it together", async () => {
         const spread = twoTenants({ quotas: { "org-a": hard("3", "4Gi"), "org-a-data": hard("3", "4Gi") } });
         expect((await runStack(tenantQuotaWithinBudget, spread, budget)).messages).toEqual(["tenant org-a: quota requests.cpu totals 6, over the default budget of 4."]);

@@ -10,6 +10,10 @@
  *   (podMatchesScopeFunc: Terminating, BestEffort, PriorityClass, ...); it is not the namespace's budget.
  * - Several quotas. Admission checks a request against every matching quota, so in one namespace the
  *   tightest one binds: the minimum per resource, not the sum.
+ * - Limits bound requests. A quota on `limits.cpu` makes every container state a cpu limit
+ *   (podEvaluator.Constraints), and validation keeps each request at or under its limit
+ *   (pkg/apis/core/validation ValidateResourceRequirements: "must be less than or equal to %s limit"),
+ *   so the requests bound is the smaller of `requests.cpu` and `limits.cpu` (memory, ephemeral-storage alike).
  * - Several namespaces. A tenant's namespaces each get their own quota: the tenant's total is the sum,
  *   and one namespace that leaves a resource unbounded leaves the tenant unbounded.
  */
@@ -104,7 +108,17 @@ export function tenantQuotas(resources: PolicyResource[], deferred: Deferred): M
     return tenants;
 }
 
-const isUndecided = (q: NamespaceQuota, field: string) => q.undecided === "all" || q.undecided.has(field);
+/** For a requests field, the limits field that bounds it too. */
+const LIMIT_OF: Record<string, string> = { "requests.cpu": "limits.cpu", "requests.memory": "limits.memory", "requests.ephemeral-storage": "limits.ephemeral-storage" };
+
+const isUndecided = (q: NamespaceQuota, field: string): boolean => q.undecided === "all" || q.undecided.has(field) || (field in LIMIT_OF && isUndecided(q, LIMIT_OF[field]));
+
+/** What a namespace's quotas bind for a field, a requests field also by its limit; undefined = unbounded. */
+function boundOf(q: NamespaceQuota, field: string): number | undefined {
+    const own = q.bounds[field];
+    const limit = field in LIMIT_OF ? q.bounds[LIMIT_OF[field]] : undefined;
+    return own === undefined ? limit : limit === undefined ? own : Math.min(own, limit);
+}
 
 /** Whether some namespace of the tenant leaves a field undecided (a preview): rules then skip that field. */
 export function undecided(t: TenantQuota, field: string): boolean {
@@ -114,11 +128,11 @@ export function undecided(t: TenantQuota, field: string): boolean {
 /** The tenant's total bound of a field: the sum over its namespaces, Infinity when one leaves it unbounded. */
 export function tenantTotal(t: TenantQuota, field: string): number {
     let total = 0;
-    for (const q of t.perNamespace.values()) total += q.bounds[field] ?? Infinity;
+    for (const q of t.perNamespace.values()) total += boundOf(q, field) ?? Infinity;
     return total;
 }
 
 /** Namespaces of a tenant that leave a field unbounded (undecided ones excepted: a value still unknown may bound it). */
 export function unboundedIn(t: TenantQuota, field: string): string[] {
-    return [...t.perNamespace.entries()].filter(([, q]) => q.bounds[field] === undefined && !isUndecided(q, field)).map(([ns]) => ns);
+    return [...t.perNamespace.entries()].filter(([, q]) => boundOf(q, field) === undefined && !isUndecided(q, field)).map(([ns]) => ns);
 }
