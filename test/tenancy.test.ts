@@ -38,9 +38,10 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
 
     it("puts a quota from config, a limit range and a default-deny CiliumNetworkPolicy in every tenant namespace", () => {
         for (const t of config.tenants) {
-            for (const ns of namespacesOf(t)) {
+            namespacesOf(t).forEach((ns, i) => {
                 const [quota] = inNamespace("ResourceQuota", ns);
-                expect(quota.inputs.spec).toEqual({ hard: resourceQuotaHard(t.quota) });
+                // Load balancers are the tenant's allowance: its first namespace holds them, the others none.
+                expect(quota.inputs.spec).toEqual({ hard: resourceQuotaHard(i === 0 ? t.quota : { ...t.quota, loadBalancers: 0 }) });
                 expect((quota.inputs.spec as Obj).hard.pods).toBe(String(t.quota.pods));
                 expect(inNamespace("LimitRange", ns)).toHaveLength(1);
                 const [cnp] = inNamespace("CiliumNetworkPolicy", ns);
@@ -51,7 +52,7 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
                 expect(worldEgress).toBe(t.allowWorldEgress);
                 // Without world egress, an explicit deny that no tenant-added allow can outweigh.
                 expect(spec.egressDeny).toEqual(t.allowWorldEgress ? undefined : [{ toEntities: ["world"] }]);
-            }
+            });
         }
     });
 

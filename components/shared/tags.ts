@@ -1,5 +1,7 @@
-/** Tag keys every taggable AWS resource carries (via the provider's default tags). */
-export const REQUIRED_TAG_KEYS = ["environment", "project", "owner", "cost-center"] as const;
+import { REQUIRED_TAG_KEYS } from "../../policy/rules/lib/required-tags";
+
+/** Tag keys every taggable AWS resource carries (via the provider's default tags); defined by the policy pack. */
+export { REQUIRED_TAG_KEYS };
 
 export type RequiredTagKey = (typeof REQUIRED_TAG_KEYS)[number];
 export type Tags = Record<string, string>;

@@ -19,7 +19,10 @@ export interface TenantArgs {
     readonly environment: string;
     /** The tenant's namespaces: its name or `<name>-<suffix>`. Defaults to [tenant]. */
     readonly namespaces?: string[];
-    /** Quota per namespace. Required. */
+    /**
+     * Quota per namespace, except `loadBalancers`, which is the tenant's allowance: granted in its first
+     * namespace only (a quota per namespace would multiply it). Required.
+     */
     readonly quota: TenantQuota;
     /** IAM principals per persona; each gets a namespace-scoped EKS access entry. admins required. */
     readonly principals: { readonly admins: string[]; readonly developers?: string[]; readonly viewers?: string[] };
@@ -95,7 +98,8 @@ export class Tenant extends pulumi.ComponentResource {
             { parent: this, dependsOn: crds },
         );
 
-        for (const ns of namespaces) this.namespaceResources(name, args, ns, crds, deployer);
+        // Policy allows load balancers per tenant (tenant-no-loadbalancer sums its namespaces' quotas).
+        namespaces.forEach((ns, i) => this.namespaceResources(name, args, ns, crds, deployer, i === 0 ? args.quota : { ...args.quota, loadBalancers: 0 }));
 
         for (const persona of PERSONAS) {
             for (const principalArn of args.principals[persona] ?? []) {
@@ -129,14 +133,14 @@ export class Tenant extends pulumi.ComponentResource {
         this.registerOutputs({ namespaces: this.namespaces, appProjectName: this.appProjectName });
     }
 
-    private namespaceResources(name: string, args: TenantArgs, ns: string, crds: pulumi.Resource[], deployer: k8s.core.v1.ServiceAccount): void {
+    private namespaceResources(name: string, args: TenantArgs, ns: string, crds: pulumi.Resource[], deployer: k8s.core.v1.ServiceAccount, quota: TenantQuota): void {
         const tenant = args.tenant;
         const labels = { "pr-cybr.io/tenant": tenant };
         const namespace = new k8s.core.v1.Namespace(`${name}-ns-${ns}`, { metadata: { name: ns, labels: namespaceLabels(tenant, args.environment) } }, { parent: this });
         const inNs = { parent: this, dependsOn: [namespace] };
         const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
 
-        new k8s.core.v1.ResourceQuota(`${name}-quota-${ns}`, { metadata: meta("tenant-quota"), spec: { hard: resourceQuotaHard(args.quota) } }, inNs);
+        new k8s.core.v1.ResourceQuota(`${name}-quota-${ns}`, { metadata: meta("tenant-quota"), spec: { hard: resourceQuotaHard(quota) } }, inNs);
         new k8s.core.v1.LimitRange(`${name}-limits-${ns}`, { metadata: meta("tenant-limits"), spec: { limits: limitRangeLimits(args.quota) } }, inNs);
         new k8s.apiextensions.CustomResource(
             `${name}-netpol-${ns}`,

@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { Deferred } from "./lib/unknowns";
 
 const isTrue = (v: unknown) => v === true || v === "true";
 
@@ -26,22 +27,33 @@ export const awsImdsv2Required: ResourceValidationPolicy = {
     },
 };
 
-/** An unencrypted volume leaks data through snapshots, AMIs and discarded disks. */
+/**
+ * An unencrypted volume leaks data through snapshots, AMIs and discarded disks. A launch template or
+ * instance that maps no device of its own gets the AMI's block device mappings, encrypted only if the
+ * AMI's snapshots or the account's EBS default say so — neither of which the program states — so it
+ * must map its volumes with `encrypted: true`.
+ */
 export const awsEbsEncrypted: ResourceValidationPolicy = {
     name: "aws-ebs-encrypted",
-    description: "EBS volumes, instance root and data volumes and launch-template block devices are encrypted.",
+    description: "EBS volumes, instance root and data volumes and launch-template block devices are encrypted, and launch templates map their volumes (with none mapped, the AMI's unencrypted defaults apply).",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
+        const deferred = new Deferred();
         const p = args.props;
         const unencrypted: string[] = [];
-        if (args.type === "aws:ebs/volume:Volume" && !isTrue(p.encrypted)) unencrypted.push("the volume");
+        if (args.type === "aws:ebs/volume:Volume") deferred.run(() => !isTrue(p.encrypted) && unencrypted.push("the volume"));
         if (args.type === "aws:ec2/instance:Instance") {
-            if (!isTrue(p.rootBlockDevice?.encrypted)) unencrypted.push("the root volume");
-            for (const d of p.ebsBlockDevices ?? []) if (!isTrue(d.encrypted)) unencrypted.push(`volume ${d.deviceName}`);
+            deferred.run(() => !isTrue(p.rootBlockDevice?.encrypted) && unencrypted.push("the root volume"));
+            for (const d of deferred.run(() => p.ebsBlockDevices ?? []) ?? []) deferred.run(() => !isTrue(d.encrypted) && unencrypted.push(`volume ${d.deviceName}`));
         }
         if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") {
-            for (const d of p.blockDeviceMappings ?? []) if (d.ebs && !isTrue(d.ebs.encrypted)) unencrypted.push(`block device ${d.deviceName}`);
+            const devices = (deferred.run(() => p.blockDeviceMappings ?? []) ?? undefined) as Record<string, any>[] | undefined;
+            if (devices?.length === 0) {
+                reportViolation(`${args.type} "${args.name}" maps no block device, so instances get the AMI's mappings (unencrypted unless the AMI or the account default says otherwise): map the root device with ebs.encrypted: true.`);
+            }
+            for (const d of devices ?? []) deferred.run(() => d.ebs && !isTrue(d.ebs.encrypted) && unencrypted.push(`block device ${d.deviceName}`));
         }
         if (unencrypted.length > 0) reportViolation(`${args.type} "${args.name}": ${unencrypted.join(", ")} ${unencrypted.length > 1 ? "are" : "is"} not encrypted.`);
+        deferred.finish();
     },
 };

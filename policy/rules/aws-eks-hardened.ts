@@ -1,4 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { worldOpenFamilies } from "./lib/cidr";
+import { Deferred, peek } from "./lib/unknowns";
 
 export interface EksHardeningConfig {
     /** Control-plane log types that must be on. */
@@ -24,17 +26,27 @@ export const awsEksClusterHardened: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (args.type !== "aws:eks/cluster:Cluster") return;
         const cfg = args.getConfig<EksHardeningConfig>();
+        const deferred = new Deferred();
         const p = args.props;
         const problems: string[] = [];
-        const encrypted = (p.encryptionConfig?.resources ?? []).includes("secrets") && p.encryptionConfig?.provider?.keyArn;
-        if (!encrypted) problems.push("secrets are not envelope-encrypted with a KMS key");
-        const logs: string[] = p.enabledClusterLogTypes ?? [];
-        const missingLogs = cfg.requiredLogTypes.filter((t) => !logs.includes(t));
-        if (missingLogs.length > 0) problems.push(`control-plane logs miss ${missingLogs.join(", ")}`);
-        const publicAccess = p.vpcConfig?.endpointPublicAccess !== false;
-        const cidrs: string[] = p.vpcConfig?.publicAccessCidrs ?? ["0.0.0.0/0"];
-        if (publicAccess && cfg.requirePrivateEndpoint) problems.push("the API endpoint is public (this environment requires it private)");
-        else if (publicAccess && cidrs.includes("0.0.0.0/0")) problems.push("the public API endpoint is open to 0.0.0.0/0");
-        if (problems.length > 0) reportViolation(`EKS cluster "${p.name ?? args.name}": ${problems.join("; ")}.`);
+        // The key is another resource's ARN, unknown in a preview: that it is set (`in`) is what counts.
+        const encrypted = deferred.run(() => {
+            const e = p.encryptionConfig;
+            return !!e && (e.resources ?? []).includes("secrets") && !!e.provider && "keyArn" in e.provider;
+        });
+        if (encrypted === false) problems.push("secrets are not envelope-encrypted with a KMS key");
+        deferred.run(() => {
+            const logs: string[] = p.enabledClusterLogTypes ?? [];
+            const missingLogs = cfg.requiredLogTypes.filter((t) => !logs.includes(t));
+            if (missingLogs.length > 0) problems.push(`control-plane logs miss ${missingLogs.join(", ")}`);
+        });
+        deferred.run(() => {
+            const publicAccess = p.vpcConfig?.endpointPublicAccess !== false;
+            if (publicAccess && cfg.requirePrivateEndpoint) return void problems.push("the API endpoint is public (this environment requires it private)");
+            const cidrs: string[] = p.vpcConfig?.publicAccessCidrs ?? ["0.0.0.0/0"];
+            if (publicAccess && worldOpenFamilies(cidrs).length > 0) problems.push(`the public API endpoint is open to the whole internet (${cidrs.join(", ")})`);
+        });
+        if (problems.length > 0) reportViolation(`EKS cluster "${peek(() => p.name) ?? args.name}": ${problems.join("; ")}.`);
+        deferred.finish();
     },
 };

@@ -1,14 +1,29 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 
-/** A key that never rotates keeps every past ciphertext exposed to one compromise of its material. */
+export interface KeyRotationConfig {
+    /** Longest rotation period of a key, in days (AWS allows 90-2560; its default is 365). */
+    maxRotationDays: number;
+}
+
+/**
+ * A key that never rotates keeps every past ciphertext exposed to one compromise of its material, and
+ * one that rotates every seven years nearly so. Only symmetric encryption keys rotate automatically
+ * (`customerMasterKeySpec` SYMMETRIC_DEFAULT, not an HMAC or asymmetric spec), and `rotationPeriodInDays`
+ * ("a number between 90 and 2560", default 365: @pulumi/aws 7.48 kms/key.d.ts) says how often.
+ */
 export const awsKmsKeyRotation: ResourceValidationPolicy = {
     name: "aws-kms-key-rotation",
-    description: "Symmetric customer-managed KMS keys have automatic rotation enabled.",
+    description: "Symmetric customer-managed KMS keys have automatic rotation enabled, at most every maxRotationDays (365).",
     enforcementLevel: "mandatory",
+    configSchema: { properties: { maxRotationDays: { type: "integer", minimum: 90, maximum: 2560, default: 365 } } },
     validateResource: (args, reportViolation) => {
         if (args.type !== "aws:kms/key:Key") return;
+        const { maxRotationDays } = args.getConfig<KeyRotationConfig>();
         const spec = args.props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
-        if (spec === "SYMMETRIC_DEFAULT" && args.props.enableKeyRotation !== true) reportViolation(`KMS key "${args.name}" does not rotate (set enableKeyRotation: true).`);
+        if (spec !== "SYMMETRIC_DEFAULT") return;
+        if (args.props.enableKeyRotation !== true) return void reportViolation(`KMS key "${args.name}" does not rotate (set enableKeyRotation: true).`);
+        const period = args.props.rotationPeriodInDays;
+        if (period !== undefined && Number(period) > maxRotationDays) reportViolation(`KMS key "${args.name}" rotates every ${period} days; the maximum is ${maxRotationDays} (set rotationPeriodInDays).`);
     },
 };
 

@@ -1,7 +1,8 @@
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { objectsOfKind, tenantNamespaces } from "./lib/k8s";
-import { parseQuantity, QUOTA_FIELDS, quotaNumbers } from "./lib/quantities";
+import { parseQuantity, QUOTA_FIELDS } from "./lib/quantities";
+import { tenantQuotas, tenantTotal, unboundedIn, undecided } from "./lib/tenant-quotas";
+import { Deferred } from "./lib/unknowns";
 
 /** A budget: the most a tenant's quotas may add up to, per field (quantities as strings). */
 export type Budget = Partial<Record<(typeof QUOTA_FIELDS)[number], string | number>>;
@@ -37,11 +38,14 @@ export function budgetFor(cfg: TenantBudgetConfig, tenant: string): { budget: Bu
 
 /**
  * The people who edit tenants (stack config) are not the people who set their limits (policy config):
- * a tenant's quota, summed over its namespaces, must stay within its budget, field by field.
+ * what a tenant's quotas actually bind must stay within its budget, field by field. Read as Kubernetes
+ * reads them (lib/tenant-quotas.ts): `cpu` is `requests.cpu`, scoped quotas bind only some pods, the
+ * tightest of several quotas in a namespace binds, the tenant's namespaces add up, and a budgeted field
+ * that some namespace leaves unbounded is unbounded for the tenant.
  */
 export const tenantQuotaWithinBudget: StackValidationPolicy = {
     name: "tenant-quota-within-budget",
-    description: "Each tenant's ResourceQuotas, summed over its namespaces, stay within the budget policy config gives it (its own, its tier's, or the default), field by field.",
+    description: "What each tenant's ResourceQuotas bind (cpu = requests.cpu, unscoped quotas only, the tightest per namespace, summed over its namespaces) stays within the budget policy config gives it (its own, its tier's, or the default), and every budgeted field is bounded.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -52,26 +56,23 @@ export const tenantQuotaWithinBudget: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const cfg = args.getConfig<TenantBudgetConfig>();
-        const namespaces = tenantNamespaces(args.resources);
-        const totals = new Map<string, { sums: Record<string, number>; urn: string }>();
-        for (const quota of objectsOfKind(args.resources, "ResourceQuota")) {
-            const owner = quota.namespace ? namespaces.get(quota.namespace) : undefined;
-            if (!owner) continue;
-            const entry = totals.get(owner.tenant) ?? { sums: {}, urn: quota.resource.urn };
-            for (const [field, n] of Object.entries(quotaNumbers(quota.spec.hard))) entry.sums[field] = (entry.sums[field] ?? 0) + (n ?? 0);
-            totals.set(owner.tenant, entry);
-        }
-        for (const [tenant, { sums, urn }] of totals) {
-            const { budget, source } = budgetFor(cfg, tenant);
+        const deferred = new Deferred();
+        for (const t of tenantQuotas(args.resources, deferred).values()) {
+            const { budget, source } = budgetFor(cfg, t.tenant);
             for (const [field, limit] of Object.entries(budget)) {
                 const max = parseQuantity(limit as string | number);
-                const used = sums[field];
                 if (max === undefined) throw new Error(`tenant-quota-within-budget: budget ${field} "${limit}" is not a quantity`);
-                if (used !== undefined && used > max + 1e-9) {
-                    reportViolation(`tenant ${tenant}: quota ${field} totals ${formatNumber(field, used)}, over ${source} of ${limit}.`, urn);
+                if (undecided(t, field)) continue; // a value unknown in this preview; deferred reports it
+                const open = unboundedIn(t, field);
+                if (open.length > 0) {
+                    reportViolation(`tenant ${t.tenant}: ${open.map((ns) => `namespace ${ns}`).join(", ")} ${open.length > 1 ? "have" : "has"} no unscoped ResourceQuota bounding ${field} (so it is unlimited); ${source} allows ${limit}: set hard["${field}"] in each namespace's quota.`, t.urn);
+                    continue;
                 }
+                const used = tenantTotal(t, field);
+                if (used > max + 1e-9) reportViolation(`tenant ${t.tenant}: quota ${field} totals ${formatNumber(field, used)}, over ${source} of ${limit}.`, t.urn);
             }
         }
+        deferred.finish();
     },
 };
 

@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { objectsOfKind, tenantNamespaces } from "./lib/k8s";
-import { parseQuantity, quotaNumbers } from "./lib/quantities";
+import { parseQuantity } from "./lib/quantities";
+import { tenantQuotas, tenantTotal, unboundedIn, undecided } from "./lib/tenant-quotas";
+import { Deferred } from "./lib/unknowns";
 
 export interface ClusterCapacityConfig {
     /** vCPU and memory per instance type (the types node groups may use). */
@@ -9,6 +10,8 @@ export interface ClusterCapacityConfig {
     systemReservePerNode: { cpu: string; memory: string };
     /** How far the sum of tenant requests may exceed allocatable capacity (1 = not at all). */
     overcommit: { cpu: number; memory: number };
+    /** Taint keys that only keep pods off a node until it is ready (removed by their controller), so the node still counts. */
+    startupTaints: string[];
 }
 
 /** Types in use or likely next to them; anything else must be added to policy config. */
@@ -28,14 +31,23 @@ export const DEFAULT_INSTANCE_CAPACITY: Record<string, { vcpu: number; memoryGiB
 
 const GiB = 2 ** 30;
 
+/** Node group taint effects that keep pods without a toleration off a node (PREFER_NO_SCHEDULE only discourages). */
+const REPELLING = ["NO_SCHEDULE", "NO_EXECUTE", "NoSchedule", "NoExecute"];
+
 /**
  * Kubernetes admits quotas that add up to more than the cluster has ("first come, first served"); this
- * keeps the promises the quotas make: Σ tenant requests ≤ Σ node groups' (smallest type × maxSize −
- * reserve) × overcommit, for CPU and memory.
+ * keeps the promises the quotas make: Σ what tenant quotas bind (lib/tenant-quotas.ts: `cpu` is
+ * `requests.cpu`, the tightest quota per namespace) ≤ Σ node groups' (smallest type × maxSize − reserve)
+ * × overcommit, for CPU and memory. Only node groups tenant pods can schedule on count: a taint with
+ * effect NoSchedule/NoExecute repels every pod that does not tolerate it (tenant pods carry no
+ * tolerations), except startup taints their controller removes once the node is ready — Cilium's
+ * `node.cilium.io/agent-not-ready`, which the agent lifts when it runs on the node (cilium/cilium
+ * Documentation/installation/taints.rst, commit a9700377). A tenant whose quotas leave CPU or memory unbounded, or
+ * tenants with no node capacity that counts, break the promise outright.
  */
 export const tenantQuotasFitCluster: StackValidationPolicy = {
     name: "tenant-quotas-fit-cluster",
-    description: "The sum of all tenants' requested CPU and memory fits what the node groups can offer at their maximum size (smallest instance type of each group, minus a per-node system reserve), times the overcommit factor in policy config.",
+    description: "The sum of what all tenants' quotas bind for CPU and memory requests fits what the node groups tenant pods can schedule on (no repelling taint other than a startup taint) offer at their maximum size (smallest instance type of each group, minus a per-node system reserve), times the overcommit factor in policy config.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -56,50 +68,75 @@ export const tenantQuotasFitCluster: StackValidationPolicy = {
                 required: ["cpu", "memory"],
                 default: { cpu: 1, memory: 1 },
             },
+            startupTaints: { type: "array", items: { type: "string", minLength: 1 }, default: ["node.cilium.io/agent-not-ready"] },
         },
     },
     validateStack: (args, reportViolation) => {
         const cfg = args.getConfig<ClusterCapacityConfig>();
-        const groups = args.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup");
-        if (groups.length === 0) return;
+        const deferred = new Deferred();
+        const tenants = [...tenantQuotas(args.resources, deferred).values()];
+        if (tenants.length === 0) return deferred.finish();
         const reserveCpu = parseQuantity(cfg.systemReservePerNode.cpu) ?? 0;
         const reserveMemory = parseQuantity(cfg.systemReservePerNode.memory) ?? 0;
         let cpu = 0;
         let memory = 0;
-        for (const g of groups) {
-            const types: string[] = g.props.instanceTypes ?? [];
-            const unknown = types.filter((t) => !cfg.instanceCapacity[t]);
-            if (unknown.length > 0 || types.length === 0) {
-                reportViolation(`node group ${g.props.nodeGroupName ?? g.name} uses ${unknown.join(", ") || "no instance type"}, with no known capacity: add it to instanceCapacity in policy config.`, g.urn);
-                return;
-            }
-            const max = Number(g.props.scalingConfig?.maxSize ?? 0);
-            cpu += max * (Math.min(...types.map((t) => cfg.instanceCapacity[t].vcpu)) - reserveCpu);
-            memory += max * (Math.min(...types.map((t) => cfg.instanceCapacity[t].memoryGiB)) * GiB - reserveMemory);
+        let capacityKnown = true;
+        let counted = 0;
+        const excluded: string[] = [];
+        for (const g of args.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")) {
+            const done = deferred.run(() => {
+                const label = String(g.props.nodeGroupName ?? g.name);
+                const repelling = ((g.props.taints ?? []) as Record<string, string>[]).filter((t) => REPELLING.includes(t.effect) && !cfg.startupTaints.includes(t.key));
+                if (repelling.length > 0) {
+                    excluded.push(`${label} (taint ${repelling.map((t) => `${t.key}:${t.effect}`).join(", ")})`);
+                    return true;
+                }
+                const types: string[] = g.props.instanceTypes ?? [];
+                const unknown = types.filter((t) => !cfg.instanceCapacity[t]);
+                if (unknown.length > 0 || types.length === 0) {
+                    reportViolation(`node group ${label} uses ${unknown.join(", ") || "no instance type"}, with no known capacity: add it to instanceCapacity in policy config.`, g.urn);
+                    capacityKnown = false;
+                    return true;
+                }
+                const max = Number(g.props.scalingConfig?.maxSize ?? 0);
+                cpu += max * (Math.min(...types.map((t) => cfg.instanceCapacity[t].vcpu)) - reserveCpu);
+                memory += max * (Math.min(...types.map((t) => cfg.instanceCapacity[t].memoryGiB)) * GiB - reserveMemory);
+                counted++;
+                return true;
+            });
+            if (!done) capacityKnown = false;
         }
-        const namespaces = tenantNamespaces(args.resources);
-        let requestedCpu = 0;
-        let requestedMemory = 0;
+        if (!capacityKnown) return deferred.finish();
+        if (counted === 0) {
+            reportViolation(
+                `tenants ${tenants.map((t) => t.tenant).join(", ")} have quotas, but no node group their pods can schedule on${excluded.length > 0 ? ` (${excluded.join("; ")})` : ""}: ` +
+                    "the quotas promise capacity nobody provides. Add an untainted node group, or list a taint its controller removes in startupTaints.",
+            );
+            return deferred.finish();
+        }
+        const requested = { cpu: 0, memory: 0 };
+        const open = { cpu: false, memory: false }; // some tenant's bound undecided in this preview
         const byTenant = new Map<string, { cpu: number; memory: number }>();
-        for (const q of objectsOfKind(args.resources, "ResourceQuota")) {
-            const owner = q.namespace ? namespaces.get(q.namespace) : undefined;
-            if (!owner) continue;
-            const n = quotaNumbers(q.spec.hard);
-            const t = byTenant.get(owner.tenant) ?? { cpu: 0, memory: 0 };
-            t.cpu += n["requests.cpu"] ?? 0;
-            t.memory += n["requests.memory"] ?? 0;
-            byTenant.set(owner.tenant, t);
-            requestedCpu += n["requests.cpu"] ?? 0;
-            requestedMemory += n["requests.memory"] ?? 0;
+        for (const t of tenants) {
+            const own = { cpu: tenantTotal(t, "requests.cpu"), memory: tenantTotal(t, "requests.memory") };
+            for (const [field, what] of [["cpu", "requests.cpu"], ["memory", "requests.memory"]] as const) {
+                const unbounded = unboundedIn(t, what);
+                if (unbounded.length > 0) reportViolation(`tenant ${t.tenant}: namespace ${unbounded.join(", ")} bounds no ${what} (cpu/memory alias included), so its ${field} requests are unlimited and cannot be fitted to the cluster: set hard["${what}"].`, t.urn);
+                open[field] ||= undecided(t, what);
+            }
+            byTenant.set(t.tenant, own);
+            requested.cpu += Number.isFinite(own.cpu) ? own.cpu : 0;
+            requested.memory += Number.isFinite(own.memory) ? own.memory : 0;
         }
         const largest = (field: "cpu" | "memory") => [...byTenant.entries()].sort((a, b) => b[1][field] - a[1][field]).slice(0, 3).map(([t]) => t).join(", ");
         const cpuLimit = cpu * cfg.overcommit.cpu;
         const memoryLimit = memory * cfg.overcommit.memory;
-        if (requestedCpu > cpuLimit + 1e-9) {
-            reportViolation(`tenant quotas request ${requestedCpu.toFixed(2)} CPUs in total, more than the node groups offer (${cpuLimit.toFixed(2)} at max size × overcommit ${cfg.overcommit.cpu}); largest: ${largest("cpu")}.`);
+        if (!open.cpu && requested.cpu > cpuLimit + 1e-9) {
+            reportViolation(`tenant quotas request ${requested.cpu.toFixed(2)} CPUs in total, more than the node groups offer (${cpuLimit.toFixed(2)} at max size × overcommit ${cfg.overcommit.cpu}); largest: ${largest("cpu")}.`);
         }
-        if (requestedMemory > memoryLimit + 1) {
-            reportViolation(`tenant quotas request ${(requestedMemory / GiB).toFixed(1)}Gi of memory in total, more than the node groups offer (${(memoryLimit / GiB).toFixed(1)}Gi at max size × overcommit ${cfg.overcommit.memory}); largest: ${largest("memory")}.`);
+        if (!open.memory && requested.memory > memoryLimit + 1) {
+            reportViolation(`tenant quotas request ${(requested.memory / GiB).toFixed(1)}Gi of memory in total, more than the node groups offer (${(memoryLimit / GiB).toFixed(1)}Gi at max size × overcommit ${cfg.overcommit.memory}); largest: ${largest("memory")}.`);
         }
+        deferred.finish();
     },
 };

@@ -1,4 +1,5 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { Deferred, peek } from "./lib/unknowns";
 
 export interface VpcFlowLogsConfig {
     /** Flow-log traffic types that count as "logging this VPC". */
@@ -11,12 +12,14 @@ export interface VpcFlowLogsConfig {
  */
 const attachedTo = (vpc: PolicyResource) => (log: PolicyResource) => {
     const linked = log.propertyDependencies?.vpcId ?? [];
-    return linked.length > 0 ? linked.some((dep) => dep.urn === vpc.urn) : log.props.vpcId !== undefined && log.props.vpcId === vpc.props.id;
+    if (linked.length > 0) return linked.some((dep) => dep.urn === vpc.urn);
+    // Unknown ids (a preview) leave the match undecided: undefined.
+    return peek(() => log.props.vpcId !== undefined && log.props.vpcId === vpc.props.id);
 };
 
-/** A destination is set when it comes from another resource (a log group's or bucket's ARN, unknown in a preview) or is a literal. */
+/** A destination is set when it comes from another resource (a log group's or bucket's ARN, unknown in a preview: the link decides) or is a non-empty literal. */
 const hasDestination = (log: PolicyResource) =>
-    ["logDestination", "logGroupName"].some((k) => (log.propertyDependencies?.[k] ?? []).length > 0 || !!log.props[k]);
+    ["logDestination", "logGroupName"].some((k) => (log.propertyDependencies?.[k] ?? []).length > 0 || (k in log.props && log.props[k] !== "" && log.props[k] !== null));
 
 /** Without flow logs there is no record of who talked to what: incident response and forensics go blind. */
 export const vpcFlowLogsEnabled: StackValidationPolicy = {
@@ -30,18 +33,25 @@ export const vpcFlowLogsEnabled: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const { trafficTypes } = args.getConfig<VpcFlowLogsConfig>();
+        const deferred = new Deferred();
         const flowLogs = args.resources.filter((r) => r.type === "aws:ec2/flowLog:FlowLog");
         for (const vpc of args.resources.filter((r) => r.type === "aws:ec2/vpc:Vpc")) {
-            const attached = flowLogs.filter(attachedTo(vpc));
+            const matches = flowLogs.map(attachedTo(vpc));
+            const attached = flowLogs.filter((_, i) => matches[i] === true);
+            if (attached.length === 0 && matches.includes(undefined)) {
+                deferred.run(() => flowLogs.forEach((l) => l.props.vpcId === vpc.props.id)); // records the unknown
+                continue;
+            }
             if (attached.length === 0) {
                 reportViolation(`VPC "${vpc.name}" has no flow log: add one (components/network VpcFlowLogs does it for you).`, vpc.urn);
                 continue;
             }
-            const recording = attached.filter((l) => trafficTypes.includes(l.props.trafficType) && hasDestination(l));
-            if (recording.length === 0) {
-                const found = attached.map((l) => `${l.name}: trafficType ${l.props.trafficType ?? "unset"}`).join("; ");
+            const verdicts = attached.map((l) => deferred.run(() => trafficTypes.includes(l.props.trafficType) && hasDestination(l)));
+            if (!verdicts.includes(true) && !verdicts.includes(undefined)) {
+                const found = attached.map((l) => `${l.name}: trafficType ${peek(() => l.props.trafficType) ?? "unset"}`).join("; ");
                 reportViolation(`VPC "${vpc.name}" has flow logs, but none records ${trafficTypes.join(" or ")} traffic to a destination (${found}).`, vpc.urn);
             }
         }
+        deferred.finish();
     },
 };

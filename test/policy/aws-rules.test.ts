@@ -71,7 +71,7 @@ describe("aws-sg-no-public-admin-ports", () => {
         const inline = stackResource(aws.ec2.SecurityGroup, "legacy", { id: "sg-legacy", ingress: [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: [], ipv6CidrBlocks: ["::/0"] }] });
         const out = await runStack(awsSecurityGroupNoPublicAdminPorts, [mgr, rule(mgr, 2375, 2377), rule(mgr, 443, 443), inline]);
         expect(out.messages).toEqual([
-            'rule "mgr-2375" opens 2375, 2376, 2377 to 0.0.0.0/0.',
+            'rule "mgr-2375" opens 2375-2377 to 0.0.0.0/0.',
             'rule "mgr-443" opens 443 to 0.0.0.0/0 (80/443 from the internet are for load-balancer security groups only).',
             'security group "legacy" opens 22 to ::/0.',
         ]);
@@ -95,7 +95,7 @@ describe("aws-eks-cluster-hardened", () => {
             'EKS cluster "c": secrets are not envelope-encrypted with a KMS key; control-plane logs miss audit, authenticator; the API endpoint is public (this environment requires it private).',
         ]);
         const devOpen = cluster({ vpcConfig: { endpointPublicAccess: true } });
-        expect((await runResource(awsEksClusterHardened, aws.eks.Cluster, devOpen, { config: { requirePrivateEndpoint: false } })).messages).toEqual(['EKS cluster "c": the public API endpoint is open to 0.0.0.0/0.']);
+        expect((await runResource(awsEksClusterHardened, aws.eks.Cluster, devOpen, { config: { requirePrivateEndpoint: false } })).messages).toEqual(['EKS cluster "c": the public API endpoint is open to the whole internet (0.0.0.0/0).']);
         expect((await runResource(awsEksClusterHardened, aws.eks.Cluster, cluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.24/32"] } }), { config: { requirePrivateEndpoint: false } })).messages).toEqual([]);
     });
 });

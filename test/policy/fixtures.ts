@@ -23,3 +23,7 @@ export function twoTenants(overrides: { quotas?: Record<string, Record<string, s
     ];
     return namespaces.flatMap(([name, tenant]) => [ns(name, tenant), quota(name, overrides.quotas?.[name] ?? hard("2", "4Gi")), limits(name), cnp(name)]);
 }
+
+/** The guardrails rule's finding for a namespace without a default deny that holds. */
+export const NO_DENY =
+    "no default-deny network policy (a CiliumNetworkPolicy selecting every pod with enableDefaultDeny {ingress: true, egress: true} — empty or omitted rule lists do not deny — or a NetworkPolicy with podSelector {} and both policyTypes)";

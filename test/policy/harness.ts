@@ -39,6 +39,8 @@ export interface Outcome {
     messages: string[];
     urns: (string | undefined)[];
     notApplicable: boolean;
+    /** The unknown value that stopped the rule (the engines' advisory "can't run ... during preview"), after the violations it reported. */
+    cannotRun?: string;
 }
 
 const notApplicable = (reason?: string): never => {
@@ -54,6 +56,7 @@ async function collect(out: Outcome, run: (report: (message: string, urn?: strin
         });
     } catch (err) {
         if (err instanceof NotApplicable) out.notApplicable = true;
+        else if (err instanceof proxy.UnknownValueError) out.cannotRun = err.message;
         else throw err;
     }
 }

@@ -42,9 +42,9 @@ describe("no-plaintext-secrets", () => {
 
 describe("tls-cert-max-validity", () => {
     const LEAF = "tls:index/locallySignedCert:LocallySignedCert";
-    it("passes a 90-day leaf certificate that renews early, and CA certificates of any length", async () => {
+    it("passes a 90-day leaf certificate that renews early, and a five-year CA that only signs", async () => {
         expect((await runResource(tlsCertMaxValidity, LEAF, { validityPeriodHours: 2160, earlyRenewalHours: 720 })).messages).toEqual([]);
-        expect((await runResource(tlsCertMaxValidity, "tls:index/selfSignedCert:SelfSignedCert", { isCaCertificate: true, validityPeriodHours: 87600 })).messages).toEqual([]);
+        expect((await runResource(tlsCertMaxValidity, "tls:index/selfSignedCert:SelfSignedCert", { isCaCertificate: true, validityPeriodHours: 43800, allowedUses: ["cert_signing", "crl_signing"] })).messages).toEqual([]);
     });
     it("fails a year-long leaf, one that never renews early, and a self-signed leaf", async () => {
         expect((await runResource(tlsCertMaxValidity, LEAF, { validityPeriodHours: 8760, earlyRenewalHours: 720 }, { name: "edge" })).messages).toEqual(['certificate "edge" is valid for 365 days; the maximum is 90.']);

@@ -1,5 +1,5 @@
 import { tenantAppProjectScoped, tenantNamespaceGuardrails, tenantNoLoadBalancer, tenantQuotasFitCluster, tenantQuotaWithinBudget } from "../../policy/rules";
-import { appProject, cnp, hard, ns, nodeGroup, twoTenants } from "./fixtures";
+import { appProject, cnp, hard, NO_DENY, ns, nodeGroup, twoTenants } from "./fixtures";
 import { runStack } from "./harness";
 
 describe("tenant-namespace-guardrails", () => {
@@ -10,12 +10,12 @@ describe("tenant-namespace-guardrails", () => {
     it("names the tenant and namespace missing each guardrail", async () => {
         const resources = twoTenants().filter((r) => r.name !== "quota-org-a-data" && r.name !== "limits-org-a-data" && r.name !== "cnp-org-b");
         const out = await runStack(tenantNamespaceGuardrails, resources);
-        expect(out.messages).toEqual(["tenant org-a: namespace org-a-data has no a ResourceQuota, no a LimitRange.", "tenant org-b: namespace org-b has no a default-deny network policy."]);
+        expect(out.messages).toEqual(["tenant org-a: namespace org-a-data has no ResourceQuota; no LimitRange.", `tenant org-b: namespace org-b has ${NO_DENY}.`]);
     });
 
     it("does not count a network policy that does not deny by default or selects only some pods", async () => {
         const weak = twoTenants().map((r) => (r.name === "cnp-org-b" ? cnp("org-b", { endpointSelector: { matchLabels: { app: "web" } }, ingress: [], egress: [] }) : r));
-        expect((await runStack(tenantNamespaceGuardrails, weak)).messages).toEqual(["tenant org-b: namespace org-b has no a default-deny network policy."]);
+        expect((await runStack(tenantNamespaceGuardrails, weak)).messages).toEqual([`tenant org-b: namespace org-b has ${NO_DENY}.`]);
         const disabled = twoTenants().map((r) => (r.name === "cnp-org-b" ? cnp("org-b", { endpointSelector: {}, enableDefaultDeny: { ingress: true, egress: false }, ingress: [], egress: [] }) : r));
         expect((await runStack(tenantNamespaceGuardrails, disabled)).messages).toHaveLength(1);
     });
@@ -112,12 +112,15 @@ describe("tenant-no-loadbalancer", () => {
     it("fails a quota that allows load balancers the policy does not, or that does not limit them at all", async () => {
         const resources = twoTenants({ quotas: { "org-a": hard("2", "4Gi", { "services.loadbalancers": "2" }), "org-b": { "requests.cpu": "1", "requests.memory": "1Gi" } } });
         const out = await runStack(tenantNoLoadBalancer, resources, { allowed: { "org-a": 1 } });
-        expect(out.messages).toEqual(["tenant org-a: namespace org-a quota allows 2 LoadBalancer Services; policy allows 1.", "tenant org-b: namespace org-b quota allows unlimited LoadBalancer Services; policy allows 0."]);
+        expect(out.messages).toEqual([
+            "tenant org-a: quotas allow 2 LoadBalancer Services over org-a, org-a-data; policy allows 1 for the tenant.",
+            'tenant org-b: namespace org-b quota allows unlimited LoadBalancer Services; policy allows 0 for the tenant: set hard["services.loadbalancers"].',
+        ]);
     });
 
     it("counts LoadBalancer Services the program creates in tenant namespaces", async () => {
         const { stackResource } = await import("./harness");
         const svc = stackResource("kubernetes:core/v1:Service", "web", { metadata: { name: "web", namespace: "org-b" }, spec: { type: "LoadBalancer" } });
-        expect((await runStack(tenantNoLoadBalancer, [...twoTenants(), svc])).messages).toEqual(["tenant org-b: namespace org-b has 1 LoadBalancer Services; policy allows 0."]);
+        expect((await runStack(tenantNoLoadBalancer, [...twoTenants(), svc])).messages).toEqual(["tenant org-b: the program creates 1 LoadBalancer Services in its namespaces; policy allows 0."]);
     });
 });

@@ -32,7 +32,9 @@ describe("workload rules", () => {
             DEPLOYMENT,
             deployment([{ ...good, securityContext: { privileged: true } }], { hostNetwork: true, hostPID: true, volumes: [{ name: "root", hostPath: { path: "/" } }] }),
         );
-        expect(out.messages).toEqual(["Deployment web: container web is privileged; uses hostNetwork; uses hostPID; mounts hostPath / (volume root)."]);
+        expect(out.messages).toEqual([
+            "Deployment web: container web is privileged; container web does not forbid (unset means allowed) privilege escalation: set securityContext.allowPrivilegeEscalation: false; uses hostNetwork; uses hostPID; mounts hostPath / (volume root).",
+        ]);
     });
 
     it("k8s-resources-required names the missing fields per container, init containers included", async () => {

@@ -1,7 +1,7 @@
-import { parseQuantity } from "../../../components/shared/quantity";
+import { parseQuantity } from "./quantity";
 
 /** Resource fields a quota or budget is compared on, with how to read their values. */
-export const QUOTA_FIELDS = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "pods", "requests.storage", "persistentvolumeclaims", "services.loadbalancers"] as const;
+export const QUOTA_FIELDS = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "requests.ephemeral-storage", "pods", "requests.storage", "persistentvolumeclaims", "services.loadbalancers"] as const;
 export type QuotaField = (typeof QUOTA_FIELDS)[number];
 
 /** A quota's `hard` map as numbers (cores, bytes, counts); unparsable values are left out. */

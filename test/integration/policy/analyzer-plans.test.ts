@@ -33,8 +33,8 @@ interface PlanFile {
  * verdict and is unknown until the update (treating it as compliant would let a violation through).
  */
 const NOT_EVALUABLE_IN_PREVIEW = [
-    // The KMS key's ARN exists only once the key does.
-    "aws-eks-cluster-hardened: string value at .encryptionConfig.provider.keyArn can't be known during preview",
+    // (aws-eks-cluster-hardened no longer: the KMS key's ARN is unknown until the key exists, but that a
+    // key is set is known, and only that decides; issue 17.)
     // Cilium's Helm values are built from the cluster's endpoint, an output.
     "no-plaintext-secrets: string value at .values can't be known during preview",
 ];
