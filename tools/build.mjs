@@ -37,3 +37,5 @@ function hostAssets(dir) {
     });
 }
 for (const file of hostAssets("components")) cpSync(file, join(".build", file));
+// Data the tools read (the providers' replace rules).
+cpSync(join("tools", "data"), join(".build", "tools", "data"), { recursive: true });
