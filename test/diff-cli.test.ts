@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "./helpers/config";
@@ -129,6 +129,18 @@ describe("npm run diff", () => {
         expect([failing.status, failing.stderr]).toEqual([1, "diff: changes with replace or delete found (--fail-on)\n"]);
         expect(JSON.parse(failing.stdout).changes.length).toBeGreaterThan(0);
         expect(runTool("diff", [base, scaled, "--fail-on", "replace,delete,update"]).status).toBe(0);
+    });
+
+    it("--base synthesizes the base at a git ref in a temporary worktree, removed afterwards", () => {
+        const worktrees = () => spawnSync("git", ["worktree", "list"], { cwd: ROOT, encoding: "utf8" }).stdout;
+        const before = worktrees();
+        const run = runTool("diff", ["--base", "HEAD", "--stack", "dev", base, "--json"]);
+        expect(run.status).toBe(0);
+        expect(run.stderr).toMatch(/^diff: synthesizing dev at HEAD \([0-9a-f]{12}\) in a temporary worktree\n/);
+        // Nothing in a plan may depend on where the checkout is (the base is synthesized elsewhere).
+        expect(run.stdout).not.toMatch(/pr-cybr-base-/);
+        expect(JSON.parse(run.stdout).base.stack).toBe("dev");
+        expect(worktrees()).toBe(before);
     });
 
     it("compares a plan with itself as no changes", () => {

@@ -58,6 +58,8 @@ export interface PlanDiff {
     resolvedViolations: Violation[];
     /** Changed resource types the replace data does not cover (their updates may be replaces). */
     uncoveredTypes: string[];
+    /** What this diff could not compare, e.g. options against a base plan written before plans had them. */
+    notes: string[];
 }
 
 /**
@@ -73,10 +75,12 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     const addsRaw = head.resources.filter((r) => !before.has(r.urn));
     const deletesRaw = base.resources.filter((r) => !after.has(r.urn));
     const changes: ResourceChange[] = [];
+    // A plan written before plans carried options has none at all: comparing would flag every resource.
+    const optionsKnown = base.resources.some((r) => r.options) || !head.resources.some((r) => r.options);
     for (const r of head.resources) {
         const old = before.get(r.urn);
         if (old) {
-            const change = compareResource(old, r, headTop);
+            const change = compareResource(old, r, headTop, optionsKnown);
             if (change) changes.push(change);
         }
     }
@@ -96,10 +100,11 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
         newViolations: head.policies.violations.filter((v) => !baseViolations.has(key(v))),
         resolvedViolations: base.policies.violations.filter((v) => !headViolations.has(key(v))),
         uncoveredTypes: [...new Set(changes.filter((c) => c.unknownRules).map((c) => c.type))].sort(),
+        notes: optionsKnown ? [] : ["the base plan has no resource options (written before plans carried them): option changes are not compared"],
     };
 }
 
-function compareResource(old: PlanResource, r: PlanResource, top: TopComponents): ResourceChange | undefined {
+function compareResource(old: PlanResource, r: PlanResource, top: TopComponents, optionsKnown: boolean): ResourceChange | undefined {
     const o = r.options ?? {};
     const effective: ValueChange[] = [];
     const ignoredChanges: ValueChange[] = [];
@@ -117,7 +122,7 @@ function compareResource(old: PlanResource, r: PlanResource, top: TopComponents)
         ...(old.parent !== r.parent ? ["parent"] : []),
         ...(!sameJson(old.dependsOn, r.dependsOn) ? ["dependsOn"] : []),
         ...(old.protect !== r.protect ? ["protect"] : []),
-        ...changedOptionKeys({ ...old.options }, { ...o }),
+        ...(optionsKnown ? changedOptionKeys({ ...old.options }, { ...o }) : []),
     ];
     if (effective.length + ignoredChanges.length + optionChanges.length === 0) return undefined;
     const action = reasons.length > 0 ? "replace" : effective.length === 0 && optionChanges.length === 0 ? "ignored" : "update";

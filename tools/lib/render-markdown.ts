@@ -29,6 +29,7 @@ export function renderMarkdown(d: PlanDiff, options: MarkdownOptions = {}): stri
     const n = countActions(d);
     head.push(`**${n.replace} to replace · ${n.delete} to delete · ${n.update} to update · ${n.ignored} ignored · ${n.add} to add** (${d.base.resourceCount} → ${d.head.resourceCount} resources)`, "");
     head.push(...criticalCallout(d), ...componentTable(d));
+    for (const note of d.notes) head.push(`> [!NOTE]\n> ${note[0].toUpperCase()}${note.slice(1)}.`, "");
     if (d.uncoveredTypes.length > 0) head.push(`> [!NOTE]\n> No replace rules for ${d.uncoveredTypes.map(code).join(", ")}: their updates may be replaces.`, "");
 
     const sections = [

@@ -61,5 +61,6 @@ export function renderText(d: PlanDiff): string {
     if (d.outputsChanged.length > 0) lines.push(`outputs changed: ${d.outputsChanged.map((o) => o.path).join(", ")}`);
     for (const v of d.newViolations) lines.push(`policy [${v.enforcementLevel}] ${v.policy} (new): ${v.message}`);
     for (const v of d.resolvedViolations) lines.push(`policy ${v.policy} (resolved): ${v.message}`);
+    for (const n of d.notes) lines.push(`note: ${n}`);
     return lines.join("\n");
 }
