@@ -49,8 +49,20 @@ export function renderGraph(plan: Plan): string {
     return lines.join("\n");
 }
 
+const USAGE = "usage: npm run graph [-- --plan .synth/prod.plan.json] [--out docs/graph.md] [--check] [--help]";
+
 function main(): number {
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { plan: { type: "string" }, out: { type: "string" }, check: { type: "boolean" } } });
+    let values;
+    try {
+        ({ values } = parseArgs({ args: process.argv.slice(2), options: { plan: { type: "string" }, out: { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true }));
+    } catch (err) {
+        console.error(`graph: ${(err as Error).message}\n${USAGE}`);
+        return 2;
+    }
+    if (values.help) {
+        console.log(USAGE);
+        return 0;
+    }
     const planFile = values.plan ?? ".synth/prod.plan.json";
     const out = values.out ?? "docs/graph.md";
     if (!fs.existsSync(planFile)) {
