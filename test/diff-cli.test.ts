@@ -124,6 +124,13 @@ describe("npm run diff", () => {
         expect(run.stdout).toContain("The full diff is in `npm run diff -- <base> <head> --json`.");
     });
 
+    it("--max-chars sets the Markdown budget (two stacks share one PR comment)", () => {
+        const run = runTool("diff", [sharedPlan("dev"), sharedPlan("prod"), "--markdown", "--max-chars", "30000"]);
+        expect(run.status).toBe(0);
+        expect(run.stdout.length).toBeLessThanOrEqual(30_000);
+        expect(run.stdout).toContain("to keep this comment under 30,000 characters");
+    });
+
     it("--fail-on exits 1 only when such a change exists", () => {
         const failing = runTool("diff", [base, review, "--fail-on", "replace,delete", "--json"]);
         expect([failing.status, failing.stderr]).toEqual([1, "diff: changes with replace or delete found (--fail-on)\n"]);
@@ -163,6 +170,7 @@ describe("npm run diff", () => {
         [["--base", "main"], /^diff: --base needs --stack <stack>/],
         [["--base", "no-such-ref-xyz", "--stack", "dev"], /^diff: --base "no-such-ref-xyz": not a commit in this repository/],
         [["a", "b", "--colour"], /^diff: Unknown option '--colour'/],
+        [["a", "b", "--markdown", "--max-chars", "70000"], /^diff: --max-chars "70000": not a whole number from 1000 to 60000/],
     ])("exits 2 with a clear message on a usage error: %j", (args, message) => {
         const run = runTool("diff", args as string[]);
         expect(run.status).toBe(2);

@@ -9,7 +9,7 @@ import { parseArgs } from "util";
 import { Action, ACTIONS, diffPlans, hasActions } from "./lib/diff";
 import { exitWhenFlushed } from "./lib/exit";
 import { Plan } from "./lib/plan";
-import { renderMarkdown } from "./lib/render-markdown";
+import { MARKDOWN_LIMIT, renderMarkdown } from "./lib/render-markdown";
 import { renderText } from "./lib/render-text";
 import { UsageError } from "./lib/stack-files";
 
@@ -23,6 +23,8 @@ const USAGE = `usage: npm run diff -- <base.plan.json> <head.plan.json> [--markd
                        without a head plan the head is synthesized from the working tree
   --stack <stack>      the stack to synthesize for --base
   --full-diff <where>  where the full JSON diff is (a URL is linked), named in --markdown's summary note
+  --max-chars <n>      --markdown's budget (1,000 to 60,000; default 60,000): e.g. 30000 for each of two
+                       stacks in one PR comment
   --help               this text
 
 exit codes: 0 diff printed, 1 --fail-on matched, 2 usage error or unreadable plan`;
@@ -46,6 +48,7 @@ interface Options {
     base?: string;
     stack?: string;
     fullDiff?: string;
+    maxChars?: number;
 }
 
 function parseCommandLine(argv: string[]): Options | "help" {
@@ -60,6 +63,7 @@ function parseCommandLine(argv: string[]): Options | "help" {
                 base: { type: "string" },
                 stack: { type: "string" },
                 "full-diff": { type: "string" },
+                "max-chars": { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
             allowPositionals: true,
@@ -71,6 +75,11 @@ function parseCommandLine(argv: string[]): Options | "help" {
     const { values, positionals } = parsed;
     if (values.help) return "help";
     if (values.markdown && values.json) throw new UsageError("--markdown and --json: choose one output");
+    const maxChars = values["max-chars"] === undefined ? undefined : Number(values["max-chars"]);
+    if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 1000 || maxChars > MARKDOWN_LIMIT)) {
+        throw new UsageError(`--max-chars "${values["max-chars"]}": not a whole number from 1000 to ${MARKDOWN_LIMIT}`);
+    }
+    if (maxChars !== undefined && !values.markdown) throw new UsageError("--max-chars is only used with --markdown");
     const failOn = (values["fail-on"] ?? "")
         .split(",")
         .map((s) => s.trim())
@@ -94,6 +103,7 @@ function parseCommandLine(argv: string[]): Options | "help" {
         base: values.base,
         stack: values.stack,
         fullDiff: values["full-diff"],
+        maxChars,
     };
 }
 
@@ -123,7 +133,7 @@ function main(): number {
         }
         const d = diffPlans(readPlan(baseFile), readPlan(headFile));
         if (o.format === "json") process.stdout.write(JSON.stringify(d, null, 2) + "\n");
-        else if (o.format === "markdown") process.stdout.write(renderMarkdown(d, { fullDiff: o.fullDiff }));
+        else if (o.format === "markdown") process.stdout.write(renderMarkdown(d, { fullDiff: o.fullDiff, limit: o.maxChars }));
         else process.stdout.write(renderText(d) + "\n");
         if (o.failOn.length > 0 && hasActions(d, o.failOn)) {
             console.error(`diff: changes with ${o.failOn.join(" or ")} found (--fail-on)`);

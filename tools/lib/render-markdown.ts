@@ -76,8 +76,11 @@ export function renderMarkdown(d: PlanDiff, options: MarkdownOptions = {}): stri
     return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
 }
 
-function section(title: string, items: string[], folded: boolean) {
-    return { title, items, folded };
+/** Sections longer than this are folded (a short list reads better open). */
+const FOLD_OVER = 10;
+
+function section(title: string, items: string[], foldable: boolean) {
+    return { title, items, folded: foldable && items.length > FOLD_OVER };
 }
 
 function criticalCallout(d: PlanDiff): string[] {
