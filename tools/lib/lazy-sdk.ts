@@ -5,7 +5,8 @@ import * as path from "path";
 /**
  * Modules synth never runs but libraries load eagerly: from @pulumi/pulumi the Automation API (and
  * js-yaml with it), the closure serializer's TypeScript parser (8.9 MB) and npm's Arborist (which the
- * serializer uses to find a closure's packages) — together a third of the SDK's load time; from zod
+ * serializer uses to find a closure's packages) — together a third of the SDK's load time — and the
+ * gRPC client stack (grpc-js and the service stubs: under the mock runtime no engine is dialled); from zod
  * its 60-odd message translations (`z.locales`; English, the default, is loaded on its own). Each is
  * replaced in the module cache by a stand-in that loads the real module the first time anything reads
  * from it, so a program that does serialize a closure or switch zod's language still works, just
@@ -16,6 +17,12 @@ const DEFERRED: [anchor: string, spec: string][] = [
     ["@pulumi/pulumi", "./typescript-shim.js"],
     ["@pulumi/pulumi", "@npmcli/arborist"],
     ["zod", "./v4/locales/index.cjs"],
+    ["@pulumi/pulumi", "@grpc/grpc-js"],
+    ["@pulumi/pulumi", "./proto/resource_grpc_pb.js"],
+    ["@pulumi/pulumi", "./proto/engine_grpc_pb.js"],
+    ["@pulumi/pulumi", "./proto/callback_grpc_pb.js"],
+    ["@pulumi/pulumi", "./proto/provider_grpc_pb.js"],
+    ["@pulumi/pulumi", "./proto/language_grpc_pb.js"],
 ];
 
 /** Installs the deferred stand-ins; call before anything requires the libraries above. */
