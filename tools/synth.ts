@@ -69,6 +69,10 @@ async function main(): Promise<number> {
     }
     // Loaded after the arguments are checked: a usage error answers without loading the SDKs (~0.7 s).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("./lib/compile-cache") as typeof import("./lib/compile-cache")).installCompileCache(path.resolve(__dirname, "..", "..", "node_modules", ".cache", "pr-cybr-compile"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("./lib/lazy-sdk") as typeof import("./lib/lazy-sdk")).deferUnusedSdkModules(__dirname);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runSynth } = require("./lib/run-synth") as typeof import("./lib/run-synth");
     const result = await runSynth(options);
     if (result.kind !== "ok") {

@@ -85,8 +85,13 @@ async function validate(plan) {
 }
 
 const files = process.argv.slice(2);
-if (files.length === 0) {
-    console.error("usage: node tools/validate-k8s.mjs <plan.json>...");
+const USAGE = "usage: node tools/validate-k8s.mjs <plan.json>...";
+if (files.includes("--help") || files.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+}
+if (files.length === 0 || files.some((f) => f.startsWith("-"))) {
+    console.error(files.length === 0 ? USAGE : `validate-k8s: unknown option ${files.find((f) => f.startsWith("-"))}\n${USAGE}`);
     process.exit(2);
 }
 let failed = false;

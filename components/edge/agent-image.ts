@@ -85,7 +85,9 @@ export class EdgeAgentImage extends pulumi.ComponentResource {
         const image = new dockerBuild.Image(
             `${name}-image`,
             {
-                context: { location: AGENT_CONTEXT_DIR },
+                // Relative to the working directory (the project root, where the CLI and synth run): an absolute
+                // path would differ per checkout, and the base of a PR diff is synthesized in another one.
+                context: { location: path.relative(process.cwd(), AGENT_CONTEXT_DIR) || "." },
                 buildArgs: { OTELCOL_VERSION: args.collectorVersion },
                 platforms: AGENT_PLATFORMS,
                 push: args.push ?? d.push,

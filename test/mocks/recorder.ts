@@ -82,11 +82,43 @@ export interface RecordedResource {
     readonly retainOnDelete: boolean;
     /** The provider reference (`<provider urn>::<id>`), empty for components and default providers. */
     readonly providerRef: string;
+    // Optional so hand-built records (policy corpora, tests) need not spell out options they do not use.
+    readonly replaceOnChanges?: string[];
+    /** Aliases as registered: an alias URN, or a spec of the old name/type/parent (empty fields left out). */
+    readonly aliases?: RecordedAlias[];
+    /** Custom create/update/delete timeouts (Go duration strings), only those set. */
+    readonly customTimeouts?: { create?: string; update?: string; delete?: string };
     /** Inputs as registered; secrets are SecretValue instances. */
     readonly inputs: Record<string, unknown>;
     /** What the mock provider returned (inputs plus computed outputs), secrets as SecretValue. */
     id?: string;
     outputs: Record<string, unknown>;
+}
+
+export type RecordedAlias = { urn: string } | { name?: string; type?: string; stack?: string; project?: string; parentUrn?: string; noParent?: boolean };
+
+/** An alias from the request: the SDK sends full specs when the monitor supports "aliasSpecs" (the mock monitor does). */
+function recordAlias(alias: AliasMessage): RecordedAlias {
+    if (alias.hasUrn()) return { urn: alias.getUrn() };
+    const spec = alias.getSpec();
+    if (!spec) return {};
+    const out: Record<string, string | boolean> = {};
+    const fields: [string, string | boolean][] = [
+        ["name", spec.getName()],
+        ["type", spec.getType()],
+        ["stack", spec.getStack()],
+        ["project", spec.getProject()],
+        ["parentUrn", spec.getParenturn()],
+        ["noParent", spec.getNoparent()],
+    ];
+    for (const [k, v] of fields) if (v) out[k] = v;
+    return out;
+}
+
+interface AliasMessage {
+    hasUrn(): boolean;
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
 }
 
 /** Turns the SDK's secret envelopes ({sig: secretSig, value}) into SecretValue, recursively. */
@@ -118,6 +150,9 @@ interface RegisterRequest {
     getDeletebeforereplace(): boolean;
     getRetainondelete(): boolean | undefined;
     getProvider(): string;
+    getReplaceonchangesList(): string[];
+    getAliasesList(): AliasMessage[];
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getObject(): unknown;
 }
 
@@ -125,6 +160,14 @@ type Monitor = {
     registerResource(req: RegisterRequest, cb: (err: unknown, resp: { getUrn(): string; getId(): string } | undefined) => void): Promise<void>;
     registerResourceOutputs(req: { getUrn(): string; getOutputs(): unknown }, cb: (err: unknown, resp: unknown) => void): void;
 };
+
+function recordTimeouts(t: ReturnType<RegisterRequest["getCustomtimeouts"]>): NonNullable<RecordedResource["customTimeouts"]> {
+    const out: { create?: string; update?: string; delete?: string } = {};
+    if (t?.getCreate()) out.create = t.getCreate();
+    if (t?.getUpdate()) out.update = t.getUpdate();
+    if (t?.getDelete()) out.delete = t.getDelete();
+    return out;
+}
 
 export class Recorder {
     readonly resources = new Map<string, RecordedResource>();
@@ -189,6 +232,9 @@ export class Recorder {
             deleteBeforeReplace: req.getDeletebeforereplace(),
             retainOnDelete: req.getRetainondelete() ?? false,
             providerRef: req.getProvider(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            aliases: req.getAliasesList().map(recordAlias),
+            customTimeouts: recordTimeouts(req.getCustomtimeouts()),
             // The monitor already deserialized the inputs for the mocks (secret envelopes kept); reuse them.
             inputs,
             id: produced?.id,

@@ -1,4 +1,5 @@
 import type { RecordedResource } from "../../test/mocks";
+import type { RecordedAlias } from "../../test/mocks/recorder";
 import { PolicyReport } from "./policy-engine";
 import { SECRET_MARK, toPlanValue } from "./values";
 
@@ -10,7 +11,36 @@ export interface PlanResource {
     parent: string | null;
     dependsOn: string[];
     protect: boolean;
+    /** The resource options a diff needs (DESIGN §5); absent when none is set. */
+    options?: PlanOptions;
     inputs: Record<string, unknown>;
+}
+
+/** Resource options as written to a plan: only those set, keys in this (alphabetical) order. */
+export interface PlanOptions {
+    additionalSecretOutputs?: string[];
+    aliases?: RecordedAlias[];
+    customTimeouts?: { create?: string; update?: string; delete?: string };
+    deleteBeforeReplace?: true;
+    ignoreChanges?: string[];
+    /** URN of the explicit provider (its id is left out: the mocks' ids say nothing about the real one). */
+    provider?: string;
+    replaceOnChanges?: string[];
+    retainOnDelete?: true;
+}
+
+/** The options of a recorded resource that a diff or reviewer needs, or undefined when none is set. */
+export function planOptions(r: RecordedResource): PlanOptions | undefined {
+    const o: PlanOptions = {};
+    if (r.additionalSecretOutputs.length > 0) o.additionalSecretOutputs = [...r.additionalSecretOutputs];
+    if (r.aliases?.length) o.aliases = r.aliases.map((a) => toPlanValue(a) as RecordedAlias);
+    if (r.customTimeouts && Object.keys(r.customTimeouts).length > 0) o.customTimeouts = toPlanValue(r.customTimeouts) as PlanOptions["customTimeouts"];
+    if (r.deleteBeforeReplace) o.deleteBeforeReplace = true;
+    if (r.ignoreChanges.length > 0) o.ignoreChanges = [...r.ignoreChanges];
+    if (r.providerRef) o.provider = r.providerRef.slice(0, r.providerRef.lastIndexOf("::"));
+    if (r.replaceOnChanges?.length) o.replaceOnChanges = [...r.replaceOnChanges];
+    if (r.retainOnDelete) o.retainOnDelete = true;
+    return Object.keys(o).length > 0 ? o : undefined;
 }
 
 export interface Plan {
@@ -38,6 +68,7 @@ export function buildPlan(args: {
             parent: r.parent ?? null,
             dependsOn: r.dependsOn,
             protect: r.protect,
+            ...withOptions(r),
             inputs: toPlanValue(r.inputs) as Record<string, unknown>,
         }),
     );
@@ -49,6 +80,11 @@ export function buildPlan(args: {
         policies: args.policies,
         stats: { resourceCount: resources.length, durationMs: args.durationMs },
     };
+}
+
+function withOptions(r: RecordedResource): { options?: PlanOptions } {
+    const options = planOptions(r);
+    return options ? { options } : {};
 }
 
 /** Stable text: two-space JSON with a trailing newline; key order is fixed by toPlanValue. */

@@ -7,6 +7,7 @@ import { installMocks } from "../../test/mocks";
 import { evaluatePolicies, policyConfigProblems, PolicyConfigFile } from "./policy-engine";
 import { buildPlan, findLeaks, Plan, serializePlan } from "./plan";
 import { readStackFiles, UsageError } from "./stack-files";
+import { Progress } from "./progress";
 import { renderSummary } from "./summary";
 
 export interface SynthOptions {
@@ -74,6 +75,24 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
 
     // Without --stack-traces the harness turns stack traces off while the program runs (user errors are messages).
     const harness = installMocks({ project: project.name, stack: o.stack, cloud: fakeCloudOf(files.values), stackTraces: o.stackTraces });
+    const progress = new Progress(() => harness.recorder.resources.size);
+    try {
+        return await synthesize(o, project, files, policyFile, harness, progress, started);
+    } finally {
+        progress.done();
+    }
+}
+
+async function synthesize(
+    o: SynthOptions,
+    project: { name: string; main?: string },
+    files: ReturnType<typeof readStackFiles>,
+    policyFile: PolicyConfigFile,
+    harness: ReturnType<typeof installMocks>,
+    progress: Progress,
+    started: number,
+): Promise<SynthResult> {
+    progress.step("running the program");
     pulumi.runtime.setAllConfig(files.values, files.secretKeys);
     const failures: unknown[] = [];
     const onRejection = (err: unknown) => failures.push(err);
@@ -97,7 +116,9 @@ export async function runSynth(o: SynthOptions): Promise<SynthResult> {
     const programMs = performance.now() - started;
     const resources = harness.recorder.list();
     const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+    progress.step("evaluating policies");
     const report = await evaluatePolicies(policies, resources, policyFile);
+    progress.step("writing the plan");
     const policyMs = performance.now() - started - programMs;
     const durationMs = Math.round(performance.now() - started);
     const plan = buildPlan({

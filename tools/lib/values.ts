@@ -8,7 +8,9 @@ export function unwrapSecrets(value: unknown): unknown {
     return value;
 }
 
-export const SECRET_MARK = "[secret]";
+import { SECRET_MARK } from "./secret-mark";
+
+export { SECRET_MARK };
 
 /**
  * The value as written to a plan: secrets replaced by "[secret]", assets by their description, object
