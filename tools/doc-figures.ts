@@ -138,8 +138,10 @@ export async function measureDocFigures(plansDir?: string): Promise<DocFigures> 
         ]);
         const n = attribute(prod, probed);
         const az = diffPlans(dev, dev3);
-        const inputUpdates = az.updates
-            .map((u) => ({ type: u.type, paths: u.changed.filter((p) => !p.startsWith("(")) }))
+        // Every changed resource (replaced, updated or only ignored), and those whose inputs change.
+        const changed = az.changes;
+        const inputUpdates = changed
+            .map((u) => ({ type: u.type, paths: [...u.changes, ...u.ignoredChanges].map((c) => c.path) }))
             .filter((u) => u.paths.length > 0)
             .map((u) => `${u.type}:${u.paths.join(",")}`)
             .sort();
@@ -152,9 +154,9 @@ export async function measureDocFigures(plansDir?: string): Promise<DocFigures> 
             "edgeNode.zerotier.resources": n.zerotierNode,
             "edgeSite.resources": n.nodeAtNewSite + n.newSite - n.tailscaleNode,
             "azCount2to3.adds": az.adds.length,
-            "azCount2to3.updates": az.updates.length,
+            "azCount2to3.updates": changed.length,
             "azCount2to3.deletes": az.deletes.length,
-            "azCount2to3.subnetsUpdated": az.updates.filter((u) => u.type === "aws:ec2/subnet:Subnet").length,
+            "azCount2to3.subnetsUpdated": changed.filter((u) => u.type === "aws:ec2/subnet:Subnet").length,
             "azCount2to3.inputUpdates": inputUpdates,
             "swarm.userDataBytes": Buffer.from(String(launchTemplate.inputs.userData), "base64").length,
             "swarm.userDataLimitBytes": USER_DATA_LIMIT_BYTES,
