@@ -29,7 +29,7 @@ describe("globalNameSuffix", () => {
         expect(accountWideNames(readPlan(sharedPlan("prod")))).toEqual([
             "aws:budgets/budget:Budget pr-cybr-prod-monthly",
             "aws:iam/role:Role pr-cybr-prod-edge-node",
-            "aws:s3/bucket:Bucket pr-cybr-prod-swarm-raft-backup-123456789012",
+            "aws:s3/bucket:Bucket pr-cybr-prod-swarm-raft-backup-222222222222",
             "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared pr-cybr-prod-mayaguez",
             "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared pr-cybr-prod-ponce",
             "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared pr-cybr-prod-san-juan",
