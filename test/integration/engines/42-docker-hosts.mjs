@@ -17,7 +17,8 @@ const pkgVersion = (p) => run("dpkg-query", ["-W", "-f=${Version}", p]).stdout.t
 /** A root file system from Debian's busybox-static, plus the collector's user 10001, cached as a tarball for `docker import`. */
 function standInImage(ctx) {
     const version = pkgVersion("busybox-static");
-    const dir = join(ctx.cache, `standin-busybox-${version}`);
+    // r2: the root directory was mkdtemp's 0700, so no user but root could start a program in the image.
+    const dir = join(ctx.cache, `standin-busybox-${version}-r2`);
     const tarball = join(dir, "rootfs.tar");
     if (existsSync(tarball)) return { tarball, version };
     const rootfs = mkdtempSync(join(ctx.cache, "rootfs-"));
@@ -27,6 +28,8 @@ function standInImage(ctx) {
     for (const applet of run("/bin/busybox", ["--list"]).stdout.split("\n").filter((a) => a && a !== "busybox")) symlinkSync("busybox", join(rootfs, "bin", applet));
     writeFileSync(join(rootfs, "etc", "passwd"), "root:x:0:0:root:/:/bin/sh\ncollector:x:10001:10001:collector:/:/bin/sh\n");
     writeFileSync(join(rootfs, "etc", "group"), "root:x:0:\ncollector:x:10001:\n");
+    chmodSync(rootfs, 0o755);
+    chmodSync(join(rootfs, "tmp"), 0o1777);
     mkdirSync(dir, { recursive: true });
     run("tar", ["-C", rootfs, "-cf", tarball, "."]);
     rmSync(rootfs, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 # bridge prc-br0, 10.99.0.0/24), a private mount namespace in which its own /etc/docker, /etc/pr-cybr,
 # /opt/pr-cybr, /etc/systemd/system, /var/lib/docker, /var/lib/amazon (the SSM agent's), /run and /tmp are directories under
 # $PR_CYBR_HOSTS_DIR/<name>/fs (so the scripts run with their real paths, ROOT empty), an instance
-# metadata emulator on 169.254.169.254 inside it, and moto's loopback port forwarded into it.
+# metadata emulator on 169.254.169.254 behind a link of its own, and moto's loopback port forwarded into it.
 # Everything here is created by this script and removed by it; nothing else is touched.
 #
 #   sim-host.sh bridge-up | bridge-down
@@ -69,7 +69,16 @@ create() {
     ip -n "${n}" link set lo up
     ip -n "${n}" addr add "${ip}/24" dev eth0
     ip -n "${n}" link set eth0 up
-    ip -n "${n}" addr add 169.254.169.254/32 dev lo
+    # The instance-metadata service is not in the instance (on EC2 the hypervisor answers it): its
+    # emulator lives in a namespace of its own behind a link, so nothing in the host listens on
+    # 169.254.169.254:80 and a service may publish port 80 on all addresses.
+    ip netns add "${n}-m"
+    ip link add imds0 netns "${n}" type veth peer name imds0 netns "${n}-m"
+    ip -n "${n}" addr add 169.254.169.1/24 dev imds0
+    ip -n "${n}" link set imds0 up
+    ip -n "${n}-m" addr add 169.254.169.254/24 dev imds0
+    ip -n "${n}-m" link set imds0 up
+    ip -n "${n}-m" link set lo up
     # nsenter and unshare exec (no fork), so the pid recorded is the holder's: sleep in both namespaces.
     setsid nsenter "--net=/var/run/netns/${n}" unshare --mount --propagation private \
         bash -c "${mounts} touch '${h}/ready'; exec sleep infinity" </dev/null >"${h}/holder.log" 2>&1 &
@@ -84,7 +93,7 @@ metadata() {
     shift 2
     h=$(home "${name}")
     stop_pidfile "${h}/metadata.pid"
-    setsid nsenter "--net=/var/run/netns/$(ns "${name}")" "${PR_CYBR_EC2_METADATA_MOCK:?}" \
+    setsid nsenter "--net=/var/run/netns/$(ns "${name}")-m" "${PR_CYBR_EC2_METADATA_MOCK:?}" \
         --hostname 169.254.169.254 --port 80 --config-file "${config}" "$@" </dev/null >>"${h}/metadata.log" 2>&1 &
     echo $! >"${h}/metadata.pid"
     for _ in $(seq 100); do
@@ -135,6 +144,7 @@ power_off() {
             sleep 0.2
         done
     fi
+    stop_pidfile "${h}/metadata.pid"
     rm -f "${h}/holder.pid" "${h}/metadata.pid" "${h}/ready"
     if ip link show "prcv-${name}" >/dev/null 2>&1; then ip link set "prcv-${name}" down; fi
 }
@@ -145,6 +155,7 @@ destroy() {
     power_off "${name}"
     if ip link show "prcv-${name}" >/dev/null 2>&1; then ip link del "prcv-${name}"; fi
     if [ -e "/var/run/netns/${n}" ]; then ip netns del "${n}"; fi
+    if [ -e "/var/run/netns/${n}-m" ]; then ip netns del "${n}-m"; fi
     rm -rf "$(home "${name}")"
 }
 
