@@ -6,6 +6,7 @@ import { DNS_LABEL_HELP, GLOBAL_NAME_SUFFIX, GLOBAL_NAME_SUFFIX_HELP, isDnsLabel
 import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
 import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
+import { EBS_CSI_DRIVER_DEFAULTS } from "../components/addons/ebs-csi";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -288,6 +289,19 @@ export function stackConfigSchema(env: Environment) {
             /** The telemetry agent's OpenTelemetry Collector (contrib) version. */
             agentVersion: pattern(/^\d+\.\d+\.\d+$/, 'an OpenTelemetry Collector version such as "0.128.0"').default(CONFIG_DEFAULTS.edge.agentVersion),
         }),
+        /**
+         * Platform add-ons (components/addons, composed by stacks/addons.ts). Storage is on in both
+         * environments: tenants' storage quotas are usable only with it, and dev must test what prod runs.
+         */
+        addons: strict({
+            ebsCsi: strict({
+                enabled: bool.default(true),
+                /** The EKS add-on version (one of EBS_CSI_ADDON_VERSIONS, published for cluster.version). */
+                version: pattern(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'an EKS add-on version such as "v1.64.0-eksbuild.1"').default(EBS_CSI_DRIVER_DEFAULTS.addonVersion),
+                /** The default StorageClass (gp3, encrypted with the environment's key). */
+                storageClass: dnsLabel.default(EBS_CSI_DRIVER_DEFAULTS.storageClassName),
+            }).default({ enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName }),
+        }).default({ ebsCsi: { enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName } }),
         secrets: strict({
             rotationDays: intIn(1, 90).default(CONFIG_DEFAULTS.secrets.rotationDays),
         }).default({ rotationDays: CONFIG_DEFAULTS.secrets.rotationDays }),

@@ -15,7 +15,7 @@ export { ConfigProblem } from "./config-checks";
 export const PROJECT = "pr-cybr-platform";
 
 /** Top-level keys under the project namespace, in the order the stack files list them. */
-export const CONFIG_KEYS = ["environment", "globalNameSuffix", "tags", "network", "cluster", "tenants", "gitops", "swarm", "edge", "secrets", "budget", "cloudflare"] as const;
+export const CONFIG_KEYS = ["environment", "globalNameSuffix", "tags", "network", "cluster", "tenants", "gitops", "swarm", "edge", "secrets", "budget", "cloudflare", "addons"] as const;
 /** Keys whose value is a plain string rather than a map or list. */
 const STRING_KEYS: readonly string[] = ["environment", "globalNameSuffix"];
 

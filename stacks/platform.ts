@@ -7,6 +7,7 @@ import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
+import { buildAddons } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
 import { clusterAdminsOf, tenantReposOf } from "./preflight";
@@ -39,6 +40,8 @@ export interface PlatformOutputs extends EdgeOutputs {
     /** The environment's Secrets Manager key and its alias. */
     secretsKmsKeyArn: pulumi.Output<string>;
     secretsKmsAlias: pulumi.Output<string>;
+    /** Each add-on the config enables, with its pinned version. */
+    addons: Record<string, string>;
 }
 
 /**
@@ -150,6 +153,15 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     );
 
     const k8sProviders = { aws, kubernetes: cluster.provider };
+    const addons = buildAddons(cfg, {
+        prefix,
+        providers: k8sProviders,
+        clusterName: cluster.clusterName,
+        clusterArn: cluster.cluster.arn,
+        environmentKeyArn: secretsKey.keyArn,
+        prerequisites: { "pod-network": [cilium.release], nodes: nodeGroups, "cluster-dns": [coreDns.addon] },
+        tags: { component: "addons" },
+    });
     const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
     const argocd = new ArgoCd(
         `${prefix}-argocd`,
@@ -224,6 +236,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         swarmAutoScalingGroups: swarm.managers.autoScalingGroupNames,
         secretsKmsKeyArn: secretsKey.keyArn,
         secretsKmsAlias: secretsKey.aliasName,
+        addons: Object.fromEntries(addons.map((a) => [a.spec.name, a.spec.version])),
         ...edge,
     };
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { validateEbsCsiDriverArgs } from "../components/addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -79,6 +80,12 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
         [() => cfg.swarm.traefik.hostnames.length > 0 && validateSwarmDnsArgs({ zoneId: cfg.cloudflare.zoneId, hostnames: cfg.swarm.traefik.hostnames, target: LATER }), (p) => (p === "hostnames" ? "swarm.traefik.hostnames" : `cloudflare.${p}`)],
         [() => validateJoinTokenRotationArgs({ swarmName: `pr-cybr-${env}-swarm`, tokenSecretArns: { manager: LATER, worker: LATER }, kmsKeyArn: LATER, logGroupName: LATER, rotationDays: cfg.secrets.rotationDays }), (p) => `secrets.${p}`],
     ];
+    if (cfg.addons.ebsCsi.enabled) {
+        checks.push([
+            () => validateEbsCsiDriverArgs({ clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, kmsKeyArn: LATER, addonVersion: cfg.addons.ebsCsi.version, storageClassName: cfg.addons.ebsCsi.storageClass }),
+            (p) => `addons.ebsCsi.${p.replace(/^addonVersion/, "version").replace(/^storageClassName/, "storageClass")}`,
+        ]);
+    }
     // stacks/edge.ts builds edge components only when there are nodes.
     const nodes = cfg.edge.nodes;
     if (nodes.length > 0) {

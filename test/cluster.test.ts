@@ -48,7 +48,8 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
         expect(cluster().inputs).toMatchObject({ name: config.cluster.name, version: config.cluster.version, bootstrapSelfManagedAddons: false });
         expect(cluster().ignoreChanges).toEqual(["bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions"]);
         const addons = harness.ofType(aws.eks.Addon).map((a) => a.inputs.addonName).sort();
-        expect(addons).toEqual(["coredns", "eks-pod-identity-agent"]);
+        // The cluster's own (CoreDNS, the Pod Identity agent) and the add-ons area's (stacks/addons.ts); never vpc-cni or kube-proxy.
+        expect(addons).toEqual(["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent"]);
     });
 
     it("authenticates through access entries only, with no implicit creator admin", () => {

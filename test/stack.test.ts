@@ -76,7 +76,7 @@ describe("readStackConfig (the only reader of pulumi.Config)", () => {
 
     it("reports project keys it does not know (a typo would otherwise be ignored)", () => {
         pulumi.runtime.setAllConfig(asPulumiConfig("dev", { "pr-cybr-platform:tenant": "[]" }));
-        expect(() => readStackConfig()).toThrow(new ConfigError([{ path: "tenant", message: "is not a config key of this project (did you mean tenants? allowed: environment, globalNameSuffix, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare)" }]).message);
+        expect(() => readStackConfig()).toThrow(new ConfigError([{ path: "tenant", message: "is not a config key of this project (did you mean tenants? allowed: environment, globalNameSuffix, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare, addons)" }]).message);
     });
 
     it("names a misspelled project namespace as such, with the key it meant, instead of reporting the key missing", () => {
@@ -91,7 +91,7 @@ describe("readStackConfig (the only reader of pulumi.Config)", () => {
 
     it("suggests the nearest project key for an unknown one", () => {
         pulumi.runtime.setAllConfig(asPulumiConfig("dev", { "pr-cybr-platform:budgte": "{}" }));
-        expect(() => readStackConfig()).toThrow('budgte: is not a config key of this project (did you mean budget? allowed: environment, globalNameSuffix, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare)');
+        expect(() => readStackConfig()).toThrow('budgte: is not a config key of this project (did you mean budget? allowed: environment, globalNameSuffix, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare, addons)');
     });
 
     it("refuses plain-config areas stored as secrets instead of leaking them into tags and plans", () => {

@@ -87,7 +87,7 @@ describe("npm run synth", () => {
         const run = runTool("synth", ["--stack", "dev", "--config", file, "--out", dir]);
         expect(run.status).toBe(2);
         expect(run.stderr).toContain("tags: is stored as a secret, but it is plain config that ends up in names, tags and plans (set it without --secret)");
-        expect(run.stderr).toContain("tenant: is not a config key of this project (did you mean tenants? allowed: environment, globalNameSuffix, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare)");
+        expect(run.stderr).toContain("tenant: is not a config key of this project (did you mean tenants? allowed: environment, globalNameSuffix, tags, network, cluster, tenants, gitops, swarm, edge, secrets, budget, cloudflare, addons)");
         expect(run.stderr).toContain(`pr-cybr-platfrom:budget: "pr-cybr-platfrom" is not this project's namespace (did you mean pr-cybr-platform:budget?)`);
         expect(run.stderr).not.toContain("budget: is required");
         expect(run.stderr).not.toMatch(STACK_TRACE);

@@ -1,9 +1,10 @@
+import { CILIUM_NAMESPACE, ciliumServiceMonitors } from "../shared/cilium-monitoring";
 /** The taint every node starts with until the Cilium agent on it is ready (nothing else schedules before). */
 export const CILIUM_AGENT_NOT_READY_TAINT = { key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoExecute" } as const;
 
 /** The pinned cilium chart: 1.19 is the current stable line, tested against the Kubernetes versions EKS offers. */
 export const CILIUM_CHART_VERSION = "1.19.4";
-export const CILIUM_NAMESPACE = "kube-system";
+export { CILIUM_NAMESPACE, ciliumServiceMonitors };
 export const CILIUM_OPERATOR_SERVICE_ACCOUNT = "cilium-operator";
 
 export interface CiliumValuesInput {
@@ -87,19 +88,3 @@ export function ciliumValues(input: CiliumValuesInput): Record<string, unknown> 
     };
 }
 
-/**
- * ServiceMonitors for the agent, the operator and Hubble, as kube-prometheus-stack's
- * `prometheus.additionalServiceMonitors` entries: they select the metrics Services the cilium 1.19.4
- * chart renders (templates/cilium-agent/service.yaml, cilium-operator/service.yaml,
- * hubble/metrics-service.yaml: labels and port names) and keep the node label the chart's own
- * ServiceMonitors add.
- */
-export function ciliumServiceMonitors(): Record<string, unknown>[] {
-    const inCilium = { namespaceSelector: { matchNames: [CILIUM_NAMESPACE] } };
-    const nodeLabel = [{ sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "node", action: "replace", replacement: "${1}" }];
-    return [
-        { name: "cilium-agent", ...inCilium, selector: { matchLabels: { "app.kubernetes.io/name": "cilium-agent", "app.kubernetes.io/part-of": "cilium" } }, endpoints: [{ port: "metrics", interval: "30s", honorLabels: true, relabelings: nodeLabel }] },
-        { name: "cilium-operator", ...inCilium, selector: { matchLabels: { "app.kubernetes.io/name": "cilium-operator", "app.kubernetes.io/part-of": "cilium" } }, endpoints: [{ port: "metrics", interval: "30s", honorLabels: true }] },
-        { name: "hubble", ...inCilium, selector: { matchLabels: { "app.kubernetes.io/name": "hubble", "app.kubernetes.io/part-of": "cilium" } }, endpoints: [{ port: "hubble-metrics", interval: "30s", honorLabels: true, relabelings: nodeLabel }] },
-    ];
-}

@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_RETENTION_DAYS } from "../network/flow-logs";
-import { cidrSyntaxProblem } from "../network/subnet-plan";
+import { cidrSyntaxProblem } from "../shared/cidr";
 import { logsKmsKey } from "../shared/kms";
+import { LOG_RETENTION_DAYS } from "../shared/logs";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { principalSlug, serviceTrustPolicy } from "./iam";
+import { principalSlug } from "../shared/names";
+import { serviceTrustPolicy } from "./iam";
 import { endpointHost, renderKubeconfig } from "./kubeconfig";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 export { serviceTrustPolicy } from "../shared/iam";
+export { principalSlug } from "../shared/names";
 
 /**
  * IRSA trust: only the named service account of the named namespace, through this cluster's OIDC
@@ -87,7 +88,3 @@ export function ciliumOperatorPolicy(region: pulumi.Input<string>): pulumi.Outpu
     });
 }
 
-/** The last path segment of an IAM ARN as a short name part: `arn:...:role/team/org-a-admin` -> `org-a-admin`. */
-export function principalSlug(arn: string): string {
-    return (arn.split("/").pop() ?? arn).toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 48);
-}

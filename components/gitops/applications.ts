@@ -1,5 +1,5 @@
-import { ciliumServiceMonitors } from "../cluster/cilium-values";
-import { IN_CLUSTER } from "../tenancy/appproject";
+import { ciliumServiceMonitors } from "../shared/cilium-monitoring";
+import { IN_CLUSTER } from "../shared/kubernetes";
 import { KUBE_PROMETHEUS_STACK_REPOSITORY, KUBE_PROMETHEUS_STACK_VERSION } from "./versions";
 
 export const PLATFORM_PROJECT = "platform";

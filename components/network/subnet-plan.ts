@@ -1,4 +1,7 @@
 import { IPv4CidrRange, IPv4Prefix, Validator } from "ip-num";
+import { cidrSyntaxProblem } from "../shared/cidr";
+
+export { cidrSyntaxProblem };
 
 export type SubnetTier = "public" | "private" | "intra";
 export const SUBNET_TIERS: readonly SubnetTier[] = ["public", "private", "intra"];
@@ -65,11 +68,3 @@ export function cidrsOverlap(a: string, b: string): boolean {
     return IPv4CidrRange.fromCidr(a).isOverlapping(IPv4CidrRange.fromCidr(b));
 }
 
-/** Why a CIDR (any prefix) is malformed, or undefined. */
-export function cidrSyntaxProblem(cidr: string): string | undefined {
-    const [syntaxOk] = Validator.isValidIPv4CidrNotation(cidr);
-    if (!syntaxOk) return `"${cidr}" is not an IPv4 CIDR (a.b.c.d/n, e.g. 203.0.113.0/24)`;
-    const [rangeOk] = Validator.isValidIPv4CidrRange(cidr);
-    if (!rangeOk) return `"${cidr}" has host bits set (use its network address)`;
-    return undefined;
-}

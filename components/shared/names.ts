@@ -25,3 +25,8 @@ export function globalName(base: string, suffix: string | undefined): string {
 export function globalNameSuffixProblem(suffix: string | undefined): string | undefined {
     return suffix === undefined || suffix === "" || GLOBAL_NAME_SUFFIX.test(suffix) ? undefined : `"${suffix}" is not a name suffix (${GLOBAL_NAME_SUFFIX_HELP})`;
 }
+
+/** The last path segment of an IAM ARN as a short name part: `arn:...:role/team/org-a-admin` -> `org-a-admin`. */
+export function principalSlug(arn: string): string {
+    return (arn.split("/").pop() ?? arn).toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 48);
+}

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { cidrSyntaxProblem } from "../network/subnet-plan";
+import { cidrSyntaxProblem } from "../shared/cidr";
 import { Arch, archOfInstanceType, INSTANCE_TYPE } from "../shared/instance-types";
-import { encryptedSecret } from "../secrets/encrypted-secret";
+import { encryptedSecret } from "../shared/encrypted-secret";
 import { serviceTrustPolicy } from "../shared/iam";
 import { logsKmsKey } from "../shared/kms";
 import { globalName, globalNameSuffixProblem } from "../shared/names";

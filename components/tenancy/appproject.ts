@@ -1,7 +1,7 @@
+import { IN_CLUSTER } from "../shared/kubernetes";
 import { Persona, PERSONA_ACCESS, PERSONAS } from "./personas";
 
-/** The in-cluster API server as Argo CD names it. */
-export const IN_CLUSTER = "https://kubernetes.default.svc";
+export { IN_CLUSTER };
 /**
  * The service account Argo CD impersonates when syncing a tenant's apps. It lives in Argo CD's
  * namespace, not the tenant's: a pod can only run as a service account of its own namespace, and a

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { principalSlug } from "../cluster/iam";
-import { isDnsLabel } from "../shared/names";
+import { isDnsLabel, principalSlug } from "../shared/names";
 import { parseQuantity } from "../shared/quantity";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";

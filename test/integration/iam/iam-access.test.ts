@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { autoScalingClaims } from "./claims/autoscaling";
 import { Account, backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
+import { ebsCsiClaims } from "./claims/ebs-csi";
 import { edgeClaims } from "./claims/edge";
 import { logsClaims } from "./claims/logs";
 import { previewClaims } from "./claims/preview";
@@ -39,6 +40,8 @@ beforeAll(async () => {
         ...(await swarmClaims(prod)),
         ...(await ciliumClaims(dev)),
         ...(await ciliumClaims(prod)),
+        ...(await ebsCsiClaims(dev)),
+        ...(await ebsCsiClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),

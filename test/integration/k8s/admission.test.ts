@@ -193,3 +193,37 @@ scenario("k8s-admission-load-balancers", "a LoadBalancer Service the AWS Load Ba
     if (r.status < 400) problems.push(`${ns}: NodePort Service admitted`);
     expect(problems).toEqual([]);
 }, undefined, { partOf: "k8s-admission" });
+
+const pvc = (ns: string, name: string, storage: string) => ({ apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: ns }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } } });
+
+scenario("k8s-admission-storage", "a tenant PVC without a class gets the default encrypted gp3 class and is admitted within its quota; past it, refused by requests.storage", async () => {
+    const problems: string[] = [];
+    const classes = planObjects("StorageClass");
+    const defaults = classes.filter((c) => c.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
+    expect(defaults).toHaveLength(1);
+    const quotas = planObjects("ResourceQuota");
+    const withStorage = quotas.filter((q) => q.spec.hard["requests.storage"] !== "0");
+    const without = quotas.filter((q) => q.spec.hard["requests.storage"] === "0");
+    expect(withStorage.length).toBeGreaterThan(0);
+    for (const q of withStorage) {
+        const ns = q.metadata.namespace;
+        const dev = developerOf(tenantOf(ns));
+        const claim = pvc(ns, "data", "1Gi");
+        const r = await dev.create(claim);
+        if (r.status !== 201) {
+            problems.push(`${ns}: a 1Gi PVC with the default class refused: ${msg(r)}`);
+            continue;
+        }
+        // The DefaultStorageClass admission plugin names the class; WaitForFirstConsumer leaves it Pending.
+        if (r.json.spec.storageClassName !== defaults[0].metadata.name) problems.push(`${ns}: PVC got class ${r.json.spec.storageClassName}, want ${defaults[0].metadata.name}`);
+        const over = await dev.create(pvc(ns, "too-big", q.spec.hard["requests.storage"]), true);
+        if (over.status !== 403 || !String(over.json?.message).includes("requests.storage")) problems.push(`${ns}: a PVC past the quota's requests.storage: ${msg(over)} (want the quota to refuse it)`);
+        await kube.delete(claim);
+    }
+    for (const q of without) {
+        const ns = q.metadata.namespace;
+        const r = await developerOf(tenantOf(ns)).create(pvc(ns, "none", "1Gi"), true);
+        if (r.status !== 403) problems.push(`${ns} (no storage quota): a PVC was not refused: ${msg(r)}`);
+    }
+    expect(problems).toEqual([]);
+}, undefined, { partOf: "k8s-admission" });

@@ -8,6 +8,7 @@ import { Kube } from "../lib/kube";
 import { engine, ROOT } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
 import { differences, orderedObjects, readPlan, releaseNamespaces } from "./plan-objects";
+import { applyPlanObject } from "./tenant-setup";
 
 const kube = Kube.admin();
 afterAll(() => kube.close());
@@ -42,9 +43,10 @@ for (const stack of ["dev", "prod"] as const) {
         }
         const objects = orderedObjects(plan);
         expect(objects.length).toBeGreaterThan(20);
-        for (const { urn, object } of objects) {
+        for (const planObject of objects) {
+            const { urn, object } = planObject;
             const label = `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name} (${urn.split("::").pop()})`;
-            const r = await kube.apply(object).catch((err: Error) => ({ status: 0, json: { message: err.message }, text: "" }));
+            const r = await applyPlanObject(kube, planObject).catch((err: Error) => ({ status: 0, json: { message: err.message }, text: "" }));
             if (r.status >= 300 || r.status === 0) {
                 problems.push(`${label}: rejected ${r.status}: ${r.json?.message ?? r.text.slice(0, 400)}`);
                 continue;

@@ -10,11 +10,14 @@ export interface PlanResource {
     name: string;
     dependsOn: string[];
     inputs: any;
+    options?: { deleteBeforeReplace?: boolean; replaceOnChanges?: string[] };
 }
 
 export interface PlanObject {
     urn: string;
     object: any;
+    /** Whether `pulumi up` deletes the object before recreating it when a replace-on-change field differs. */
+    deleteBeforeReplace: boolean;
 }
 
 /** Kinds that must exist before others of the same wave can be admitted. */
@@ -60,7 +63,7 @@ export function orderedObjects(plan: { resources: PlanResource[] }): PlanObject[
         }
         visiting.delete(r.urn);
         done.add(r.urn);
-        out.push({ urn: r.urn, object: sendable(r) });
+        out.push({ urn: r.urn, object: sendable(r), deleteBeforeReplace: !!r.options?.deleteBeforeReplace && (r.options.replaceOnChanges?.length ?? 0) > 0 });
     };
     const rank = (r: PlanResource) => KIND_RANK[r.inputs.kind] ?? 6;
     for (const r of [...objects].sort((a, b) => rank(a) - rank(b) || a.urn.localeCompare(b.urn))) visit(r);

@@ -1,9 +1,22 @@
 // Puts a plan's Kubernetes objects on the local API server (as the platform's `pulumi up` would), plus
 // the RoleBindings that stand in for the tenant principals' EKS access policies, and waits until the
 // quota controller has computed every tenant quota (quota admission refuses pods until then).
-import { Kube } from "../lib/kube";
-import { orderedObjects, PlanResource, releaseNamespaces } from "./plan-objects";
+import { Kube, KubeResponse } from "../lib/kube";
+import { orderedObjects, PlanObject, PlanResource, releaseNamespaces } from "./plan-objects";
 import { accessPolicyEmulation, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
+
+/**
+ * Server-side applies one plan object as `pulumi up` would: where the server forbids updating a field
+ * (a StorageClass's parameters, after another stack's plan stored its own) and the plan replaces the
+ * object on such changes deleting first, it is deleted and applied again.
+ */
+export async function applyPlanObject(kube: Kube, { object, deleteBeforeReplace }: PlanObject, fieldManager?: string): Promise<KubeResponse> {
+    const r = await kube.apply(object, { fieldManager });
+    if (r.status !== 422 || !deleteBeforeReplace || !/Forbidden: updates to/.test(String(r.json?.message))) return r;
+    const deleted = await kube.delete(object);
+    if (deleted.status >= 300) return deleted;
+    return kube.apply(object, { fieldManager });
+}
 
 export async function applyPlan(kube: Kube, plan: { resources: PlanResource[] }): Promise<number> {
     let applied = 0;
@@ -13,7 +26,11 @@ export async function applyPlan(kube: Kube, plan: { resources: PlanResource[] })
         applied++;
     };
     for (const ns of releaseNamespaces(plan)) await must({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }, "helm");
-    for (const { object } of orderedObjects(plan)) await must(object);
+    for (const o of orderedObjects(plan)) {
+        const r = await applyPlanObject(kube, o);
+        if (r.status >= 300) throw new Error(`${o.object.kind} ${o.object.metadata.namespace ?? ""}/${o.object.metadata.name}: ${r.status} ${r.json?.message ?? r.text.slice(0, 300)}`);
+        applied++;
+    }
     for (const p of tenantPrincipals(plan.resources)) for (const rb of accessPolicyEmulation(p)) await must(rb, "eks-access-policy-emulation");
     await waitForQuotas(kube, [...tenantNamespaces(plan.resources).values()].flat());
     await untilRbacSettled(kube);

@@ -34,12 +34,22 @@ function readOnlyStandIn(): Promise<any> {
  */
 const SSM_MANAGED_INSTANCE_CORE = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ssm:*", "ssmmessages:*", "ec2messages:*"], Resource: "*" }] };
 
+/**
+ * AmazonEBSCSIDriverPolicyV2 (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverPolicyV2.html):
+ * the driver's example policy that AWS maintains as the managed version (kubernetes-sigs/aws-ebs-csi-driver
+ * docs/install.md, "Set up driver permissions"), vendored from docs/AmazonEBSCSIDriverPolicyV2.json at
+ * commit 429e202e589798e55c0f8ddcc81b2850b7f000d0.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const EBS_CSI_DRIVER_POLICY_V2 = require("./AmazonEBSCSIDriverPolicyV2.json");
+
 /** The document of an AWS-managed policy the claims model; throws for any other. */
 export async function awsManagedPolicy(arn: string): Promise<any> {
     const name = arn.split("/").pop();
     if (name === "AdministratorAccess") return ADMINISTRATOR_ACCESS;
     if (name === "ReadOnlyAccess") return readOnlyStandIn();
     if (name === "AmazonSSMManagedInstanceCore") return SSM_MANAGED_INSTANCE_CORE;
+    if (name === "AmazonEBSCSIDriverPolicyV2") return EBS_CSI_DRIVER_POLICY_V2;
     throw new Error(`no model of the AWS-managed policy ${arn}: add one before evaluating a role it is attached to`);
 }
 

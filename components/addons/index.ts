@@ -1,0 +1,2 @@
+export * from "./addon";
+export * from "./ebs-csi";
