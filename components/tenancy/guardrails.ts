@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { IMAGE_POLICY_NAME, ImagePolicyOptions, imagePolicySpec } from "./image-policy";
 import { PERSONA_GROUP_PREFIX, TENANT_LABEL } from "./personas";
 
 export const WORKLOAD_POLICY_NAME = "pr-cybr-tenant-workloads";
@@ -130,6 +131,8 @@ export interface TenantWorkloadPolicyArgs {
     readonly namespaceLabel?: string;
     /** What a violation does: Deny rejects it; Audit also records it in the audit log. Defaults to ["Deny", "Audit"]. */
     readonly validationActions?: ("Deny" | "Warn" | "Audit")[];
+    /** Where tenant images may come from (image-policy.ts). Defaults to no image policy. */
+    readonly images?: ImagePolicyOptions;
 }
 
 export const TENANT_WORKLOAD_POLICY_DEFAULTS = { namespaceLabel: TENANT_LABEL, validationActions: ["Deny", "Audit"] as ("Deny" | "Warn" | "Audit")[] };
@@ -156,10 +159,12 @@ export class TenantWorkloadPolicy extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [policy] },
         );
-        for (const [role, policyName, spec] of [
+        const extras: [string, string, Record<string, unknown>][] = [
             ["guardrails", GUARDRAIL_POLICY_NAME, guardrailPolicySpec()],
             ["load-balancers", LOAD_BALANCER_POLICY_NAME, loadBalancerPolicySpec()],
-        ] as const) {
+        ];
+        if (args.images) extras.push(["images", IMAGE_POLICY_NAME, imagePolicySpec(args.images)]);
+        for (const [role, policyName, spec] of extras) {
             const extra = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-${role}-policy`, { metadata: { name: policyName }, spec }, { parent: this });
             new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
                 `${name}-${role}-binding`,
