@@ -202,10 +202,13 @@ describe("tenancy building blocks", () => {
         expect(resourceQuotaHard({ cpu: 1, memory: "1Gi", pods: 1, loadBalancers: 3 })["services.nodeports"]).toBe("0");
     });
 
-    it("the deployer may not write network policies, quotas or limit ranges, exec, impersonate or mint tokens", () => {
+    it("the deployer may not write network policies, quotas or limit ranges, exec, impersonate or mint tokens (CiliumNetworkPolicies only through the guardrail's deny-only rule)", () => {
         const granted = tenantDeployerRules().flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => ({ res: `${g}/${res}`, verbs: r.verbs }))));
         const writes = (res: string) => granted.filter((g) => g.res === res).some((g) => g.verbs.some((v) => !["get", "list", "watch"].includes(v)));
-        for (const res of ["networking.k8s.io/networkpolicies", "cilium.io/ciliumnetworkpolicies", "/resourcequotas", "/limitranges", "/pods/exec", "/serviceaccounts/token"]) expect(writes(res)).toBe(false);
+        expect(writes("cilium.io/ciliumnetworkpolicies")).toBe(true);
+        const guardrail = guardrailPolicySpec() as any;
+        expect(guardrail.matchConstraints.resourceRules.flatMap((r: any) => r.resources)).toContain("ciliumnetworkpolicies");
+        for (const res of ["networking.k8s.io/networkpolicies", "/resourcequotas", "/limitranges", "/pods/exec", "/serviceaccounts/token"]) expect(writes(res)).toBe(false);
         expect(tenantDeployerRules().some((r) => r.verbs.includes("impersonate") || r.verbs.includes("*") || r.resources.includes("*"))).toBe(false);
     });
 

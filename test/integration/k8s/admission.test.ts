@@ -6,7 +6,7 @@ import { engine } from "../lib/env";
 import { Kube, KubeResponse } from "../lib/kube";
 import { recordEngines, scenario } from "../lib/summary";
 import { PlanResource, readPlan } from "./plan-objects";
-import { compliantPod, TENANT_IMAGE, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
+import { compliantPod, TENANT_IMAGE, tenantDeployers, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
 import { applyPlan, untilRefused } from "./tenant-setup";
 
 const kube = Kube.admin();
@@ -25,6 +25,8 @@ beforeAll(async () => {
 afterAll(() => kube.close());
 
 const planObjects = (kind: string) => plan.resources.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => r.inputs);
+/** Argo CD's deployer for a tenant namespace (the service account its AppProject impersonates there). */
+const tenantDeployersOf = (ns: string) => kube.impersonate(tenantDeployers(plan.resources).find((d) => d.namespace === ns)!.identity);
 const tenantOf = (ns: string) => [...tenantNamespaces(plan.resources)].find(([, nss]) => nss.includes(ns))![0];
 
 scenario("k8s-admission-limitrange-defaults", "a tenant pod without resources gets its namespace's LimitRange defaults and is admitted", async () => {
@@ -280,5 +282,38 @@ scenario("k8s-admission-image-registries", "tenant images come only from the all
         const r = await dev.create(obj, true);
         if (r.status !== 201) problems.push(`compliant ${obj.kind} with ${TENANT_IMAGE} refused: ${msg(r)}`);
     }
+    expect(problems).toEqual([]);
+}, undefined, { partOf: "k8s-admission" });
+
+scenario("k8s-admission-tenant-network-policies", "a tenant's deployer syncs CiliumNetworkPolicies that only deny (narrowing the platform's); allow rules, enableDefaultDeny, nodeSelector and the platform's own policy are refused", async () => {
+    const ns = "org-a";
+    const deployer = tenantDeployersOf(ns);
+    const cnp = (name: string, spec: any, extra: any = {}) => ({ apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name, namespace: ns }, spec, ...extra });
+    const app = { matchLabels: { "app.kubernetes.io/name": "asset-injector" } };
+    await untilRefused(kube, { user: "system:serviceaccount:argocd:probe", groups: ["system:masters", "system:serviceaccounts"] }, cnp("probe-ready", { endpointSelector: {}, egress: [{ toEntities: ["world"] }] }));
+    const narrowing = [
+        cnp("only-ingress-from-the-load-balancer", { endpointSelector: app, ingressDeny: [{ fromEndpoints: [{ matchExpressions: [{ key: "app.kubernetes.io/name", operator: "NotIn", values: ["asset-injector"] }] }] }] }),
+        cnp("no-egress-to-the-namespace", { endpointSelector: app, egressDeny: [{ toEndpoints: [{}] }], description: "the service calls nothing in its namespace" }),
+        cnp("several-rules", undefined, { specs: [{ endpointSelector: app, ingressDeny: [{ fromEntities: ["cluster"] }] }, { endpointSelector: app, egressDeny: [{ toEntities: ["world"] }] }] }),
+    ];
+    const widening: [string, any][] = [
+        ["an allow rule", cnp("probe-allow", { endpointSelector: app, egress: [{ toEntities: ["world"] }] })],
+        ["an ingress allow next to deny rules", cnp("probe-mixed", { endpointSelector: app, ingressDeny: [{ fromEntities: ["world"] }], ingress: [{ fromEntities: ["all"] }] })],
+        ["default deny switched off", cnp("probe-default-allow", { endpointSelector: app, egressDeny: [{ toEntities: ["host"] }], enableDefaultDeny: { egress: false, ingress: false } })],
+        ["an allow rule hidden in specs", cnp("probe-specs", undefined, { specs: [{ endpointSelector: app, egressDeny: [{ toEntities: ["host"] }] }, { endpointSelector: {}, egress: [{ toCIDR: ["0.0.0.0/0"] }] }] })],
+        ["a host policy", cnp("probe-node", { nodeSelector: {}, ingressDeny: [{ fromEntities: ["world"] }] })],
+        ["the platform's policy rewritten as deny-only", cnp("tenant-default-deny", { endpointSelector: {}, egressDeny: [{ toEntities: ["host"] }] })],
+    ];
+    const problems: string[] = [];
+    for (const obj of narrowing) {
+        const r = await deployer.apply(obj, { dryRun: true, fieldManager: "argocd-controller" });
+        if (r.status >= 300) problems.push(`narrowing ${obj.metadata.name} refused: ${msg(r)}`);
+    }
+    for (const [what, obj] of widening) {
+        const r = await deployer.apply(obj, { dryRun: true, fieldManager: "argocd-controller" });
+        if (r.status !== 403 || !/CiliumNetworkPolicy|deny rules only/.test(String(r.json?.message))) problems.push(`${what} (${obj.metadata.name}): ${msg(r)} (want the guardrail to refuse it)`);
+    }
+    const remove = await deployer.delete(cnp("tenant-default-deny", {}), true);
+    if (remove.status !== 403) problems.push(`delete the platform's tenant-default-deny: ${msg(remove)} (want 403)`);
     expect(problems).toEqual([]);
 }, undefined, { partOf: "k8s-admission" });
