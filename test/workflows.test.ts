@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { DEPLOY_SESSION_SECONDS, PREVIEW_SESSION_SECONDS } from "../components/backend/github-deploy";
@@ -127,12 +128,12 @@ describe("workflows", () => {
     it("give each stack's diff its own share of the PR comment, summarised by the diff tool, never cut mid-entry", () => {
         // The Diff step as the workflow runs it, on plans whose diffs are each far over the comment limit.
         const run = steps(load("pr-preview.yml")).find((s) => s.job === "offline" && s.name === "Diff")!.run as string;
-        const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "pr-cybr-preview-"));
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-cybr-preview-"));
         // The checkout of the head (a real directory: the step reaches ../plans from it).
         fs.mkdirSync(path.join(dir, "head"));
         for (const entry of fs.readdirSync(ROOT)) fs.symlinkSync(path.join(ROOT, entry), path.join(dir, "head", entry));
         for (const side of ["base", "head"]) fs.mkdirSync(path.join(dir, "plans", side), { recursive: true });
-        for (const stack of ["dev", "prod"]) {
+        for (const stack of ["dev", "prod"] as const) {
             const plan = JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
             fs.writeFileSync(path.join(dir, "plans", "base", `${stack}.plan.json`), JSON.stringify(plan));
             // Every resource changed and 400 added: thousands of entries.

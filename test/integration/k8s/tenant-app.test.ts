@@ -137,7 +137,8 @@ scenario("tenant-app-refused", "the production app breaking a platform rule is r
     const res = container(sts()).resources;
     const claim = sts().spec.volumeClaimTemplates[0].spec.resources.requests.storage;
     const perPod: Record<string, string | number> = { "requests.cpu": res.requests.cpu, "limits.cpu": res.limits.cpu, "requests.memory": res.requests.memory, "limits.memory": res.limits.memory, "requests.storage": claim, persistentvolumeclaims: 1, pods: 1 };
-    const fits = Math.min(...Object.entries(perPod).filter(([k]) => k in quota).map(([k, v]) => Math.floor(parseQuantity(String(quota[k])) / parseQuantity(String(v)))));
+    const amount = (q: string | number) => parseQuantity(String(q)) ?? NaN;
+    const fits = Math.min(...Object.entries(perPod).filter(([k]) => k in quota).map(([k, v]) => Math.floor(amount(quota[k]) / amount(v))));
     const big = sts();
     big.spec.replicas = fits + 3;
     const others = objects.filter((o) => o.kind !== "StatefulSet" && o.kind !== "HorizontalPodAutoscaler");
