@@ -24,6 +24,9 @@ export function crossFieldProblems(raw: Raw): ConfigProblem[] {
     const network = obj(raw.network);
 
     roleAccounts(problems, raw.accountId, cluster);
+    if (obj(raw.tenancy)?.imageRegistries === undefined && typeof raw.accountId !== "string") {
+        problems.push({ path: "tenancy.imageRegistries", message: "is unset and no aws:allowedAccountIds names this environment's account (list the registry prefixes tenant images may come from, or set aws:allowedAccountIds for its ECR registry)" });
+    }
     duplicates(problems, "tenants", arr(raw.tenants), "tenant");
     duplicates(problems, "edge.nodes", arr(edge?.nodes), "edge node");
     duplicates(problems, "cluster.nodeGroups", arr(cluster?.nodeGroups), "node group");

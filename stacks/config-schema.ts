@@ -11,6 +11,7 @@ import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
 import { cidrSyntaxProblem, vpcCidrProblem } from "../components/network/subnet-plan";
+import { registryPrefixProblem } from "../components/tenancy/image-policy";
 
 /**
  * The stack config schema: every area, with per-environment defaults. Each leaf says what is wrong and
@@ -217,6 +218,16 @@ export function stackConfigSchema(env: Environment) {
             nodeGroups: list(nodeGroup).min(1, { error: "is empty (define at least one node group)" }),
         }),
         tenants: list(tenant).default([]),
+        /** Rules for every tenant namespace (components/tenancy/image-policy.ts). */
+        tenancy: strict({
+            /**
+             * Registry prefixes tenant images must come from, fully qualified. Unset: this environment's
+             * own ECR registry (`<aws:allowedAccountIds[0]>.dkr.ecr.<aws:region>.amazonaws.com/`).
+             */
+            imageRegistries: list(checkedString("a registry prefix such as ghcr.io/pr-cybr", registryPrefixProblem)).min(1, { error: "is empty (leave it out for this environment's ECR registry)" }).optional(),
+            /** Refuse tenant images not pinned by digest (`@sha256:`): what runs is what was reviewed. */
+            requireImageDigest: bool.default(true),
+        }).default({ requireImageDigest: true }),
         gitops: strict({
             repoUrl: pattern(/^https:\/\/\S+$/, "an https git URL of the platform repository"),
             path: nonEmpty("a path in the repository, e.g. envs/dev").default(`envs/${env}`),

@@ -184,7 +184,11 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         { providers: k8sProviders, dependsOn: [coreDns.addon] },
     );
 
-    new TenantWorkloadPolicy(`${prefix}-tenant-workloads`, {}, { providers: k8sProviders });
+    new TenantWorkloadPolicy(
+        `${prefix}-tenant-workloads`,
+        { images: { registries: cfg.tenancy.imageRegistries ?? [`${cfg.accountId}.dkr.ecr.${cfg.region}.amazonaws.com/`], requireDigest: cfg.tenancy.requireImageDigest } },
+        { providers: k8sProviders },
+    );
     for (const t of cfg.tenants) {
         new Tenant(
             `${prefix}-tenant-${t.name}`,

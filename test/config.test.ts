@@ -134,6 +134,9 @@ describe("each rule rejects bad config with an exact message", () => {
         ["misspelled instance type", "dev", (r) => (r.cluster.nodeGroups[0].instanceTypes = ["m7g.lrage"]), 'cluster.nodeGroups[0].instanceTypes[0]: "m7g.lrage" is not an EC2 instance type (did you mean "m7g.large"?)'],
         ["misspelled swarm instance type", "dev", (r) => (r.swarm.instanceType = "t4g.meduim"), 'swarm.instanceType: "t4g.meduim" is not an EC2 instance type (did you mean "t4g.medium"?)'],
         ["edge profile", "dev", (r) => (r.edge.nodes[0].profile = "huge"), 'edge.nodes[0].profile: "huge" is not a resource profile (one of small, medium, large)'],
+        ["tenant image registry without a host", "prod", (r) => (r.tenancy = { imageRegistries: ["pr-cybr/apps"] }), 'tenancy.imageRegistries[0]: "pr-cybr/apps" is not a registry prefix (a lower-case registry host with a "." or a port, or localhost, then optional repository path components, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/tenants or ghcr.io/pr-cybr)'],
+        ["tenant image registries empty", "dev", (r) => (r.tenancy = { imageRegistries: [] }), "tenancy.imageRegistries: is empty (leave it out for this environment's ECR registry)"],
+        ["tenant image registries unset without an account", "dev", (r) => delete r.accountId, "tenancy.imageRegistries: is unset and no aws:allowedAccountIds names this environment's account (list the registry prefixes tenant images may come from, or set aws:allowedAccountIds for its ECR registry)"],
         ["edge capability", "dev", (r) => (r.edge.nodes[0].capabilities = ["GPU"]), `edge.nodes[0].capabilities[0]: "GPU" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
     ];
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { TenantConfig } from "../stacks/config";
-import { GUARDRAIL_KINDS, guardrailPolicySpec, limitRangeLimits, loadBalancerPolicySpec, resourceQuotaHard, tenantDeployerRules, tenantNetworkPolicySpec, validateTenantArgs, workloadPolicySpec } from "../components/tenancy";
+import { GUARDRAIL_KINDS, guardrailPolicySpec, imagePolicySpec, registryPrefixProblem, limitRangeLimits, loadBalancerPolicySpec, resourceQuotaHard, tenantDeployerRules, tenantNetworkPolicySpec, validateTenantArgs, workloadPolicySpec } from "../components/tenancy";
 import { MockHarness, RecordedResource } from "./mocks";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
 
@@ -129,7 +129,7 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
                 matchResources: { namespaceSelector: { matchExpressions: [{ key: "pr-cybr.io/tenant", operator: "Exists" }] } },
             });
         }
-        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-guardrails", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-workloads"]);
+        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-guardrails", "pr-cybr-tenant-images", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-workloads"]);
     });
 });
 
@@ -202,10 +202,13 @@ describe("tenancy building blocks", () => {
         expect(resourceQuotaHard({ cpu: 1, memory: "1Gi", pods: 1, loadBalancers: 3 })["services.nodeports"]).toBe("0");
     });
 
-    it("the deployer may not write network policies, quotas or limit ranges, exec, impersonate or mint tokens", () => {
+    it("the deployer may not write network policies, quotas or limit ranges, exec, impersonate or mint tokens (CiliumNetworkPolicies only through the guardrail's deny-only rule)", () => {
         const granted = tenantDeployerRules().flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => ({ res: `${g}/${res}`, verbs: r.verbs }))));
         const writes = (res: string) => granted.filter((g) => g.res === res).some((g) => g.verbs.some((v) => !["get", "list", "watch"].includes(v)));
-        for (const res of ["networking.k8s.io/networkpolicies", "cilium.io/ciliumnetworkpolicies", "/resourcequotas", "/limitranges", "/pods/exec", "/serviceaccounts/token"]) expect(writes(res)).toBe(false);
+        expect(writes("cilium.io/ciliumnetworkpolicies")).toBe(true);
+        const guardrail = guardrailPolicySpec() as any;
+        expect(guardrail.matchConstraints.resourceRules.flatMap((r: any) => r.resources)).toContain("ciliumnetworkpolicies");
+        for (const res of ["networking.k8s.io/networkpolicies", "/resourcequotas", "/limitranges", "/pods/exec", "/serviceaccounts/token"]) expect(writes(res)).toBe(false);
         expect(tenantDeployerRules().some((r) => r.verbs.includes("impersonate") || r.verbs.includes("*") || r.resources.includes("*"))).toBe(false);
     });
 
@@ -213,5 +216,36 @@ describe("tenancy building blocks", () => {
         expect(() => validateTenantArgs({ tenant: "org-a", environment: "dev", namespaces: ["org-b"], quota: { cpu: "1", memory: "1Gi", pods: 1 }, principals: { admins: [] }, clusterName: "c" })).toThrow(
             'invalid Tenant args:\n  namespaces: "org-b" is not "org-a" or "org-a-<suffix>"\n  principals.admins: is empty (a tenant needs at least one admin)',
         );
+    });
+});
+
+describe("tenant image policy", () => {
+    // Reference grammar: distribution/reference v0.6.0 (a first component is a host only with "." or ":" or as localhost).
+    it.each([
+        ["ghcr.io/pr-cybr", undefined],
+        ["123456789012.dkr.ecr.us-east-1.amazonaws.com/", undefined],
+        ["localhost:5000/mirror", undefined],
+        ["registry:5000", undefined],
+        ["pr-cybr/apps", "not a registry prefix"],
+        ["GHCR.io/pr-cybr", "not a registry prefix"],
+        ["ghcr.io//pr-cybr", "not a registry prefix"],
+        ["https://ghcr.io/pr-cybr", "not a registry prefix"],
+    ])("%s as a registry prefix: %s", (entry, problem) => {
+        const got = registryPrefixProblem(entry);
+        if (problem === undefined) expect(got).toBeUndefined();
+        else expect(got).toContain(problem);
+    });
+
+    it("matches on the prefix with its trailing slash, so a longer host or path is not the allowed one", () => {
+        const spec = imagePolicySpec({ registries: ["ghcr.io/pr-cybr"], requireDigest: true }) as any;
+        expect(spec.variables.find((v: any) => v.name === "prefixes").expression).toBe('["ghcr.io/pr-cybr/"]');
+        expect(spec.validations.map((v: any) => v.reason)).toEqual(["Forbidden", "Invalid"]);
+        expect(spec.matchConstraints.resourceRules[0].resources).toContain("pods/ephemeralcontainers");
+        expect((imagePolicySpec({ registries: ["ghcr.io/pr-cybr/"], requireDigest: false }) as any).validations).toHaveLength(1);
+    });
+
+    it("refuses to build a policy that would allow nothing or a malformed prefix", () => {
+        expect(() => imagePolicySpec({ registries: [], requireDigest: true })).toThrow("no registries (allow at least one registry prefix)");
+        expect(() => imagePolicySpec({ registries: ["nginx"], requireDigest: true })).toThrow('"nginx" is not a registry prefix');
     });
 });

@@ -1,8 +1,10 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { DEPLOY_SESSION_SECONDS, PREVIEW_SESSION_SECONDS } from "../components/backend/github-deploy";
+import { sharedPlan } from "./helpers/cli";
 import { ROOT } from "./helpers/config";
 
 type Obj = Record<string, any>;
@@ -121,6 +123,34 @@ describe("workflows", () => {
         for (const file of files) {
             for (const s of steps(load(file)).filter((x) => String(x.uses ?? "").startsWith("actions/checkout@"))) expect(s.with?.["persist-credentials"]).toBe(false);
         }
+    });
+
+    it("give each stack's diff its own share of the PR comment, summarised by the diff tool, never cut mid-entry", () => {
+        // The Diff step as the workflow runs it, on plans whose diffs are each far over the comment limit.
+        const run = steps(load("pr-preview.yml")).find((s) => s.job === "offline" && s.name === "Diff")!.run as string;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-cybr-preview-"));
+        // The checkout of the head (a real directory: the step reaches ../plans from it).
+        fs.mkdirSync(path.join(dir, "head"));
+        for (const entry of fs.readdirSync(ROOT)) fs.symlinkSync(path.join(ROOT, entry), path.join(dir, "head", entry));
+        for (const side of ["base", "head"]) fs.mkdirSync(path.join(dir, "plans", side), { recursive: true });
+        for (const stack of ["dev", "prod"] as const) {
+            const plan = JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
+            fs.writeFileSync(path.join(dir, "plans", "base", `${stack}.plan.json`), JSON.stringify(plan));
+            // Every resource changed and 400 added: thousands of entries.
+            for (const r of plan.resources) r.inputs = { ...r.inputs, changedByTest: "x".repeat(40) };
+            const extra = Array.from({ length: 400 }, (_, i) => ({ ...plan.resources[plan.resources.length - 1], urn: `${plan.resources[plan.resources.length - 1].urn}-extra-${i}`, name: `extra-${i}` }));
+            plan.resources.push(...extra);
+            fs.writeFileSync(path.join(dir, "plans", "head", `${stack}.plan.json`), JSON.stringify(plan));
+        }
+        const r = spawnSync("bash", ["-c", run], { cwd: dir, encoding: "utf8", env: { ...process.env, GITHUB_STEP_SUMMARY: path.join(dir, "summary.md") } });
+        expect(r.stderr).toBe("");
+        expect(r.status).toBe(0);
+        const comment = fs.readFileSync(path.join(dir, "plan-diff.md"), "utf8");
+        expect(comment.length).toBeLessThanOrEqual(65536);
+        expect(comment).not.toMatch(/cut at 60000 characters/);
+        for (const stack of ["dev", "prod"]) expect(comment).toContain(`### Plan diff: \`${stack}\` → \`${stack}\``);
+        expect(comment.match(/Summarised: \d+ entries are counted above but not listed/g)).toHaveLength(2);
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("cap the PR diff comment below GitHub's 65,536 characters and keep the whole diff as an artifact", () => {

@@ -14,12 +14,12 @@ export function tenantDeployerServiceAccount(tenant: string): string {
 
 /**
  * Namespaced kinds a tenant's GitOps must not touch: its own guardrails. Kubernetes NetworkPolicies
- * count: Cilium enforces them too, and allow rules of all policies add up.
+ * count: Cilium enforces them too, and allow rules of all policies add up. CiliumNetworkPolicies are
+ * not listed: a tenant may sync deny-only ones that narrow the platform's (guardrails.ts admits only those).
  */
 export const GUARDRAIL_KINDS = [
     { group: "", kind: "ResourceQuota" },
     { group: "", kind: "LimitRange" },
-    { group: "cilium.io", kind: "CiliumNetworkPolicy" },
     { group: "networking.k8s.io", kind: "NetworkPolicy" },
 ];
 

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { IMAGE_POLICY_NAME, ImagePolicyOptions, imagePolicySpec } from "./image-policy";
 import { PERSONA_GROUP_PREFIX, TENANT_LABEL } from "./personas";
 
 export const WORKLOAD_POLICY_NAME = "pr-cybr-tenant-workloads";
@@ -60,17 +61,33 @@ export function workloadPolicySpec(): Record<string, unknown> {
     };
 }
 
+/** The platform's CiliumNetworkPolicy in every tenant namespace (tenant.ts). */
+export const TENANT_NETWORK_POLICY_NAME = "tenant-default-deny";
+
+/**
+ * Rule keys a tenant's own CiliumNetworkPolicy may hold: deny rules only. Such a policy can only narrow
+ * what the platform's policy allows: "Deny policies take precedence over allow policies", and "if
+ * multiple policies apply to an endpoint, that endpoint's default deny will be enabled if any policy
+ * requests it" (cilium/cilium v1.19.4 Documentation/security/policy/deny.rst; the CRD's
+ * `enableDefaultDeny` description), which the platform's policy does both ways. Allow rules
+ * (`ingress`, `egress`), `enableDefaultDeny` (a `false` would make a narrowing policy
+ * default-allow) and `nodeSelector` are refused, in `spec` and in every rule of `specs`.
+ */
+export const TENANT_NETWORK_POLICY_RULE_KEYS = ["endpointSelector", "ingressDeny", "egressDeny", "description", "labels"];
+
 /**
  * CEL check that keeps tenants off the objects that confine them: in tenant namespaces no tenant
  * persona (an EKS access entry's `pr-cybr:<tenant>:<persona>` group) and no service account outside
  * kube-system (the Argo CD deployers, anything a tenant runs or impersonates) may create, change or
- * delete a ResourceQuota, LimitRange, NetworkPolicy or CiliumNetworkPolicy. Admission, not RBAC: the
- * EKS access policies (AmazonEKSAdminPolicy/EditPolicy) are authorized by EKS itself, outside RBAC, and
- * grant NetworkPolicy writes like the built-in admin/edit roles they mirror. kube-system's controllers
- * stay free (the namespace controller deletes a namespace's objects with it).
+ * delete a ResourceQuota, LimitRange or NetworkPolicy, nor the platform's CiliumNetworkPolicy; their own
+ * CiliumNetworkPolicies may hold deny rules only (TENANT_NETWORK_POLICY_RULE_KEYS). Admission, not
+ * RBAC: the EKS access policies (AmazonEKSAdminPolicy/EditPolicy) are authorized by EKS itself, outside
+ * RBAC, and grant NetworkPolicy writes like the built-in admin/edit roles they mirror. kube-system's
+ * controllers stay free (the namespace controller deletes a namespace's objects with it).
  */
 export function guardrailPolicySpec(): Record<string, unknown> {
     const rule = (group: string, kinds: string[]) => ({ apiGroups: [group], apiVersions: ["*"], operations: ["CREATE", "UPDATE", "DELETE"], resources: kinds });
+    const keys = `[${TENANT_NETWORK_POLICY_RULE_KEYS.map((k) => `'${k}'`).join(", ")}]`;
     return {
         failurePolicy: "Fail",
         matchConstraints: {
@@ -79,11 +96,28 @@ export function guardrailPolicySpec(): Record<string, unknown> {
         variables: [
             { name: "tenantPersona", expression: `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g.startsWith('${PERSONA_GROUP_PREFIX}'))` },
             { name: "serviceAccount", expression: "request.userInfo.username.startsWith('system:serviceaccount:') && !request.userInfo.username.startsWith('system:serviceaccount:kube-system:')" },
+            { name: "tenant", expression: "variables.tenantPersona || variables.serviceAccount" },
+            { name: "cilium", expression: "request.resource.resource == 'ciliumnetworkpolicies'" },
+            { name: "platformPolicy", expression: `request.name == '${TENANT_NETWORK_POLICY_NAME}'` },
+            {
+                name: "rules",
+                expression: "request.operation == 'DELETE' ? [] : (has(object.spec) ? [object.spec] : []) + (has(object.specs) ? object.specs : [])",
+            },
         ],
         validations: [
             {
-                expression: "!variables.tenantPersona && !variables.serviceAccount",
+                expression: "!variables.tenant || variables.cilium",
                 messageExpression: "request.resource.resource + ' in tenant namespaces belong to the platform: ' + request.userInfo.username + ' may not ' + request.operation.lowerAscii() + ' them'",
+                reason: "Forbidden",
+            },
+            {
+                expression: "!variables.tenant || !variables.cilium || !variables.platformPolicy",
+                messageExpression: `'the CiliumNetworkPolicy ${TENANT_NETWORK_POLICY_NAME} belongs to the platform: ' + request.userInfo.username + ' may not ' + request.operation.lowerAscii() + ' it'`,
+                reason: "Forbidden",
+            },
+            {
+                expression: `!variables.tenant || !variables.cilium || variables.rules.all(r, r.all(k, k in ${keys}))`,
+                message: `a tenant CiliumNetworkPolicy may only narrow the platform's policy: deny rules only (rule keys ${TENANT_NETWORK_POLICY_RULE_KEYS.join(", ")}; no ingress/egress allow rules, enableDefaultDeny or nodeSelector)`,
                 reason: "Forbidden",
             },
         ],
@@ -130,6 +164,8 @@ export interface TenantWorkloadPolicyArgs {
     readonly namespaceLabel?: string;
     /** What a violation does: Deny rejects it; Audit also records it in the audit log. Defaults to ["Deny", "Audit"]. */
     readonly validationActions?: ("Deny" | "Warn" | "Audit")[];
+    /** Where tenant images may come from (image-policy.ts). Defaults to no image policy. */
+    readonly images?: ImagePolicyOptions;
 }
 
 export const TENANT_WORKLOAD_POLICY_DEFAULTS = { namespaceLabel: TENANT_LABEL, validationActions: ["Deny", "Audit"] as ("Deny" | "Warn" | "Audit")[] };
@@ -156,10 +192,12 @@ export class TenantWorkloadPolicy extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [policy] },
         );
-        for (const [role, policyName, spec] of [
+        const extras: [string, string, Record<string, unknown>][] = [
             ["guardrails", GUARDRAIL_POLICY_NAME, guardrailPolicySpec()],
             ["load-balancers", LOAD_BALANCER_POLICY_NAME, loadBalancerPolicySpec()],
-        ] as const) {
+        ];
+        if (args.images) extras.push(["images", IMAGE_POLICY_NAME, imagePolicySpec(args.images)]);
+        for (const [role, policyName, spec] of extras) {
             const extra = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-${role}-policy`, { metadata: { name: policyName }, spec }, { parent: this });
             new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
                 `${name}-${role}-binding`,

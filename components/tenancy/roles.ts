@@ -12,7 +12,7 @@ const READ = ["get", "list", "watch"];
  * What Argo CD needs to apply, diff and prune a tenant repository's objects as the tenant's deployer:
  * the workload kinds, their configuration, the app's own RBAC (escalation prevention keeps any Role it
  * writes within these rules) and the monitors the platform's Prometheus picks up. Not the built-in
- * `admin`: no NetworkPolicies, quotas or limit ranges, no exec/attach/port-forward/proxy, no
+ * `admin`: no NetworkPolicies, quotas or limit ranges (CiliumNetworkPolicies that only deny), no exec/attach/port-forward/proxy, no
  * impersonating or minting tokens for the namespace's other service accounts.
  */
 export function tenantDeployerRules(): PolicyRule[] {
@@ -27,5 +27,7 @@ export function tenantDeployerRules(): PolicyRule[] {
         { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: MANAGE },
         { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: MANAGE },
         { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors", "prometheusrules"], verbs: MANAGE },
+        // Deny-only policies that narrow the platform's (admission refuses anything else: guardrails.ts).
+        { apiGroups: ["cilium.io"], resources: ["ciliumnetworkpolicies"], verbs: MANAGE },
     ];
 }

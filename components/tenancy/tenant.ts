@@ -6,6 +6,7 @@ import { parseQuantity } from "../shared/quantity";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { tenantAppProjectSpec, tenantDeployerServiceAccount } from "./appproject";
+import { TENANT_NETWORK_POLICY_NAME } from "./guardrails";
 import { PlatformEndpoints, tenantNetworkPolicySpec } from "./network-policy";
 import { eksAccessPolicyArn, namespaceLabels, Persona, PERSONA_ACCESS, personaGroup, PERSONAS } from "./personas";
 import { limitRangeLimits, resourceQuotaHard, TenantQuota } from "./quota";
@@ -146,7 +147,7 @@ export class Tenant extends pulumi.ComponentResource {
             {
                 apiVersion: "cilium.io/v2",
                 kind: "CiliumNetworkPolicy",
-                metadata: meta("tenant-default-deny"),
+                metadata: meta(TENANT_NETWORK_POLICY_NAME),
                 spec: tenantNetworkPolicySpec(ns, { allowWorldEgress: args.allowWorldEgress ?? TENANT_DEFAULTS.allowWorldEgress, platform: args.platform ?? TENANT_DEFAULTS.platform }),
             },
             { parent: this, dependsOn: [namespace, ...crds] },

@@ -6,7 +6,7 @@ import { engine } from "../lib/env";
 import { Kube, KubeResponse } from "../lib/kube";
 import { recordEngines, scenario } from "../lib/summary";
 import { PlanResource, readPlan } from "./plan-objects";
-import { compliantPod, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
+import { compliantPod, TENANT_IMAGE, tenantDeployers, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
 import { applyPlan, untilRefused } from "./tenant-setup";
 
 const kube = Kube.admin();
@@ -25,6 +25,8 @@ beforeAll(async () => {
 afterAll(() => kube.close());
 
 const planObjects = (kind: string) => plan.resources.filter((r) => r.type.endsWith(`:${kind}`)).map((r) => r.inputs);
+/** Argo CD's deployer for a tenant namespace (the service account its AppProject impersonates there). */
+const tenantDeployersOf = (ns: string) => kube.impersonate(tenantDeployers(plan.resources).find((d) => d.namespace === ns)!.identity);
 const tenantOf = (ns: string) => [...tenantNamespaces(plan.resources)].find(([, nss]) => nss.includes(ns))![0];
 
 scenario("k8s-admission-limitrange-defaults", "a tenant pod without resources gets its namespace's LimitRange defaults and is admitted", async () => {
@@ -225,5 +227,93 @@ scenario("k8s-admission-storage", "a tenant PVC without a class gets the default
         const r = await developerOf(tenantOf(ns)).create(pvc(ns, "none", "1Gi"), true);
         if (r.status !== 403) problems.push(`${ns} (no storage quota): a PVC was not refused: ${msg(r)}`);
     }
+    expect(problems).toEqual([]);
+}, undefined, { partOf: "k8s-admission" });
+
+scenario("k8s-admission-image-registries", "tenant images come only from the allowed registries, pinned by digest: in pods, init and ephemeral containers and every workload template, whatever the reference looks like", async () => {
+    const policy = planObjects("ValidatingAdmissionPolicy").find((p) => p.metadata.name === "pr-cybr-tenant-images");
+    expect(policy).toBeDefined();
+    const ns = "org-a";
+    const dev = developerOf(tenantOf(ns));
+    const digest = TENANT_IMAGE.slice(TENANT_IMAGE.indexOf("@"));
+    const registry = TENANT_IMAGE.slice(0, TENANT_IMAGE.indexOf("/"));
+    const host = registry.replace(/^\d{12}/, "");
+    const account = registry.slice(0, 12);
+    await untilRefused(kube, { user: "probe", groups: ["system:masters"] }, compliantPod(ns, "probe-ready", { containers: [{ ...compliantPod(ns, "x").spec.containers[0], image: "nginx" }] }));
+    const refused: [string, string][] = [
+        ["a short name (Docker Hub)", "nginx"],
+        ["Docker Hub, fully qualified and pinned", `docker.io/library/nginx${digest}`],
+        ["the allowed host as a prefix of another host", `${registry}.evil.example/app${digest}`],
+        ["the allowed host with a port", `${registry}:443/app${digest}`],
+        ["another account's ECR", `${String((Number(account) + 1) % 1e12).padStart(12, "0")}${host}/app${digest}`],
+        ["the allowed host in upper case", `${registry.toUpperCase()}/app${digest}`],
+        ["the allowed host as a path under another registry", `evil.example/${registry}/app${digest}`],
+        ["a tag instead of a digest", `${registry}/app:1.0.0`],
+        ["a tag that looks like a digest", `${registry}/app:sha256-${"a".repeat(64)}`],
+        ["a short digest", `${registry}/app@sha256:${"a".repeat(63)}`],
+    ];
+    const container = compliantPod(ns, "x").spec.containers[0];
+    const problems: string[] = [];
+    for (const [what, image] of refused) {
+        for (const spec of [
+            { containers: [{ ...container, image }] },
+            { initContainers: [{ ...container, name: "init", image }] },
+        ]) {
+            for (const obj of workloads(ns, { ...compliantPod(ns, "x").spec, ...spec })) {
+                const r = await dev.create(obj, true);
+                if (r.status < 400 || !/allowed registry|pinned by digest/.test(String(r.json?.message))) problems.push(`${what} (${image}) in ${obj.kind} ${Object.keys(spec)[0]}: ${msg(r)} (want the image policy to refuse it)`);
+            }
+        }
+    }
+    // `kubectl debug` adds an ephemeral container to a running pod through the pods/ephemeralcontainers
+    // subresource (tenant personas hold no right to it; whoever does is checked all the same).
+    const pod = compliantPod(ns, "image-probe");
+    await kube.delete(pod);
+    const created = await dev.create(pod);
+    expect(msg(created)).toMatch(/^201/);
+    for (const [what, image] of [["Docker Hub", "busybox"], ["allowed and pinned", TENANT_IMAGE]] as const) {
+        const debug = { ...created.json, spec: { ...created.json.spec, ephemeralContainers: [{ name: "debug", image, targetContainerName: "app", securityContext: container.securityContext }] } };
+        const r = await kube.request("PUT", `/api/v1/namespaces/${ns}/pods/image-probe/ephemeralcontainers?dryRun=All`, debug);
+        const want = image === TENANT_IMAGE ? 200 : 403;
+        if (r.status !== want || (want === 403 && !String(r.json?.message).includes("allowed registry"))) problems.push(`an ephemeral container from ${what} (${image}): ${msg(r)} (want ${want})`);
+    }
+    await kube.delete(pod);
+    for (const obj of workloads(ns, compliantPod(ns, "x").spec)) {
+        const r = await dev.create(obj, true);
+        if (r.status !== 201) problems.push(`compliant ${obj.kind} with ${TENANT_IMAGE} refused: ${msg(r)}`);
+    }
+    expect(problems).toEqual([]);
+}, undefined, { partOf: "k8s-admission" });
+
+scenario("k8s-admission-tenant-network-policies", "a tenant's deployer syncs CiliumNetworkPolicies that only deny (narrowing the platform's); allow rules, enableDefaultDeny, nodeSelector and the platform's own policy are refused", async () => {
+    const ns = "org-a";
+    const deployer = tenantDeployersOf(ns);
+    const cnp = (name: string, spec: any, extra: any = {}) => ({ apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: { name, namespace: ns }, spec, ...extra });
+    const app = { matchLabels: { "app.kubernetes.io/name": "asset-injector" } };
+    await untilRefused(kube, { user: "system:serviceaccount:argocd:probe", groups: ["system:masters", "system:serviceaccounts"] }, cnp("probe-ready", { endpointSelector: {}, egress: [{ toEntities: ["world"] }] }));
+    const narrowing = [
+        cnp("only-ingress-from-the-load-balancer", { endpointSelector: app, ingressDeny: [{ fromEndpoints: [{ matchExpressions: [{ key: "app.kubernetes.io/name", operator: "NotIn", values: ["asset-injector"] }] }] }] }),
+        cnp("no-egress-to-the-namespace", { endpointSelector: app, egressDeny: [{ toEndpoints: [{}] }], description: "the service calls nothing in its namespace" }),
+        cnp("several-rules", undefined, { specs: [{ endpointSelector: app, ingressDeny: [{ fromEntities: ["cluster"] }] }, { endpointSelector: app, egressDeny: [{ toEntities: ["world"] }] }] }),
+    ];
+    const widening: [string, any][] = [
+        ["an allow rule", cnp("probe-allow", { endpointSelector: app, egress: [{ toEntities: ["world"] }] })],
+        ["an ingress allow next to deny rules", cnp("probe-mixed", { endpointSelector: app, ingressDeny: [{ fromEntities: ["world"] }], ingress: [{ fromEntities: ["all"] }] })],
+        ["default deny switched off", cnp("probe-default-allow", { endpointSelector: app, egressDeny: [{ toEntities: ["host"] }], enableDefaultDeny: { egress: false, ingress: false } })],
+        ["an allow rule hidden in specs", cnp("probe-specs", undefined, { specs: [{ endpointSelector: app, egressDeny: [{ toEntities: ["host"] }] }, { endpointSelector: {}, egress: [{ toCIDR: ["0.0.0.0/0"] }] }] })],
+        ["a host policy", cnp("probe-node", { nodeSelector: {}, ingressDeny: [{ fromEntities: ["world"] }] })],
+        ["the platform's policy rewritten as deny-only", cnp("tenant-default-deny", { endpointSelector: {}, egressDeny: [{ toEntities: ["host"] }] })],
+    ];
+    const problems: string[] = [];
+    for (const obj of narrowing) {
+        const r = await deployer.apply(obj, { dryRun: true, fieldManager: "argocd-controller" });
+        if (r.status >= 300) problems.push(`narrowing ${obj.metadata.name} refused: ${msg(r)}`);
+    }
+    for (const [what, obj] of widening) {
+        const r = await deployer.apply(obj, { dryRun: true, fieldManager: "argocd-controller" });
+        if (r.status !== 403 || !/CiliumNetworkPolicy|deny rules only/.test(String(r.json?.message))) problems.push(`${what} (${obj.metadata.name}): ${msg(r)} (want the guardrail to refuse it)`);
+    }
+    const remove = await deployer.delete(cnp("tenant-default-deny", {}), true);
+    if (remove.status !== 403) problems.push(`delete the platform's tenant-default-deny: ${msg(remove)} (want 403)`);
     expect(problems).toEqual([]);
 }, undefined, { partOf: "k8s-admission" });

@@ -153,7 +153,7 @@ for (const stack of ["dev", "prod"] as const) {
 
                 // What a tenant repository holds, applied as Argo CD applies it (as the deployer): admitted.
                 if (who.persona === "deployer") {
-                    const pod = compliantPod(ns, "x");
+                    const pod = compliantPod(ns, "x", {}, stack);
                     const app = [
                         { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "app", namespace: ns }, spec: { selector: { matchLabels: { app: "app" } }, template: { metadata: { labels: { app: "app" } }, spec: pod.spec } } },
                         { apiVersion: "v1", kind: "Service", metadata: { name: "app", namespace: ns }, spec: { selector: { app: "app" }, ports: [{ port: 8080 }] } },
@@ -169,8 +169,8 @@ for (const stack of ["dev", "prod"] as const) {
                 // Borrowing the deployer: a pod running as it, impersonating it, a token for it.
                 if (who.persona !== "deployer") {
                     for (const d of deployerSas.filter((x) => x.tenant === who.tenant)) {
-                        await refused(who, `run a pod in ${ns} as ${d.sa.namespace}/${d.sa.name}`, (k) => k.create(compliantPod(ns, "probe-borrow", { serviceAccountName: d.sa.name }), true));
-                        if (d.sa.namespace !== ns) await refused(who, `run a pod in ${d.sa.namespace} as ${d.sa.name}`, (k) => k.create(compliantPod(d.sa.namespace, "probe-borrow", { serviceAccountName: d.sa.name }), true));
+                        await refused(who, `run a pod in ${ns} as ${d.sa.namespace}/${d.sa.name}`, (k) => k.create(compliantPod(ns, "probe-borrow", { serviceAccountName: d.sa.name }, stack), true));
+                        if (d.sa.namespace !== ns) await refused(who, `run a pod in ${d.sa.namespace} as ${d.sa.name}`, (k) => k.create(compliantPod(d.sa.namespace, "probe-borrow", { serviceAccountName: d.sa.name }, stack), true));
                         await review(who, { ...core("impersonate", "serviceaccounts"), name: d.sa.name }, d.sa.namespace, false);
                         await review(who, { ...core("create", "serviceaccounts", "token"), name: d.sa.name }, d.sa.namespace, false);
                     }

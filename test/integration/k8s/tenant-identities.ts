@@ -2,6 +2,9 @@
 // principal as the EKS authenticator presents it (its access entry's Kubernetes groups), the EKS access
 // policy associated with it (emulated by the equivalent ClusterRole bound at the association's scope),
 // and the service account Argo CD impersonates for each destination of a tenant's AppProject.
+import { readFileSync } from "fs";
+import * as path from "path";
+import YAML from "yaml";
 import { Identity, serviceAccount } from "../lib/kube";
 import { PlanResource } from "./plan-objects";
 
@@ -115,7 +118,19 @@ export function tenantNamespaces(resources: PlanResource[]): Map<string, string[
 }
 
 /** A pod that Pod Security "restricted" and the tenant workload policy admit, so only what a test varies can reject it. */
-export function compliantPod(namespace: string, name: string, spec: Record<string, unknown> = {}): any {
+/**
+ * An image tenant namespaces of `stack`'s plan admit: their default allowed registry is the stack's own
+ * ECR (tenancy.imageRegistries unset; aws:allowedAccountIds and aws:region of Pulumi.<stack>.yaml),
+ * pinned by digest (registry.k8s.io/pause:3.10's index digest, as if mirrored there). Dry runs never pull it.
+ */
+export function tenantImage(stack: "dev" | "prod" = "prod"): string {
+    const config = YAML.parse(readFileSync(path.join(__dirname, `../../../Pulumi.${stack}.yaml`), "utf8")).config;
+    return `${config["aws:allowedAccountIds"][0]}.dkr.ecr.${config["aws:region"]}.amazonaws.com/mirror/pause@sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a`;
+}
+export const TENANT_IMAGE = tenantImage("prod");
+
+/** A pod that passes every tenant rule of `stack`'s plan (Pod Security restricted, the workload and image policies). */
+export function compliantPod(namespace: string, name: string, spec: Record<string, unknown> = {}, stack: "dev" | "prod" = "prod"): any {
     return {
         apiVersion: "v1",
         kind: "Pod",
@@ -125,7 +140,7 @@ export function compliantPod(namespace: string, name: string, spec: Record<strin
             containers: [
                 {
                     name: "app",
-                    image: "registry.k8s.io/pause:3.10",
+                    image: tenantImage(stack),
                     securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
                     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "50m", memory: "16Mi" } },
                 },
