@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, PrerequisiteResources } from "../components/addons";
+import { AwsLoadBalancerController, awsLoadBalancerControllerSpec, ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, PrerequisiteResources } from "../components/addons";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -16,8 +16,12 @@ export interface AddonContext {
     clusterArn: pulumi.Output<string>;
     /** The environment's customer-managed key (volumes are encrypted with it). */
     environmentKeyArn: pulumi.Output<string>;
+    /** The cluster's VPC (the load balancer controller is told it: pods cannot reach instance metadata). */
+    vpcId: pulumi.Output<string>;
     prerequisites: PrerequisiteResources;
     tags: Record<string, string>;
+    /** Tags for what controllers create outside Pulumi (provider default tags do not reach those). */
+    platformTags: Record<string, string>;
 }
 
 /** The add-ons the config enables, in declaration order. */
@@ -39,6 +43,25 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
                     tags: ctx.tags,
                 },
                 { providers: ctx.providers, dependsOn: dependenciesOf(ebsCsiSpec(ebs.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const lbc = cfg.addons.loadBalancerController;
+    if (lbc.enabled) {
+        addons.push(
+            new AwsLoadBalancerController(
+                `${ctx.prefix}-lbc`,
+                {
+                    clusterName: ctx.clusterName,
+                    clusterArn: ctx.clusterArn,
+                    kubernetesVersion: cfg.cluster.version,
+                    vpcId: ctx.vpcId,
+                    region: cfg.region,
+                    chartVersion: lbc.version,
+                    replicas: 2,
+                    tags: { ...ctx.platformTags, ...ctx.tags },
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(awsLoadBalancerControllerSpec(lbc.version), ctx.prerequisites) },
             ),
         );
     }

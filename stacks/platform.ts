@@ -159,8 +159,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         clusterName: cluster.clusterName,
         clusterArn: cluster.cluster.arn,
         environmentKeyArn: secretsKey.keyArn,
+        vpcId: network.vpcId,
         prerequisites: { "pod-network": [cilium.release], nodes: nodeGroups, "cluster-dns": [coreDns.addon] },
         tags: { component: "addons" },
+        platformTags: platformTags(cfg),
     });
     const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
     const argocd = new ArgoCd(

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateEbsCsiDriverArgs } from "../components/addons";
+import { validateAwsLoadBalancerControllerArgs, validateEbsCsiDriverArgs } from "../components/addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -84,6 +84,12 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
         checks.push([
             () => validateEbsCsiDriverArgs({ clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, kmsKeyArn: LATER, addonVersion: cfg.addons.ebsCsi.version, storageClassName: cfg.addons.ebsCsi.storageClass }),
             (p) => `addons.ebsCsi.${p.replace(/^addonVersion/, "version").replace(/^storageClassName/, "storageClass")}`,
+        ]);
+    }
+    if (cfg.addons.loadBalancerController.enabled) {
+        checks.push([
+            () => validateAwsLoadBalancerControllerArgs({ clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, vpcId: LATER, region: cfg.region, chartVersion: cfg.addons.loadBalancerController.version }),
+            (p) => `addons.loadBalancerController.${p.replace(/^chartVersion/, "version")}`,
         ]);
     }
     // stacks/edge.ts builds edge components only when there are nodes.

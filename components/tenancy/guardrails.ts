@@ -7,6 +7,14 @@ export const GUARDRAIL_POLICY_NAME = "pr-cybr-tenant-guardrails";
 export const LOAD_BALANCER_POLICY_NAME = "pr-cybr-tenant-load-balancers";
 /** The AWS Load Balancer Controller's NLB target-type annotation. */
 export const NLB_TARGET_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
+/**
+ * The class the AWS Load Balancer Controller reconciles (its chart's `loadBalancerClass` default,
+ * kubernetes-sigs/aws-load-balancer-controller v3.5.0 pkg/service/service_utils.go IsServiceSupported).
+ * The in-tree cloud provider skips a Service with any class; without one it would build a Classic ELB
+ * on node ports, which tenants do not have. The same value as components/addons NLB_LOAD_BALANCER_CLASS
+ * (areas share nothing sideways; test/tenancy.test.ts holds them equal).
+ */
+export const TENANT_LOAD_BALANCER_CLASS = "service.k8s.aws/nlb";
 
 /**
  * CEL checks for what GitOps deploys into tenant namespaces (Pulumi never sees those objects): no
@@ -96,9 +104,14 @@ export function guardrailPolicySpec(): Record<string, unknown> {
  * `allocateLoadBalancerNodePorts` is false (kubernetes/kubernetes v1.35.4
  * pkg/quota/v1/evaluator/core/services.go). Without node ports the AWS Load Balancer Controller can only
  * target pod IPs: instance targets need a node port ("unable to support instance target type with an
- * unallocated NodePort", kubernetes-sigs/aws-load-balancer-controller v2.17.1
+ * unallocated NodePort", kubernetes-sigs/aws-load-balancer-controller v3.5.0
  * pkg/service/model_build_target_group.go), and instance is its default target type. So a tenant load
  * balancer must say both, and is refused here with that reason instead of by the quota's bare count.
+ * It must also name the controller's class: the controller owns tenant load balancers (the platform
+ * turns its Service mutator off, which would otherwise set the class on every Service and block them
+ * all while it is down), and the class is immutable, so a Service cannot move to the in-tree provider.
+ * The quota's `services.loadbalancers` counts these Services whatever their class, so the allowance is
+ * exactly the NLBs the controller builds for the tenant.
  */
 export function loadBalancerPolicySpec(): Record<string, unknown> {
     return {
@@ -106,6 +119,11 @@ export function loadBalancerPolicySpec(): Record<string, unknown> {
         matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }] },
         matchConditions: [{ name: "load-balancer", expression: "object.spec.type == 'LoadBalancer'" }],
         validations: [
+            {
+                expression: `has(object.spec.loadBalancerClass) && object.spec.loadBalancerClass == '${TENANT_LOAD_BALANCER_CLASS}'`,
+                message: `a tenant LoadBalancer Service must set spec.loadBalancerClass: ${TENANT_LOAD_BALANCER_CLASS} (the AWS Load Balancer Controller provisions tenant NLBs; the in-tree provider would need node ports)`,
+                reason: "Invalid",
+            },
             {
                 expression: "has(object.spec.allocateLoadBalancerNodePorts) && object.spec.allocateLoadBalancerNodePorts == false",
                 message: "a tenant LoadBalancer Service must set spec.allocateLoadBalancerNodePorts: false (tenants get no node ports; the NLB targets pod IPs)",

@@ -127,17 +127,26 @@ scenario("k8s-admission-workload-policy", "the tenant workload policy refuses ea
 }, undefined, { partOf: "k8s-admission" });
 
 /**
- * A LoadBalancer Service as the AWS Load Balancer Controller provisions it without node ports: NLB IP
- * targets (`aws-load-balancer-nlb-target-type: ip`) and `allocateLoadBalancerNodePorts: false`
- * (kubernetes-sigs/aws-load-balancer-controller v2.17.1 pkg/service/model_build_target_group.go: only
- * instance targets need a node port, "unable to support instance target type with an unallocated NodePort").
+ * A LoadBalancer Service as the AWS Load Balancer Controller provisions it without node ports: its class
+ * `service.k8s.aws/nlb` (v3.5.0 pkg/service/service_utils.go IsServiceSupported: a Service with another
+ * class is not its; the in-tree provider skips any Service with a class), NLB IP targets
+ * (`aws-load-balancer-nlb-target-type: ip`) and `allocateLoadBalancerNodePorts: false` (v3.5.0
+ * pkg/service/model_build_target_group.go: only instance targets need a node port, "unable to support
+ * instance target type with an unallocated NodePort"). `lbClass: null` leaves the class out.
  */
-function loadBalancer(ns: string, name: string, opts: { allocateNodePorts?: boolean; targetType?: string } = {}): any {
+function loadBalancer(ns: string, name: string, opts: { allocateNodePorts?: boolean; targetType?: string; lbClass?: string | null } = {}): any {
+    const lbClass = opts.lbClass === undefined ? "service.k8s.aws/nlb" : opts.lbClass;
     return {
         apiVersion: "v1",
         kind: "Service",
         metadata: { name, namespace: ns, annotations: opts.targetType ? { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": opts.targetType } : {} },
-        spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ port: 443, targetPort: 8443 }], ...(opts.allocateNodePorts === undefined ? {} : { allocateLoadBalancerNodePorts: opts.allocateNodePorts }) },
+        spec: {
+            type: "LoadBalancer",
+            selector: { app: name },
+            ports: [{ port: 443, targetPort: 8443 }],
+            ...(lbClass === null ? {} : { loadBalancerClass: lbClass }),
+            ...(opts.allocateNodePorts === undefined ? {} : { allocateLoadBalancerNodePorts: opts.allocateNodePorts }),
+        },
     };
 }
 
@@ -184,9 +193,22 @@ scenario("k8s-admission-load-balancers", "a LoadBalancer Service the AWS Load Ba
         ["node ports allocated (the default)", loadBalancer(ns, "lb-default", { targetType: "ip" })],
         ["instance targets (the controller's default target type)", loadBalancer(ns, "lb-instance", { allocateNodePorts: false })],
         ["explicit instance targets", loadBalancer(ns, "lb-instance", { allocateNodePorts: false, targetType: "instance" })],
+        ["no class (the in-tree cloud provider's Classic ELB on node ports)", loadBalancer(ns, "lb-in-tree", { allocateNodePorts: false, targetType: "ip", lbClass: null })],
+        ["another controller's class", loadBalancer(ns, "lb-other", { allocateNodePorts: false, targetType: "ip", lbClass: "example.com/other-lb" })],
+        ["the class spelled with different case", loadBalancer(ns, "lb-case", { allocateNodePorts: false, targetType: "ip", lbClass: "service.k8s.aws/NLB" })],
     ] as const) {
         const r = await developerOf(tenantOf(ns)).create(svc, true);
-        if (r.status < 400 || !/allocateLoadBalancerNodePorts|nlb-target-type/.test(String(r.json?.message))) problems.push(`${ns}: ${what}: ${msg(r)} (want a refusal naming what to set)`);
+        if (r.status < 400 || !/allocateLoadBalancerNodePorts|nlb-target-type|loadBalancerClass/.test(String(r.json?.message))) problems.push(`${ns}: ${what}: ${msg(r)} (want a refusal naming what to set)`);
+    }
+    // The class is the controller's for good: Kubernetes refuses changing it (ValidateServiceUpdate).
+    const owned = loadBalancer(ns, "lb-move", { allocateNodePorts: false, targetType: "ip" });
+    await untilNoLoadBalancersUsed(ns);
+    const created = await developerOf(tenantOf(ns)).create(owned);
+    if (created.status !== 201) problems.push(`${ns}: compliant load balancer refused: ${msg(created)}`);
+    else {
+        const moved = await developerOf(tenantOf(ns)).request("PATCH", `/api/v1/namespaces/${ns}/services/lb-move`, { spec: { loadBalancerClass: "example.com/other-lb" } }, "application/merge-patch+json");
+        if (moved.status < 400) problems.push(`${ns}: a tenant moved its load balancer to another class: ${msg(moved)}`);
+        await kube.delete(owned);
     }
     const nodePort = { apiVersion: "v1", kind: "Service", metadata: { name: "np", namespace: ns }, spec: { type: "NodePort", selector: { app: "np" }, ports: [{ port: 80 }] } };
     const r = await developerOf(tenantOf(ns)).create(nodePort, true);
