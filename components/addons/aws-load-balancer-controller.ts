@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NLB_CLASS } from "../shared/certificates";
 import { podIdentityTrustPolicy } from "../shared/iam";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
@@ -36,9 +37,7 @@ export const ALB_INGRESS_CLASS = "alb";
  * implementation", GA in 1.24), so a Service with this class is the controller's alone, and the class
  * is immutable once set.
  */
-export const NLB_LOAD_BALANCER_CLASS = "service.k8s.aws/nlb";
-/** The IngressGroup the platform's own UIs (Argo CD, Grafana) share: one ALB for both. */
-export const PLATFORM_INGRESS_GROUP = "pr-cybr-platform";
+export const NLB_LOAD_BALANCER_CLASS = NLB_CLASS;
 
 export interface AwsLoadBalancerControllerArgs {
     /** The cluster's name (the controller tags what it creates with it). Required. */

@@ -1,4 +1,5 @@
 import * as YAML from "yaml";
+import { NLB_CLASS, platformNlbAnnotations } from "../shared/certificates";
 
 export const ARGOCD_NAMESPACE = "argocd";
 /** The Secret (labelled part-of argocd) the OIDC client secret is read from: `$argocd-oidc:clientSecret`. */
@@ -20,6 +21,8 @@ export interface ArgoCdValuesInput {
     readonly sso?: ArgoCdSso;
     /** Slack notifications through a webhook whose URL sits in the notifications Secret. */
     readonly slack: boolean;
+    /** Serve the UI and API on its own NLB (TLS passthrough to argocd-server), named by external-dns. Defaults to none (ClusterIP). */
+    readonly loadBalancer?: { readonly scheme: "internal" | "internet-facing" };
 }
 
 /**
@@ -75,6 +78,8 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
         });
     }
     const values: Record<string, unknown> = {
+        // The chart sets argocd-cm `url` to https://<global.domain> (templates/_helpers.tpl
+        // argo-cd.config.cm.presets at argo-cd-9.5.4): the OIDC redirect is https://<hostname>/auth/callback.
         global: { domain: input.hostname },
         crds: { keep: true },
         dex: { enabled: false },
@@ -85,9 +90,13 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
                 "policy.csv": (input.sso?.adminGroups ?? []).map((g) => `g, ${g}, role:admin`).join("\n"),
                 scopes: "[groups]",
             },
+            // argocd-server terminates TLS itself, with the cert-manager certificate in argocd-server-tls
+            // (hot-reloaded: Argo CD v3.3.8 docs/operator-manual/tls.md); the NLB passes TCP through, so
+            // gRPC (the CLI) and HTTPS share port 443. Not insecure: nothing terminates TLS in front of it.
+            params: { "server.insecure": false },
         },
         controller: { replicas },
-        server: { replicas },
+        server: input.loadBalancer ? { replicas, service: argocdServerService(input.hostname, input.loadBalancer.scheme) } : { replicas },
         repoServer: { replicas },
         applicationSet: { replicas },
         "redis-ha": { enabled: input.ha },
@@ -112,4 +121,16 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
         subscriptions: input.slack ? [{ recipients: ["slack"], triggers: Object.keys(NOTIFICATION_TRIGGERS) }] : [],
     };
     return values;
+}
+
+/** The Secret argocd-server reads its TLS certificate from first (Argo CD v3.3.8 docs/operator-manual/tls.md, "Certificate Priority"). */
+export const ARGOCD_SERVER_TLS_SECRET = "argocd-server-tls";
+
+/**
+ * argocd-server's Service as an NLB of the AWS Load Balancer Controller (its class, pod-IP targets,
+ * TCP passthrough on 443), its DNS name published by external-dns (argo-cd-9.5.4 values.yaml
+ * `server.service`: annotations, type, loadBalancerClass).
+ */
+export function argocdServerService(hostname: string, scheme: "internal" | "internet-facing"): Record<string, unknown> {
+    return { type: "LoadBalancer", loadBalancerClass: NLB_CLASS, annotations: platformNlbAnnotations({ hostname, scheme }) };
 }

@@ -1,5 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { NLB_CLASS } from "../shared/certificates";
+import { isHostname } from "../shared/hostnames";
+import { HOSTNAME_POLICY_NAME, hostnamePolicySpec } from "./hostnames";
 import { PERSONA_GROUP_PREFIX, TENANT_LABEL } from "./personas";
 
 export const WORKLOAD_POLICY_NAME = "pr-cybr-tenant-workloads";
@@ -11,10 +14,9 @@ export const NLB_TARGET_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-b
  * The class the AWS Load Balancer Controller reconciles (its chart's `loadBalancerClass` default,
  * kubernetes-sigs/aws-load-balancer-controller v3.5.0 pkg/service/service_utils.go IsServiceSupported).
  * The in-tree cloud provider skips a Service with any class; without one it would build a Classic ELB
- * on node ports, which tenants do not have. The same value as components/addons NLB_LOAD_BALANCER_CLASS
- * (areas share nothing sideways; test/tenancy.test.ts holds them equal).
+ * on node ports, which tenants do not have.
  */
-export const TENANT_LOAD_BALANCER_CLASS = "service.k8s.aws/nlb";
+export const TENANT_LOAD_BALANCER_CLASS = NLB_CLASS;
 
 /**
  * CEL checks for what GitOps deploys into tenant namespaces (Pulumi never sees those objects): no
@@ -148,6 +150,8 @@ export interface TenantWorkloadPolicyArgs {
     readonly namespaceLabel?: string;
     /** What a violation does: Deny rejects it; Audit also records it in the audit log. Defaults to ["Deny", "Audit"]. */
     readonly validationActions?: ("Deny" | "Warn" | "Audit")[];
+    /** The DNS zone tenants' names live in (`<tenant>.apps.<zone>`); with it, the hostname policy is added. Defaults to none. */
+    readonly zoneName?: string;
 }
 
 export const TENANT_WORKLOAD_POLICY_DEFAULTS = { namespaceLabel: TENANT_LABEL, validationActions: ["Deny", "Audit"] as ("Deny" | "Warn" | "Audit")[] };
@@ -155,6 +159,7 @@ export const TENANT_WORKLOAD_POLICY_DEFAULTS = { namespaceLabel: TENANT_LABEL, v
 export class TenantWorkloadPolicy extends pulumi.ComponentResource {
     constructor(name: string, args: TenantWorkloadPolicyArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         if (args.validationActions?.length === 0) throw new Error("TenantWorkloadPolicy: validationActions is empty (use Deny, Warn and/or Audit)");
+        if (args.zoneName !== undefined && !isHostname(args.zoneName)) throw new Error(`TenantWorkloadPolicy: zoneName "${args.zoneName}" is not a DNS name (lowercase, e.g. example.com)`);
         super("pr-cybr:tenancy:TenantWorkloadPolicy", name, {}, opts);
         const d = TENANT_WORKLOAD_POLICY_DEFAULTS;
         const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
@@ -174,10 +179,12 @@ export class TenantWorkloadPolicy extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [policy] },
         );
-        for (const [role, policyName, spec] of [
+        const extras: [string, string, Record<string, unknown>][] = [
             ["guardrails", GUARDRAIL_POLICY_NAME, guardrailPolicySpec()],
             ["load-balancers", LOAD_BALANCER_POLICY_NAME, loadBalancerPolicySpec()],
-        ] as const) {
+        ];
+        if (args.zoneName) extras.push(["hostnames", HOSTNAME_POLICY_NAME, hostnamePolicySpec(args.zoneName)]);
+        for (const [role, policyName, spec] of extras) {
             const extra = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-${role}-policy`, { metadata: { name: policyName }, spec }, { parent: this });
             new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
                 `${name}-${role}-binding`,

@@ -27,5 +27,9 @@ export function tenantDeployerRules(): PolicyRule[] {
         { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: MANAGE },
         { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: MANAGE },
         { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors", "prometheusrules"], verbs: MANAGE },
+        // TLS for its own names (pr-cybr-tenant-hostnames keeps them under <tenant>.apps.<zone>); the
+        // CertificateRequests are cert-manager's, read only.
+        { apiGroups: ["cert-manager.io"], resources: ["certificates"], verbs: MANAGE },
+        { apiGroups: ["cert-manager.io"], resources: ["certificaterequests"], verbs: READ },
     ];
 }

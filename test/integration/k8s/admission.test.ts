@@ -6,7 +6,7 @@ import { engine } from "../lib/env";
 import { Kube, KubeResponse } from "../lib/kube";
 import { recordEngines, scenario } from "../lib/summary";
 import { PlanResource, readPlan } from "./plan-objects";
-import { compliantPod, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
+import { compliantPod, tenantDeployers, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
 import { applyPlan, untilRefused } from "./tenant-setup";
 
 const kube = Kube.admin();
@@ -247,5 +247,111 @@ scenario("k8s-admission-storage", "a tenant PVC without a class gets the default
         const r = await developerOf(tenantOf(ns)).create(pvc(ns, "none", "1Gi"), true);
         if (r.status !== 403) problems.push(`${ns} (no storage quota): a PVC was not refused: ${msg(r)}`);
     }
+    expect(problems).toEqual([]);
+}, undefined, { partOf: "k8s-admission" });
+
+/** The zone tenants' names live in: the one the plan's ClusterIssuer solves DNS-01 for. */
+const zoneOf = () => planObjects("ClusterIssuer")[0].spec.acme.solvers[0].selector.dnsZones[0] as string;
+const ingress = (ns: string, name: string, hosts: { rules?: string[]; tls?: string[]; annotations?: Record<string, string> }) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name, namespace: ns, annotations: hosts.annotations ?? {} },
+    spec: {
+        ingressClassName: "alb",
+        rules: (hosts.rules ?? []).map((host) => ({ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } })),
+        ...(hosts.tls ? { tls: [{ hosts: hosts.tls, secretName: `${name}-tls` }] } : {}),
+    },
+});
+const annotatedService = (ns: string, name: string, annotations: Record<string, string>) => ({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: ns, annotations },
+    spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+const certificate = (ns: string, name: string, spec: Record<string, unknown>) => ({
+    apiVersion: "cert-manager.io/v1",
+    kind: "Certificate",
+    metadata: { name, namespace: ns },
+    spec: { secretName: `${name}-tls`, issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: "letsencrypt" }, ...spec },
+});
+
+scenario("k8s-admission-hostnames", "a tenant claims names under <tenant>.apps.<zone> only: its own pass, and lookalikes (suffix tricks, case, trailing dot, wildcards, lists, other tenants', the platform's) are refused wherever a name is published or certified", async () => {
+    const zone = zoneOf();
+    const problems: string[] = [];
+    const tenants = [...tenantNamespaces(plan.resources)];
+    const [tenant, namespaces] = tenants.find(([, nss]) => nss.length > 1) ?? tenants[0];
+    const other = tenants.find(([t]) => t !== tenant)![0];
+    const own = `${tenant}.apps.${zone}`;
+    const HOSTNAME = "external-dns.alpha.kubernetes.io/hostname";
+    const INTERNAL = "external-dns.alpha.kubernetes.io/internal-hostname";
+    // Every namespace of the tenant (its second one too) is keyed on the namespace's tenant label.
+    for (const ns of namespaces) {
+        // Certificates are the deployer's (Argo CD syncs the tenant's repository as it); developers have no cert-manager rights.
+        const deployer = tenantDeployers(plan.resources).find((d) => d.namespace === ns)!;
+        const asDeployer = kube.impersonate(deployer.identity);
+        // A CertificateRequest is refused whoever asks with the RBAC to (an EKS access policy may grant it).
+        const withRights = kube.impersonate({ user: `system:serviceaccount:${ns}:app-controller`, groups: ["system:masters"] });
+        const dev = { create: (obj: any, dryRun: boolean) => (obj.kind === "CertificateRequest" ? withRights : obj.apiVersion.startsWith("cert-manager.io/") ? asDeployer : developerOf(tenant)).create(obj, dryRun) };
+        const admitted: [string, any][] = [
+            ["rule and TLS host under its domain", ingress(ns, "own", { rules: [`web.${own}`], tls: [`web.${own}`] })],
+            ["its domain itself", ingress(ns, "apex", { rules: [own], tls: [own] })],
+            ["a wildcard under its domain", ingress(ns, "wild", { rules: [`web.${own}`], tls: [`*.${own}`] })],
+            ["a host-less default rule on its own ALB", { ...ingress(ns, "default", {}), spec: { ingressClassName: "alb", defaultBackend: { service: { name: "web", port: { number: 80 } } } } }],
+            ["an annotation list of its names, spaced", annotatedService(ns, "list", { [HOSTNAME]: `web.${own}, api.${own}`, "external-dns.alpha.kubernetes.io/cloudflare-proxied": "false" })],
+            ["an internal hostname under its domain", annotatedService(ns, "internal", { [INTERNAL]: `db.${own}` })],
+            ["a Service without annotations", annotatedService(ns, "plain", {})],
+            ["a Certificate for its names", certificate(ns, "own-cert", { dnsNames: [`web.${own}`, `*.${own}`], commonName: `web.${own}` })],
+        ];
+        for (const [what, obj] of admitted) {
+            const r = await dev.create(obj, true);
+            if (r.status !== 201) problems.push(`${ns}: ${what}: ${msg(r)} (want admitted)`);
+        }
+        const refused: [string, any][] = [
+            ["another tenant's name that ends like its own (suffix trick)", ingress(ns, "suffix", { rules: [`evil-${own}`] })],
+            ["its domain followed by another domain", ingress(ns, "prefix", { rules: [`web.${own}.evil.com`] })],
+            ["uppercase in an annotation", annotatedService(ns, "upper", { [HOSTNAME]: `Web.${own}` })],
+            ["a trailing dot in an annotation", annotatedService(ns, "dot", { [HOSTNAME]: `web.${own}.` })],
+            ["a wildcard over every tenant in an annotation", annotatedService(ns, "wild-ann", { [HOSTNAME]: `*.apps.${zone}` })],
+            ["uppercase in a Certificate", certificate(ns, "upper-cert", { dnsNames: [`WEB.${own}`] })],
+            ["a wildcard over every tenant", ingress(ns, "wild-apps", { rules: [`web.${own}`], tls: [`*.apps.${zone}`] })],
+            ["a wildcard over the zone", certificate(ns, "wild-zone", { dnsNames: [`*.${zone}`] })],
+            ["the other tenant's name", ingress(ns, "other", { rules: [`web.${other}.apps.${zone}`] })],
+            ["the platform's name", ingress(ns, "platform", { rules: [`argocd.${zone}`] })],
+            ["a foreign TLS host beside a compliant rule", ingress(ns, "tls-only", { rules: [`web.${own}`], tls: [`web.${own}`, `argocd.${zone}`] })],
+            ["a foreign name hidden in an annotation list", annotatedService(ns, "list-bad", { [HOSTNAME]: `web.${own},argocd.${zone}` })],
+            ["an empty entry in an annotation list", annotatedService(ns, "list-empty", { [HOSTNAME]: `web.${own},` })],
+            ["a foreign annotation on an Ingress with compliant hosts", ingress(ns, "ann", { rules: [`web.${own}`], annotations: { [HOSTNAME]: `web.${other}.apps.${zone}` } })],
+            ["a foreign internal hostname", annotatedService(ns, "internal-bad", { [INTERNAL]: `db.${other}.apps.${zone}` })],
+            ["a proxied record", annotatedService(ns, "proxied", { [HOSTNAME]: `web.${own}`, "external-dns.alpha.kubernetes.io/cloudflare-proxied": "true" })],
+            ["a Cloudflare custom hostname", annotatedService(ns, "custom", { [HOSTNAME]: `web.${own}`, "external-dns.alpha.kubernetes.io/cloudflare-custom-hostname": "shop.example.com" })],
+            ["a Certificate for the platform's name", certificate(ns, "platform-cert", { dnsNames: [`argocd.${zone}`] })],
+            ["a Certificate whose commonName is foreign", certificate(ns, "cn-cert", { dnsNames: [`web.${own}`], commonName: `argocd.${zone}` })],
+            ["a Certificate with an IP address", certificate(ns, "ip-cert", { dnsNames: [`web.${own}`], ipAddresses: ["10.0.0.1"] })],
+            [
+                "a CertificateRequest made by the tenant (its CSR could name anything)",
+                { apiVersion: "cert-manager.io/v1", kind: "CertificateRequest", metadata: { name: "csr", namespace: ns }, spec: { request: Buffer.from("-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n").toString("base64"), issuerRef: { kind: "ClusterIssuer", name: "letsencrypt" } } },
+            ],
+        ];
+        for (const [what, obj] of refused) {
+            const r = await dev.create(obj, true);
+            if (r.status < 400 || !String(r.json?.message).includes("pr-cybr-tenant-hostnames")) problems.push(`${ns}: ${what}: ${msg(r)} (want refused by pr-cybr-tenant-hostnames)`);
+        }
+        // Ingress rule hosts are RFC 1123 subdomains to the API server itself (networking/validation):
+        // uppercase and a trailing dot never reach the policy there.
+        for (const [what, host] of [["uppercase", `Web.${own}`], ["a trailing dot", `web.${own}.`]]) {
+            const r = await dev.create(ingress(ns, "syntax", { rules: [host] }), true);
+            if (r.status !== 422 || !/RFC 1123/.test(String(r.json?.message))) problems.push(`${ns}: Ingress host with ${what}: ${msg(r)} (want refused by the API server's validation)`);
+        }
+        const devCert = await developerOf(tenant).create(certificate(ns, "dev-cert", { dnsNames: [`web.${own}`] }), true);
+        if (devCert.status !== 403) problems.push(`${ns}: a developer created a Certificate: ${msg(devCert)} (want RBAC to refuse: Certificates come through GitOps)`);
+        // cert-manager itself makes the CertificateRequests of tenants' Certificates.
+        const cm = kube.impersonate({ user: "system:serviceaccount:cert-manager:cert-manager", groups: ["system:masters"] });
+        const csr = refused[refused.length - 1][1];
+        const byCertManager = await cm.create(csr, true);
+        if (byCertManager.status !== 201) problems.push(`${ns}: cert-manager's own CertificateRequest: ${msg(byCertManager)} (want admitted)`);
+    }
+    // Outside tenant namespaces (the platform's), names are not restricted.
+    const platform = await kube.create(certificate("argocd", "argocd-probe", { dnsNames: [`argocd.${zone}`] }), true);
+    if (platform.status !== 201) problems.push(`argocd: the platform's own certificate: ${msg(platform)}`);
     expect(problems).toEqual([]);
 }, undefined, { partOf: "k8s-admission" });
