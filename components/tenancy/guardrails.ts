@@ -17,6 +17,8 @@ export const NLB_TARGET_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-b
  * on node ports, which tenants do not have.
  */
 export const TENANT_LOAD_BALANCER_CLASS = NLB_CLASS;
+/** The AWS Load Balancer Controller's IngressGroup annotation (v3.5.0 docs/guide/ingress/annotations.md). */
+export const ALB_GROUP_ANNOTATION = "alb.ingress.kubernetes.io/group.name";
 
 /**
  * CEL checks for what GitOps deploys into tenant namespaces (Pulumi never sees those objects): no
@@ -113,7 +115,8 @@ export function guardrailPolicySpec(): Record<string, unknown> {
  * turns its Service mutator off, which would otherwise set the class on every Service and block them
  * all while it is down), and the class is immutable, so a Service cannot move to the in-tree provider.
  * The quota's `services.loadbalancers` counts these Services whatever their class, so the allowance is
- * exactly the NLBs the controller builds for the tenant.
+ * exactly the NLBs the controller builds for the tenant. Tenants' Ingresses are ALBs (class `alb`, pod-IP
+ * targets by its IngressClassParams), one each, counted by `count/ingresses.networking.k8s.io`.
  */
 export function loadBalancerPolicySpec(): Record<string, unknown> {
     return {
@@ -140,8 +143,31 @@ export function loadBalancerPolicySpec(): Record<string, unknown> {
     };
 }
 
+export const INGRESS_POLICY_NAME = "pr-cybr-tenant-ingresses";
+
 /**
- * The tenant ValidatingAdmissionPolicies (workloads, guardrails, load balancers) and their bindings to
+ * CEL check of tenants' Ingresses: one Ingress, one ALB, counted by the quota
+ * (`count/ingresses.networking.k8s.io`). An IngressGroup would merge several Ingresses (other tenants'
+ * too) into one ALB whose settings any member can change or break (aws-load-balancer-controller v3.5.0
+ * docs/guide/ingress/annotations.md "group.name": members must trust each other). Pod-IP targets come
+ * from the `alb` class's IngressClassParams, which overrides the target-type annotation.
+ */
+export function ingressPolicySpec(): Record<string, unknown> {
+    return {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: [{ apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] }] },
+        validations: [
+            {
+                expression: `!has(object.metadata.annotations) || !('${ALB_GROUP_ANNOTATION}' in object.metadata.annotations)`,
+                message: `a tenant Ingress may not join an IngressGroup (${ALB_GROUP_ANNOTATION}): each Ingress is its own ALB, counted by the quota`,
+                reason: "Forbidden",
+            },
+        ],
+    };
+}
+
+/**
+ * The tenant ValidatingAdmissionPolicies (workloads, guardrails, load balancers, ingresses, hostnames) and their bindings to
  * every namespace labelled as a tenant's. Native CEL
  * admission: no webhook to run, nothing that can be down when the API server needs it.
  */
@@ -182,6 +208,7 @@ export class TenantWorkloadPolicy extends pulumi.ComponentResource {
         const extras: [string, string, Record<string, unknown>][] = [
             ["guardrails", GUARDRAIL_POLICY_NAME, guardrailPolicySpec()],
             ["load-balancers", LOAD_BALANCER_POLICY_NAME, loadBalancerPolicySpec()],
+            ["ingresses", INGRESS_POLICY_NAME, ingressPolicySpec()],
         ];
         if (args.zoneName) extras.push(["hostnames", HOSTNAME_POLICY_NAME, hostnamePolicySpec(args.zoneName)]);
         for (const [role, policyName, spec] of extras) {

@@ -35,6 +35,9 @@ const NAME_RE = "^([*][.])?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?([.][a-z0-9]([-a-z0
 export function hostnamePolicySpec(zoneName: string): Record<string, unknown> {
     const ok = (h: string) => `(size(${h}) <= 253 && ${h}.matches('${NAME_RE}') && (${h} == variables.domain || ${h}.endsWith('.' + variables.domain)))`;
     const annotationHosts = (key: string) => `('${key}' in variables.annotations ? variables.annotations['${key}'].replace(' ', '').split(',') : [])`;
+    // Any version: one policy over four kinds whose checks guard on `object.kind`; with exact versions the
+    // API server type-checks every expression against every kind and flags another kind's fields
+    // (seen in k8s-apply when the load-balancer policy briefly matched Ingresses too).
     const rule = (group: string, kinds: string[], operations = ["CREATE", "UPDATE"]) => ({ apiGroups: [group], apiVersions: ["*"], operations, resources: kinds });
     const under = "names under ' + variables.domain + ' (lowercase, no trailing dot)";
     return {

@@ -210,6 +210,23 @@ scenario("k8s-admission-load-balancers", "a LoadBalancer Service the AWS Load Ba
         if (moved.status < 400) problems.push(`${ns}: a tenant moved its load balancer to another class: ${msg(moved)}`);
         await kube.delete(owned);
     }
+    // Ingresses are ALBs: as many as the allowance, one each (no IngressGroup), and no more.
+    const alb = (name: string, annotations: Record<string, string> = {}) => ({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name, namespace: ns, annotations },
+        spec: { ingressClassName: "alb", defaultBackend: { service: { name: "web", port: { number: 80 } } } },
+    });
+    const grouped = await developerOf(tenantOf(ns)).create(alb("grouped", { "alb.ingress.kubernetes.io/group.name": "shared" }), true);
+    if (grouped.status < 400 || !String(grouped.json?.message).includes("IngressGroup")) problems.push(`${ns}: an Ingress joining an IngressGroup: ${msg(grouped)} (want refused)`);
+    const albs: any[] = [];
+    for (let i = 0; i <= allowance(ns); i++) {
+        const r = await developerOf(tenantOf(ns)).create(alb(`alb-${i}`));
+        if (r.status === 201) albs.push(alb(`alb-${i}`));
+        if (i < allowance(ns) && r.status !== 201) problems.push(`${ns}: ALB ${i + 1} of ${allowance(ns)} refused: ${msg(r)}`);
+        if (i === allowance(ns) && (r.status !== 403 || !String(r.json?.message).includes("count/ingresses.networking.k8s.io"))) problems.push(`${ns}: ALB ${i + 1} past the allowance: ${msg(r)} (want the quota to refuse it)`);
+    }
+    for (const a of albs) await kube.delete(a);
     const nodePort = { apiVersion: "v1", kind: "Service", metadata: { name: "np", namespace: ns }, spec: { type: "NodePort", selector: { app: "np" }, ports: [{ port: 80 }] } };
     const r = await developerOf(tenantOf(ns)).create(nodePort, true);
     if (r.status < 400) problems.push(`${ns}: NodePort Service admitted`);
@@ -302,9 +319,14 @@ scenario("k8s-admission-hostnames", "a tenant claims names under <tenant>.apps.<
             ["a Service without annotations", annotatedService(ns, "plain", {})],
             ["a Certificate for its names", certificate(ns, "own-cert", { dnsNames: [`web.${own}`, `*.${own}`], commonName: `web.${own}` })],
         ];
+        // Every Ingress is an ALB: where the namespace has no load-balancer allowance, the quota (which
+        // admits after the policies) refuses the compliant ones, so the names passed the policy.
+        const quota = planObjects("ResourceQuota").find((q) => q.metadata.namespace === ns);
+        const ingressAllowed = Number(quota.spec.hard["count/ingresses.networking.k8s.io"]) > 0;
         for (const [what, obj] of admitted) {
             const r = await dev.create(obj, true);
-            if (r.status !== 201) problems.push(`${ns}: ${what}: ${msg(r)} (want admitted)`);
+            const byQuota = obj.kind === "Ingress" && !ingressAllowed;
+            if (byQuota ? r.status !== 403 || !/exceeded quota.*count\/ingresses/.test(String(r.json?.message)) : r.status !== 201) problems.push(`${ns}: ${what}: ${msg(r)} (want ${byQuota ? "past the policy, refused by the quota" : "admitted"})`);
         }
         const refused: [string, any][] = [
             ["another tenant's name that ends like its own (suffix trick)", ingress(ns, "suffix", { rules: [`evil-${own}`] })],
