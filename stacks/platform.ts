@@ -7,7 +7,7 @@ import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
-import { CertManager, ClusterAddon } from "../components/addons";
+import { AwsLoadBalancerController, CertManager, ClusterAddon } from "../components/addons";
 import { buildAddons } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
@@ -253,9 +253,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
  */
 function platformTls(cfg: PlatformConfig, addons: ClusterAddon[]) {
     const issuer = addons.find((a): a is CertManager => a instanceof CertManager);
+    const lbc = addons.find((a): a is AwsLoadBalancerController => a instanceof AwsLoadBalancerController);
     const a = cfg.addons;
-    if (!issuer || !a.loadBalancerController.enabled || !a.externalDns.enabled) return undefined;
-    return { clusterIssuer: issuer.issuerName, scheme: a.loadBalancerController.platformScheme, after: issuer.ready };
+    if (!issuer || !lbc || !a.externalDns.enabled) return undefined;
+    return { clusterIssuer: issuer.issuerName, scheme: a.loadBalancerController.platformScheme, after: issuer.ready, loadBalancerReady: lbc.ready };
 }
 
 /** The Swarm management plane: managers on EC2, their PKI, the swarm's services and their DNS names. */

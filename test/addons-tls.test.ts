@@ -125,14 +125,22 @@ describe.each(["dev", "prod"] as const)("the %s plan's TLS and DNS", (stack) => 
         // Argo CD itself does not wait for cert-manager: it starts on its self-signed certificate.
         expect(argo.dependsOn.some((u) => /cert-manager/.test(u))).toBe(false);
     });
-    it("serves Argo CD on an NLB of the controller with TLS passthrough, named by external-dns, not insecure", () => {
+    it("serves Argo CD on an NLB of the controller with TLS passthrough, named by external-dns, not insecure, and the release never waits for it", () => {
         const argo = one("kubernetes:helm.sh/v3:Release", (r) => r.inputs.chart === "argo-cd");
         const v = argo.inputs.values;
         expect(v.configs.params["server.insecure"]).toBe(false);
-        expect(v.server.service).toEqual({
-            type: "LoadBalancer",
-            loadBalancerClass: "service.k8s.aws/nlb",
-            annotations: { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal", "external-dns.alpha.kubernetes.io/hostname": v.global.domain },
+        // The chart's Service stays ClusterIP: Helm's --wait would wait for a load balancer's address.
+        expect(v.server.service).toBeUndefined();
+        const svc = one("kubernetes:core/v1:Service", (r) => r.inputs.metadata.name === "argocd-server-nlb");
+        expect(svc.inputs.spec).toEqual({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb", selector: { "app.kubernetes.io/name": "argocd-server", "app.kubernetes.io/instance": "argocd" }, ports: [{ name: "https", port: 443, targetPort: 8080, protocol: "TCP" }] });
+        expect(svc.inputs.metadata.annotations).toEqual({
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+            "external-dns.alpha.kubernetes.io/hostname": v.global.domain,
+            "pulumi.com/skipAwait": "true",
         });
+        const lbc = one("kubernetes:helm.sh/v3:Release", (r) => r.inputs.chart === "aws-load-balancer-controller");
+        expect(svc.dependsOn).toContain(lbc.urn);
+        expect(argo.dependsOn).not.toContain(lbc.urn);
     });
 });

@@ -21,8 +21,6 @@ export interface ArgoCdValuesInput {
     readonly sso?: ArgoCdSso;
     /** Slack notifications through a webhook whose URL sits in the notifications Secret. */
     readonly slack: boolean;
-    /** Serve the UI and API on its own NLB (TLS passthrough to argocd-server), named by external-dns. Defaults to none (ClusterIP). */
-    readonly loadBalancer?: { readonly scheme: "internal" | "internet-facing" };
 }
 
 /**
@@ -96,7 +94,7 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
             params: { "server.insecure": false },
         },
         controller: { replicas },
-        server: input.loadBalancer ? { replicas, service: argocdServerService(input.hostname, input.loadBalancer.scheme) } : { replicas },
+        server: { replicas },
         repoServer: { replicas },
         applicationSet: { replicas },
         "redis-ha": { enabled: input.ha },
@@ -126,11 +124,20 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
 /** The Secret argocd-server reads its TLS certificate from first (Argo CD v3.3.8 docs/operator-manual/tls.md, "Certificate Priority"). */
 export const ARGOCD_SERVER_TLS_SECRET = "argocd-server-tls";
 
+/** argocd-server's pods (argo-cd-9.5.4 templates/_common.tpl argo-cd.selectorLabels: nameOverride "argocd", release "argocd"). */
+export const ARGOCD_SERVER_SELECTOR = { "app.kubernetes.io/name": "argocd-server", "app.kubernetes.io/instance": "argocd" };
+/** argocd-server's container port (values `server.containerPorts.server`): HTTPS and gRPC when TLS is on. */
+export const ARGOCD_SERVER_PORT = 8080;
+
 /**
- * argocd-server's Service as an NLB of the AWS Load Balancer Controller (its class, pod-IP targets,
- * TCP passthrough on 443), its DNS name published by external-dns (argo-cd-9.5.4 values.yaml
- * `server.service`: annotations, type, loadBalancerClass).
+ * A LoadBalancer Service beside the chart's ClusterIP one: an NLB of the AWS Load Balancer Controller
+ * (its class, pod-IP targets) passing TCP 443 to argocd-server, named by external-dns. Not the chart's
+ * Service: Helm's --wait waits for a LoadBalancer's address (pkg/kube/ready.go), which would make the
+ * Argo CD release wait for the controller; `pulumi.com/skipAwait` keeps Pulumi from waiting on it too.
  */
-export function argocdServerService(hostname: string, scheme: "internal" | "internet-facing"): Record<string, unknown> {
-    return { type: "LoadBalancer", loadBalancerClass: NLB_CLASS, annotations: platformNlbAnnotations({ hostname, scheme }) };
+export function argocdServerLoadBalancer(hostname: string, scheme: "internal" | "internet-facing"): Record<string, unknown> {
+    return {
+        metadata: { name: "argocd-server-nlb", namespace: ARGOCD_NAMESPACE, annotations: { ...platformNlbAnnotations({ hostname, scheme }), "pulumi.com/skipAwait": "true" } },
+        spec: { type: "LoadBalancer", loadBalancerClass: NLB_CLASS, selector: ARGOCD_SERVER_SELECTOR, ports: [{ name: "https", port: 443, targetPort: ARGOCD_SERVER_PORT, protocol: "TCP" }] },
+    };
 }

@@ -6,7 +6,7 @@ import { isDnsLabel } from "../shared/names";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
 import { certificateSpec } from "../shared/certificates";
-import { ARGOCD_NAMESPACE, ARGOCD_SERVER_TLS_SECRET, ArgoCdSso, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
+import { ARGOCD_NAMESPACE, ARGOCD_SERVER_TLS_SECRET, ArgoCdSso, argocdServerLoadBalancer, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
 import { RepoCredential, REPO_CREDS_LABEL, repoCredsData, repoCredsSecretName } from "./repo-credentials";
 import { ARGOCD_CHART_REPOSITORY, ARGOCD_CHART_VERSION } from "./versions";
 
@@ -39,10 +39,16 @@ export interface ArgoCdArgs {
     readonly prometheusRetention?: string;
     /**
      * TLS on `hostname`: a Certificate from this ClusterIssuer in argocd-server-tls, the server on an NLB
-     * of the given scheme, its DNS record by external-dns; `after` are what the Certificate needs (the
-     * issuer). Defaults to none (the chart's self-signed certificate behind a ClusterIP Service).
+     * of the given scheme (a Service of its own, so the release never waits for a load balancer), its DNS
+     * record by external-dns; `after` are what the Certificate needs (the issuer). Defaults to none (the chart's self-signed certificate behind a ClusterIP Service).
      */
-    readonly tls?: { readonly clusterIssuer: string; readonly scheme: "internal" | "internet-facing"; readonly after: pulumi.Input<pulumi.Resource>[] };
+    readonly tls?: {
+        readonly clusterIssuer: string;
+        readonly scheme: "internal" | "internet-facing";
+        readonly after: pulumi.Input<pulumi.Resource>[];
+        /** What signals the load balancer controller is ready (the NLB Service is its to reconcile). */
+        readonly loadBalancerReady: pulumi.Input<pulumi.Resource>[];
+    };
 }
 
 export const ARGOCD_DEFAULTS = {
@@ -136,7 +142,6 @@ export class ArgoCd extends pulumi.ComponentResource {
                     defaultRole: args.defaultRole ?? d.defaultRole,
                     sso: args.sso,
                     slack: webhook !== undefined,
-                    loadBalancer: args.tls ? { scheme: args.tls.scheme } : undefined,
                 }),
                 skipAwait: false,
                 timeout: 900,
@@ -158,6 +163,7 @@ export class ArgoCd extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [namespace, ...args.tls.after] },
             );
+            new k8s.core.v1.Service(`${name}-server-nlb`, argocdServerLoadBalancer(args.hostname, args.tls.scheme), { parent: this, dependsOn: [namespace, ...args.tls.loadBalancerReady] });
         }
 
         const monitoring = new k8s.core.v1.Namespace(`${name}-monitoring-ns`, { metadata: { name: MONITORING_NAMESPACE, labels: { "pr-cybr.io/platform": "true" } } }, clusterReady);
