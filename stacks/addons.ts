@@ -6,7 +6,19 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, PrerequisiteResources } from "../components/addons";
+import {
+    AwsLoadBalancerController,
+    awsLoadBalancerControllerSpec,
+    CertManager,
+    certManagerSpec,
+    ClusterAddon,
+    dependenciesOf,
+    EbsCsiDriver,
+    ebsCsiSpec,
+    ExternalDns,
+    externalDnsSpec,
+    PrerequisiteResources,
+} from "../components/addons";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -16,8 +28,12 @@ export interface AddonContext {
     clusterArn: pulumi.Output<string>;
     /** The environment's customer-managed key (volumes are encrypted with it). */
     environmentKeyArn: pulumi.Output<string>;
+    /** The cluster's VPC (the load balancer controller is told it: pods cannot reach instance metadata). */
+    vpcId: pulumi.Output<string>;
     prerequisites: PrerequisiteResources;
     tags: Record<string, string>;
+    /** Tags for what controllers create outside Pulumi (provider default tags do not reach those). */
+    platformTags: Record<string, string>;
 }
 
 /** The add-ons the config enables, in declaration order. */
@@ -42,5 +58,68 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
             ),
         );
     }
+    const lbc = cfg.addons.loadBalancerController;
+    if (lbc.enabled) {
+        addons.push(
+            new AwsLoadBalancerController(
+                `${ctx.prefix}-lbc`,
+                {
+                    clusterName: ctx.clusterName,
+                    clusterArn: ctx.clusterArn,
+                    kubernetesVersion: cfg.cluster.version,
+                    vpcId: ctx.vpcId,
+                    region: cfg.region,
+                    chartVersion: lbc.version,
+                    replicas: 2,
+                    tags: { ...ctx.platformTags, ...ctx.tags },
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(awsLoadBalancerControllerSpec(lbc.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const cm = cfg.addons.certManager;
+    if (cm.enabled) {
+        addons.push(
+            new CertManager(
+                `${ctx.prefix}-cert-manager`,
+                {
+                    kubernetesVersion: cfg.cluster.version,
+                    zoneName: cfg.cloudflare.zoneName!,
+                    acmeEmail: certManagerAcmeEmail(cfg),
+                    acmeServer: cm.acmeServer,
+                    cloudflareTokenSecretId: certManagerTokenSecretId(cfg),
+                    chartVersion: cm.version,
+                    replicas: cfg.environment === "prod" ? 2 : 1,
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(certManagerSpec(cm.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const dns = cfg.addons.externalDns;
+    if (dns.enabled) {
+        addons.push(
+            new ExternalDns(
+                `${ctx.prefix}-external-dns`,
+                {
+                    kubernetesVersion: cfg.cluster.version,
+                    zoneName: cfg.cloudflare.zoneName!,
+                    zoneId: cfg.cloudflare.zoneId,
+                    ownerId: cfg.cluster.name,
+                    cloudflareTokenSecretId: externalDnsTokenSecretId(cfg),
+                    chartVersion: dns.version,
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(externalDnsSpec(dns.version), ctx.prerequisites) },
+            ),
+        );
+    }
     return addons;
 }
+
+/** cert-manager's ACME contact: its own, else the swarm's Traefik ACME account's. */
+export const certManagerAcmeEmail = (cfg: PlatformConfig) => cfg.addons.certManager.acmeEmail ?? cfg.swarm.traefik.acmeEmail;
+/** Each controller gets its own Cloudflare token (Zone:DNS:Edit on the zone), never the Pulumi provider's. */
+export const certManagerTokenSecretId = (cfg: PlatformConfig) => cfg.addons.certManager.cloudflareTokenSecretId ?? `pr-cybr/${cfg.environment}/cert-manager/cloudflare-dns-token`;
+export const externalDnsTokenSecretId = (cfg: PlatformConfig) => cfg.addons.externalDns.cloudflareTokenSecretId ?? `pr-cybr/${cfg.environment}/external-dns/cloudflare-dns-token`;
+
+/** Grafana's hostname: configured, else grafana.<zone>; none without a zone. */
+export const grafanaHostnameOf = (cfg: PlatformConfig) => cfg.gitops.grafanaHostname ?? (cfg.cloudflare.zoneName ? `grafana.${cfg.cloudflare.zoneName}` : undefined);

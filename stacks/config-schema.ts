@@ -6,7 +6,10 @@ import { DNS_LABEL_HELP, GLOBAL_NAME_SUFFIX, GLOBAL_NAME_SUFFIX_HELP, isDnsLabel
 import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
 import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
+import { AWS_LOAD_BALANCER_CONTROLLER_DEFAULTS } from "../components/addons/aws-load-balancer-controller";
+import { CERT_MANAGER_DEFAULTS } from "../components/addons/cert-manager";
 import { EBS_CSI_DRIVER_DEFAULTS } from "../components/addons/ebs-csi";
+import { EXTERNAL_DNS_DEFAULTS } from "../components/addons/external-dns";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -234,6 +237,8 @@ export function stackConfigSchema(env: Environment) {
             targetRevision: nonEmpty("a branch, tag or commit").default(CONFIG_DEFAULTS.argocd.targetRevision),
             ha: bool.default(d.argocdHa),
             hostname: pattern(HOSTNAME, "the Argo CD UI hostname, e.g. argocd.dev.example.com"),
+            /** The Grafana UI hostname (under cloudflare.zoneName); defaults to grafana.<cloudflare.zoneName>. */
+            grafanaHostname: pattern(HOSTNAME, "the Grafana UI hostname, e.g. grafana.dev.example.com").optional(),
             chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'an argo-cd chart version such as "9.5.4"').default(ARGOCD_CHART_VERSION),
             // "none": every signed-in user holds policy.default whatever else applies, and role:readonly reads every
             // tenant's apps and logs (Argo CD v3.3.8 rbac.md, builtin-policy.csv); project roles grant the rest.
@@ -311,8 +316,40 @@ export function stackConfigSchema(env: Environment) {
                 version: pattern(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'an EKS add-on version such as "v1.64.0-eksbuild.1"').default(EBS_CSI_DRIVER_DEFAULTS.addonVersion),
                 /** The default StorageClass (gp3, encrypted with the environment's key). */
                 storageClass: dnsLabel.default(EBS_CSI_DRIVER_DEFAULTS.storageClassName),
-            }).default({ enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName }),
-        }).default({ ebsCsi: { enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName } }),
+            }).prefault({}),
+            /**
+             * ALBs for Ingresses and NLBs for `loadBalancerClass: service.k8s.aws/nlb` Services. On in both
+             * environments: it costs nothing until a load balancer exists, and Argo CD's and Grafana's TLS
+             * hostnames need it.
+             */
+            loadBalancerController: strict({
+                enabled: bool.default(true),
+                /** The aws-load-balancer-controller chart version (one of AWS_LOAD_BALANCER_CONTROLLER_CHARTS). */
+                version: pattern(/^\d+\.\d+\.\d+$/, 'a chart version such as "3.5.0"').default(AWS_LOAD_BALANCER_CONTROLLER_DEFAULTS.chartVersion),
+                /** Who reaches the platform UIs' ALB: `internal` (the VPC and what is routed to it, e.g. the VPN) or the internet. */
+                platformScheme: oneOf(["internal", "internet-facing"] as const, "an ALB scheme").default("internal"),
+            }).prefault({}),
+            /** Certificates from Let's Encrypt (ACME DNS-01 in the Cloudflare zone). On in both environments. */
+            certManager: strict({
+                enabled: bool.default(true),
+                /** The cert-manager chart version (one of CERT_MANAGER_CHARTS). */
+                version: pattern(/^v\d+\.\d+\.\d+$/, 'a chart version such as "v1.21.1"').default(CERT_MANAGER_DEFAULTS.chartVersion),
+                /** The ACME account's email; defaults to swarm.traefik.acmeEmail. */
+                acmeEmail: pattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an email address").optional(),
+                /** Let's Encrypt's production or staging directory (staging certificates are not trusted by browsers). */
+                acmeServer: oneOf(["production", "staging"] as const, "an ACME directory").default("production"),
+                /** Secrets Manager secret with a Cloudflare token (Zone:DNS:Edit on the zone only); defaults to pr-cybr/<env>/cert-manager/cloudflare-dns-token. */
+                cloudflareTokenSecretId: nonEmpty("the Secrets Manager secret holding the Cloudflare DNS token").optional(),
+            }).prefault({}),
+            /** DNS records in the Cloudflare zone for Ingress and Service hostnames. On in both environments. */
+            externalDns: strict({
+                enabled: bool.default(true),
+                /** The external-dns chart version (one of EXTERNAL_DNS_CHARTS). */
+                version: pattern(/^\d+\.\d+\.\d+$/, 'a chart version such as "1.21.1"').default(EXTERNAL_DNS_DEFAULTS.chartVersion),
+                /** Secrets Manager secret with a Cloudflare token (Zone:DNS:Edit on the zone only); defaults to pr-cybr/<env>/external-dns/cloudflare-dns-token. */
+                cloudflareTokenSecretId: nonEmpty("the Secrets Manager secret holding the Cloudflare DNS token").optional(),
+            }).prefault({}),
+        }).prefault({}),
         secrets: strict({
             rotationDays: intIn(1, 90).default(CONFIG_DEFAULTS.secrets.rotationDays),
         }).default({ rotationDays: CONFIG_DEFAULTS.secrets.rotationDays }),

@@ -7,6 +7,7 @@ import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
+import { AwsLoadBalancerController, CertManager, ClusterAddon } from "../components/addons";
 import { buildAddons } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
@@ -159,8 +160,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         clusterName: cluster.clusterName,
         clusterArn: cluster.cluster.arn,
         environmentKeyArn: secretsKey.keyArn,
+        vpcId: network.vpcId,
         prerequisites: { "pod-network": [cilium.release], nodes: nodeGroups, "cluster-dns": [coreDns.addon] },
         tags: { component: "addons" },
+        platformTags: platformTags(cfg),
     });
     const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
     const argocd = new ArgoCd(
@@ -180,13 +183,19 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             // Each repository syncs into the namespace it names (the only one where its tenant has one).
             tenantRepos: tenantReposOf(cfg).map(({ configPath: _, ...repo }) => repo),
             prometheusRetention: prod ? "30d" : "7d",
+            tls: platformTls(cfg, addons),
         },
         { providers: k8sProviders, dependsOn: [coreDns.addon] },
     );
 
+    // Tenants' hostnames are checked wherever the platform publishes or certifies names.
+    const tenantNames = cfg.addons.externalDns.enabled || cfg.addons.certManager.enabled;
     new TenantWorkloadPolicy(
         `${prefix}-tenant-workloads`,
-        { images: { registries: cfg.tenancy.imageRegistries ?? [`${cfg.accountId}.dkr.ecr.${cfg.region}.amazonaws.com/`], requireDigest: cfg.tenancy.requireImageDigest } },
+        {
+            images: { registries: cfg.tenancy.imageRegistries ?? [`${cfg.accountId}.dkr.ecr.${cfg.region}.amazonaws.com/`], requireDigest: cfg.tenancy.requireImageDigest },
+            zoneName: tenantNames ? cfg.cloudflare.zoneName : undefined,
+        },
         { providers: k8sProviders },
     );
     for (const t of cfg.tenants) {
@@ -243,6 +252,18 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         addons: Object.fromEntries(addons.map((a) => [a.spec.name, a.spec.version])),
         ...edge,
     };
+}
+
+/**
+ * TLS for the platform UIs when the add-ons that serve it are on: a certificate from cert-manager's
+ * ClusterIssuer, an NLB of the load balancer controller, a record by external-dns.
+ */
+function platformTls(cfg: PlatformConfig, addons: ClusterAddon[]) {
+    const issuer = addons.find((a): a is CertManager => a instanceof CertManager);
+    const lbc = addons.find((a): a is AwsLoadBalancerController => a instanceof AwsLoadBalancerController);
+    const a = cfg.addons;
+    if (!issuer || !lbc || !a.externalDns.enabled) return undefined;
+    return { clusterIssuer: issuer.issuerName, scheme: a.loadBalancerController.platformScheme, after: issuer.ready, loadBalancerReady: lbc.ready };
 }
 
 /** The Swarm management plane: managers on EC2, their PKI, the swarm's services and their DNS names. */

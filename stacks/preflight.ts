@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateEbsCsiDriverArgs } from "../components/addons";
+import { validateAwsLoadBalancerControllerArgs, validateCertManagerArgs, validateEbsCsiDriverArgs, validateExternalDnsArgs } from "../components/addons";
+import { isUnder } from "../components/shared/hostnames";
+import { certManagerAcmeEmail, certManagerTokenSecretId, externalDnsTokenSecretId, grafanaHostnameOf } from "./addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -86,6 +88,27 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
             (p) => `addons.ebsCsi.${p.replace(/^addonVersion/, "version").replace(/^storageClassName/, "storageClass")}`,
         ]);
     }
+    if (cfg.addons.loadBalancerController.enabled) {
+        checks.push([
+            () => validateAwsLoadBalancerControllerArgs({ clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, vpcId: LATER, region: cfg.region, chartVersion: cfg.addons.loadBalancerController.version }),
+            (p) => `addons.loadBalancerController.${p.replace(/^chartVersion/, "version")}`,
+        ]);
+    }
+    const zoneName = cfg.cloudflare.zoneName ?? "";
+    const cm = cfg.addons.certManager;
+    if (cm.enabled && cfg.cloudflare.zoneName) {
+        checks.push([
+            () => validateCertManagerArgs({ kubernetesVersion: cfg.cluster.version, zoneName, acmeEmail: certManagerAcmeEmail(cfg), cloudflareTokenSecretId: certManagerTokenSecretId(cfg), chartVersion: cm.version }),
+            (p) => (p === "zoneName" ? "cloudflare.zoneName" : `addons.certManager.${p.replace(/^chartVersion/, "version")}`),
+        ]);
+    }
+    const dns = cfg.addons.externalDns;
+    if (dns.enabled && cfg.cloudflare.zoneName) {
+        checks.push([
+            () => validateExternalDnsArgs({ kubernetesVersion: cfg.cluster.version, zoneName, zoneId: cfg.cloudflare.zoneId, ownerId: cfg.cluster.name, cloudflareTokenSecretId: externalDnsTokenSecretId(cfg), chartVersion: dns.version }),
+            (p) => (p === "zoneName" || p === "zoneId" ? `cloudflare.${p}` : p === "ownerId" ? "cluster.name" : `addons.externalDns.${p.replace(/^chartVersion/, "version")}`),
+        ]);
+    }
     // stacks/edge.ts builds edge components only when there are nodes.
     const nodes = cfg.edge.nodes;
     if (nodes.length > 0) {
@@ -110,6 +133,16 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
         );
     }
     const problems: ConfigProblem[] = [];
+    if (cm.enabled || dns.enabled) {
+        const which = cm.enabled ? "addons.certManager" : "addons.externalDns";
+        if (!cfg.cloudflare.zoneName) problems.push({ path: "cloudflare.zoneName", message: `is missing (${which} issues names in the zone: set the zone's DNS name, or disable ${which})` });
+        else {
+            // Certificates (DNS-01) and records exist only in the zone: the UIs' names must sit in it.
+            if (!isUnder(cfg.gitops.hostname, zoneName)) problems.push({ path: "gitops.hostname", message: `"${cfg.gitops.hostname}" is not in the zone ${zoneName} (cloudflare.zoneName; the certificate and DNS record are made there)` });
+            const grafana = grafanaHostnameOf(cfg);
+            if (grafana && !isUnder(grafana, zoneName)) problems.push({ path: "gitops.grafanaHostname", message: `"${grafana}" is not in the zone ${zoneName} (cloudflare.zoneName)` });
+        }
+    }
     for (const [check, toConfigPath] of checks) {
         try {
             check();

@@ -114,7 +114,9 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
     });
 
     it("creates the CiliumNetworkPolicy and the AppProject only once Cilium and Argo CD (their CRDs) exist", () => {
-        const releases = all().filter(k8s("Release")).map((r) => r.urn);
+        // The releases that install those CRDs (add-on releases such as the load balancer controller do not).
+        const releases = all().filter(k8s("Release")).filter((r) => ["cilium", "argo-cd"].includes(r.inputs.chart as string)).map((r) => r.urn);
+        expect(releases).toHaveLength(2);
         for (const r of [...all().filter(k8s("CiliumNetworkPolicy")), ...all().filter(k8s("AppProject")).filter((p) => (p.inputs.metadata as Obj).labels?.["pr-cybr.io/tenant"])]) {
             for (const release of releases) expect(r.dependsOn).toContain(release);
         }
@@ -129,7 +131,7 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
                 matchResources: { namespaceSelector: { matchExpressions: [{ key: "pr-cybr.io/tenant", operator: "Exists" }] } },
             });
         }
-        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-guardrails", "pr-cybr-tenant-images", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-workloads"]);
+        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-guardrails", "pr-cybr-tenant-hostnames", "pr-cybr-tenant-images", "pr-cybr-tenant-ingresses", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-workloads"]);
     });
 });
 
@@ -144,12 +146,14 @@ describe("tenancy building blocks", () => {
             "requests.storage": "0",
             persistentvolumeclaims: "0",
             "services.loadbalancers": "0",
+            "count/ingresses.networking.k8s.io": "0",
             "services.nodeports": "0",
         });
         expect(resourceQuotaHard({ cpu: 16, memory: "32Gi", pods: 150, storage: "500Gi", persistentVolumeClaims: 40, loadBalancers: 1 })).toMatchObject({
             "requests.storage": "500Gi",
             persistentvolumeclaims: "40",
             "services.loadbalancers": "1",
+            "count/ingresses.networking.k8s.io": "1",
         });
     });
 

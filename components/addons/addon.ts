@@ -73,3 +73,9 @@ export type PrerequisiteResources = Readonly<Record<ClusterPrerequisite, readonl
 export function dependenciesOf(spec: Pick<AddonSpec, "needs">, provided: PrerequisiteResources): pulumi.Resource[] {
     return [...new Set(spec.needs.flatMap((n) => provided[n]))];
 }
+
+/** A component's dependsOn as a list, to forward to its children (options do not flow to children). */
+export function forwardedDependsOn(deps: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined): pulumi.Input<pulumi.Resource>[] {
+    if (deps === undefined) return [];
+    return Array.isArray(deps) ? deps : [deps as pulumi.Input<pulumi.Resource>];
+}

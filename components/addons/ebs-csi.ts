@@ -5,7 +5,7 @@ import { podIdentityTrustPolicy } from "../shared/iam";
 import { isDnsLabel } from "../shared/names";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, compatibilityProblem, forwardedDependsOn, PinnedVersion } from "./addon";
 
 /**
  * The pinned EKS add-on version of the EBS CSI driver (driver v1.64.0, the newest release of
@@ -177,7 +177,7 @@ export class EbsCsiDriver extends pulumi.ComponentResource implements ClusterAdd
             },
             // Options do not flow to children: forward the prerequisites; the role's policies come first so
             // the controller never starts with a role that cannot yet act.
-            { parent: this, dependsOn: [...toResources(opts?.dependsOn), managed, kms] },
+            { parent: this, dependsOn: [...forwardedDependsOn(opts?.dependsOn), managed, kms] },
         );
 
         // A StorageClass needs no driver to be stored: it does not wait (PVCs bind once the driver runs).
@@ -197,9 +197,4 @@ export class EbsCsiDriver extends pulumi.ComponentResource implements ClusterAdd
         this.ready = [addon, storageClass];
         this.registerOutputs({ roleArn: this.roleArn, addonVersion: addon.addonVersion, storageClassName });
     }
-}
-
-function toResources(deps: pulumi.Input<pulumi.Input<pulumi.Resource>[]> | pulumi.Input<pulumi.Resource> | undefined): pulumi.Input<pulumi.Resource>[] {
-    if (deps === undefined) return [];
-    return Array.isArray(deps) ? deps : [deps as pulumi.Input<pulumi.Resource>];
 }

@@ -1,4 +1,5 @@
 import * as YAML from "yaml";
+import { NLB_CLASS, platformNlbAnnotations } from "../shared/certificates";
 
 export const ARGOCD_NAMESPACE = "argocd";
 /** The Secret (labelled part-of argocd) the OIDC client secret is read from: `$argocd-oidc:clientSecret`. */
@@ -75,6 +76,8 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
         });
     }
     const values: Record<string, unknown> = {
+        // The chart sets argocd-cm `url` to https://<global.domain> (templates/_helpers.tpl
+        // argo-cd.config.cm.presets at argo-cd-9.5.4): the OIDC redirect is https://<hostname>/auth/callback.
         global: { domain: input.hostname },
         crds: { keep: true },
         dex: { enabled: false },
@@ -85,6 +88,10 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
                 "policy.csv": (input.sso?.adminGroups ?? []).map((g) => `g, ${g}, role:admin`).join("\n"),
                 scopes: "[groups]",
             },
+            // argocd-server terminates TLS itself, with the cert-manager certificate in argocd-server-tls
+            // (hot-reloaded: Argo CD v3.3.8 docs/operator-manual/tls.md); the NLB passes TCP through, so
+            // gRPC (the CLI) and HTTPS share port 443. Not insecure: nothing terminates TLS in front of it.
+            params: { "server.insecure": false },
         },
         controller: { replicas },
         server: { replicas },
@@ -112,4 +119,25 @@ export function argocdValues(input: ArgoCdValuesInput): Record<string, unknown> 
         subscriptions: input.slack ? [{ recipients: ["slack"], triggers: Object.keys(NOTIFICATION_TRIGGERS) }] : [],
     };
     return values;
+}
+
+/** The Secret argocd-server reads its TLS certificate from first (Argo CD v3.3.8 docs/operator-manual/tls.md, "Certificate Priority"). */
+export const ARGOCD_SERVER_TLS_SECRET = "argocd-server-tls";
+
+/** argocd-server's pods (argo-cd-9.5.4 templates/_common.tpl argo-cd.selectorLabels: nameOverride "argocd", release "argocd"). */
+export const ARGOCD_SERVER_SELECTOR = { "app.kubernetes.io/name": "argocd-server", "app.kubernetes.io/instance": "argocd" };
+/** argocd-server's container port (values `server.containerPorts.server`): HTTPS and gRPC when TLS is on. */
+export const ARGOCD_SERVER_PORT = 8080;
+
+/**
+ * A LoadBalancer Service beside the chart's ClusterIP one: an NLB of the AWS Load Balancer Controller
+ * (its class, pod-IP targets) passing TCP 443 to argocd-server, named by external-dns. Not the chart's
+ * Service: Helm's --wait waits for a LoadBalancer's address (pkg/kube/ready.go), which would make the
+ * Argo CD release wait for the controller; `pulumi.com/skipAwait` keeps Pulumi from waiting on it too.
+ */
+export function argocdServerLoadBalancer(hostname: string, scheme: "internal" | "internet-facing"): Record<string, unknown> {
+    return {
+        metadata: { name: "argocd-server-nlb", namespace: ARGOCD_NAMESPACE, annotations: { ...platformNlbAnnotations({ hostname, scheme }), "pulumi.com/skipAwait": "true" } },
+        spec: { type: "LoadBalancer", loadBalancerClass: NLB_CLASS, selector: ARGOCD_SERVER_SELECTOR, ports: [{ name: "https", port: 443, targetPort: ARGOCD_SERVER_PORT, protocol: "TCP" }] },
+    };
 }

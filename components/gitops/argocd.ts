@@ -5,7 +5,8 @@ import * as random from "@pulumi/random";
 import { isDnsLabel } from "../shared/names";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
-import { ARGOCD_NAMESPACE, ArgoCdSso, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
+import { certificateSpec } from "../shared/certificates";
+import { ARGOCD_NAMESPACE, ARGOCD_SERVER_TLS_SECRET, ArgoCdSso, argocdServerLoadBalancer, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
 import { RepoCredential, REPO_CREDS_LABEL, repoCredsData, repoCredsSecretName } from "./repo-credentials";
 import { ARGOCD_CHART_REPOSITORY, ARGOCD_CHART_VERSION } from "./versions";
 
@@ -36,6 +37,18 @@ export interface ArgoCdArgs {
     readonly repoCredentials?: RepoCredential[];
     /** Prometheus retention. Defaults to "15d". */
     readonly prometheusRetention?: string;
+    /**
+     * TLS on `hostname`: a Certificate from this ClusterIssuer in argocd-server-tls, the server on an NLB
+     * of the given scheme (a Service of its own, so the release never waits for a load balancer), its DNS
+     * record by external-dns; `after` are what the Certificate needs (the issuer). Defaults to none (the chart's self-signed certificate behind a ClusterIP Service).
+     */
+    readonly tls?: {
+        readonly clusterIssuer: string;
+        readonly scheme: "internal" | "internet-facing";
+        readonly after: pulumi.Input<pulumi.Resource>[];
+        /** What signals the load balancer controller is ready (the NLB Service is its to reconcile). */
+        readonly loadBalancerReady: pulumi.Input<pulumi.Resource>[];
+    };
 }
 
 export const ARGOCD_DEFAULTS = {
@@ -123,13 +136,35 @@ export class ArgoCd extends pulumi.ComponentResource {
                 version: this.chartVersion,
                 repositoryOpts: { repo: ARGOCD_CHART_REPOSITORY },
                 namespace: ARGOCD_NAMESPACE,
-                values: argocdValues({ hostname: args.hostname, ha, defaultRole: args.defaultRole ?? d.defaultRole, sso: args.sso, slack: webhook !== undefined }),
+                values: argocdValues({
+                    hostname: args.hostname,
+                    ha,
+                    defaultRole: args.defaultRole ?? d.defaultRole,
+                    sso: args.sso,
+                    slack: webhook !== undefined,
+                }),
                 skipAwait: false,
                 timeout: 900,
                 maxHistory: 10,
             },
             { parent: this, dependsOn: [namespace, ...secrets] },
         );
+
+        if (args.tls) {
+            // Beside the release, not before it: argocd-server starts on its self-signed certificate and
+            // picks this one up when cert-manager writes it.
+            new k8s.apiextensions.CustomResource(
+                `${name}-server-certificate`,
+                {
+                    apiVersion: "cert-manager.io/v1",
+                    kind: "Certificate",
+                    metadata: { name: ARGOCD_SERVER_TLS_SECRET, namespace: ARGOCD_NAMESPACE },
+                    spec: certificateSpec({ secretName: ARGOCD_SERVER_TLS_SECRET, hostnames: [args.hostname], clusterIssuer: args.tls.clusterIssuer }),
+                },
+                { parent: this, dependsOn: [namespace, ...args.tls.after] },
+            );
+            new k8s.core.v1.Service(`${name}-server-nlb`, argocdServerLoadBalancer(args.hostname, args.tls.scheme), { parent: this, dependsOn: [namespace, ...args.tls.loadBalancerReady] });
+        }
 
         const monitoring = new k8s.core.v1.Namespace(`${name}-monitoring-ns`, { metadata: { name: MONITORING_NAMESPACE, labels: { "pr-cybr.io/platform": "true" } } }, clusterReady);
         const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin-password`, { length: 32, special: false }, { parent: this });

@@ -1,6 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGE_POLICY_NAME, ImagePolicyOptions, imagePolicySpec } from "./image-policy";
+import { NLB_CLASS } from "../shared/certificates";
+import { isHostname } from "../shared/hostnames";
+import { HOSTNAME_POLICY_NAME, hostnamePolicySpec } from "./hostnames";
 import { PERSONA_GROUP_PREFIX, TENANT_LABEL } from "./personas";
 
 export const WORKLOAD_POLICY_NAME = "pr-cybr-tenant-workloads";
@@ -8,6 +11,15 @@ export const GUARDRAIL_POLICY_NAME = "pr-cybr-tenant-guardrails";
 export const LOAD_BALANCER_POLICY_NAME = "pr-cybr-tenant-load-balancers";
 /** The AWS Load Balancer Controller's NLB target-type annotation. */
 export const NLB_TARGET_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type";
+/**
+ * The class the AWS Load Balancer Controller reconciles (its chart's `loadBalancerClass` default,
+ * kubernetes-sigs/aws-load-balancer-controller v3.5.0 pkg/service/service_utils.go IsServiceSupported).
+ * The in-tree cloud provider skips a Service with any class; without one it would build a Classic ELB
+ * on node ports, which tenants do not have.
+ */
+export const TENANT_LOAD_BALANCER_CLASS = NLB_CLASS;
+/** The AWS Load Balancer Controller's IngressGroup annotation (v3.5.0 docs/guide/ingress/annotations.md). */
+export const ALB_GROUP_ANNOTATION = "alb.ingress.kubernetes.io/group.name";
 
 /**
  * CEL checks for what GitOps deploys into tenant namespaces (Pulumi never sees those objects): no
@@ -130,9 +142,15 @@ export function guardrailPolicySpec(): Record<string, unknown> {
  * `allocateLoadBalancerNodePorts` is false (kubernetes/kubernetes v1.35.4
  * pkg/quota/v1/evaluator/core/services.go). Without node ports the AWS Load Balancer Controller can only
  * target pod IPs: instance targets need a node port ("unable to support instance target type with an
- * unallocated NodePort", kubernetes-sigs/aws-load-balancer-controller v2.17.1
+ * unallocated NodePort", kubernetes-sigs/aws-load-balancer-controller v3.5.0
  * pkg/service/model_build_target_group.go), and instance is its default target type. So a tenant load
  * balancer must say both, and is refused here with that reason instead of by the quota's bare count.
+ * It must also name the controller's class: the controller owns tenant load balancers (the platform
+ * turns its Service mutator off, which would otherwise set the class on every Service and block them
+ * all while it is down), and the class is immutable, so a Service cannot move to the in-tree provider.
+ * The quota's `services.loadbalancers` counts these Services whatever their class, so the allowance is
+ * exactly the NLBs the controller builds for the tenant. Tenants' Ingresses are ALBs (class `alb`, pod-IP
+ * targets by its IngressClassParams), one each, counted by `count/ingresses.networking.k8s.io`.
  */
 export function loadBalancerPolicySpec(): Record<string, unknown> {
     return {
@@ -140,6 +158,11 @@ export function loadBalancerPolicySpec(): Record<string, unknown> {
         matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }] },
         matchConditions: [{ name: "load-balancer", expression: "object.spec.type == 'LoadBalancer'" }],
         validations: [
+            {
+                expression: `has(object.spec.loadBalancerClass) && object.spec.loadBalancerClass == '${TENANT_LOAD_BALANCER_CLASS}'`,
+                message: `a tenant LoadBalancer Service must set spec.loadBalancerClass: ${TENANT_LOAD_BALANCER_CLASS} (the AWS Load Balancer Controller provisions tenant NLBs; the in-tree provider would need node ports)`,
+                reason: "Invalid",
+            },
             {
                 expression: "has(object.spec.allocateLoadBalancerNodePorts) && object.spec.allocateLoadBalancerNodePorts == false",
                 message: "a tenant LoadBalancer Service must set spec.allocateLoadBalancerNodePorts: false (tenants get no node ports; the NLB targets pod IPs)",
@@ -154,8 +177,31 @@ export function loadBalancerPolicySpec(): Record<string, unknown> {
     };
 }
 
+export const INGRESS_POLICY_NAME = "pr-cybr-tenant-ingresses";
+
 /**
- * The tenant ValidatingAdmissionPolicies (workloads, guardrails, load balancers) and their bindings to
+ * CEL check of tenants' Ingresses: one Ingress, one ALB, counted by the quota
+ * (`count/ingresses.networking.k8s.io`). An IngressGroup would merge several Ingresses (other tenants'
+ * too) into one ALB whose settings any member can change or break (aws-load-balancer-controller v3.5.0
+ * docs/guide/ingress/annotations.md "group.name": members must trust each other). Pod-IP targets come
+ * from the `alb` class's IngressClassParams, which overrides the target-type annotation.
+ */
+export function ingressPolicySpec(): Record<string, unknown> {
+    return {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: [{ apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] }] },
+        validations: [
+            {
+                expression: `!has(object.metadata.annotations) || !('${ALB_GROUP_ANNOTATION}' in object.metadata.annotations)`,
+                message: `a tenant Ingress may not join an IngressGroup (${ALB_GROUP_ANNOTATION}): each Ingress is its own ALB, counted by the quota`,
+                reason: "Forbidden",
+            },
+        ],
+    };
+}
+
+/**
+ * The tenant ValidatingAdmissionPolicies (workloads, guardrails, load balancers, ingresses, hostnames) and their bindings to
  * every namespace labelled as a tenant's. Native CEL
  * admission: no webhook to run, nothing that can be down when the API server needs it.
  */
@@ -166,6 +212,8 @@ export interface TenantWorkloadPolicyArgs {
     readonly validationActions?: ("Deny" | "Warn" | "Audit")[];
     /** Where tenant images may come from (image-policy.ts). Defaults to no image policy. */
     readonly images?: ImagePolicyOptions;
+    /** The DNS zone tenants' names live in (`<tenant>.apps.<zone>`); with it, the hostname policy is added. Defaults to none. */
+    readonly zoneName?: string;
 }
 
 export const TENANT_WORKLOAD_POLICY_DEFAULTS = { namespaceLabel: TENANT_LABEL, validationActions: ["Deny", "Audit"] as ("Deny" | "Warn" | "Audit")[] };
@@ -173,6 +221,7 @@ export const TENANT_WORKLOAD_POLICY_DEFAULTS = { namespaceLabel: TENANT_LABEL, v
 export class TenantWorkloadPolicy extends pulumi.ComponentResource {
     constructor(name: string, args: TenantWorkloadPolicyArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         if (args.validationActions?.length === 0) throw new Error("TenantWorkloadPolicy: validationActions is empty (use Deny, Warn and/or Audit)");
+        if (args.zoneName !== undefined && !isHostname(args.zoneName)) throw new Error(`TenantWorkloadPolicy: zoneName "${args.zoneName}" is not a DNS name (lowercase, e.g. example.com)`);
         super("pr-cybr:tenancy:TenantWorkloadPolicy", name, {}, opts);
         const d = TENANT_WORKLOAD_POLICY_DEFAULTS;
         const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
@@ -195,8 +244,10 @@ export class TenantWorkloadPolicy extends pulumi.ComponentResource {
         const extras: [string, string, Record<string, unknown>][] = [
             ["guardrails", GUARDRAIL_POLICY_NAME, guardrailPolicySpec()],
             ["load-balancers", LOAD_BALANCER_POLICY_NAME, loadBalancerPolicySpec()],
+            ["ingresses", INGRESS_POLICY_NAME, ingressPolicySpec()],
         ];
         if (args.images) extras.push(["images", IMAGE_POLICY_NAME, imagePolicySpec(args.images)]);
+        if (args.zoneName) extras.push(["hostnames", HOSTNAME_POLICY_NAME, hostnamePolicySpec(args.zoneName)]);
         for (const [role, policyName, spec] of extras) {
             const extra = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-${role}-policy`, { metadata: { name: policyName }, spec }, { parent: this });
             new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(

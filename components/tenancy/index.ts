@@ -6,3 +6,4 @@ export * from "./personas";
 export * from "./quota";
 export * from "./roles";
 export * from "./tenant";
+export * from "./hostnames";

@@ -11,8 +11,9 @@ export interface TenantQuota {
     readonly storage?: string | number;
     readonly persistentVolumeClaims?: number;
     /**
-     * LoadBalancer Services allowed (each is a cloud load balancer). Each must be an NLB with IP targets
-     * and `allocateLoadBalancerNodePorts: false`: tenants get no node ports (pr-cybr-tenant-load-balancers).
+     * Cloud load balancers allowed, of each kind: this many LoadBalancer Services (NLBs of the AWS Load
+     * Balancer Controller with IP targets and `allocateLoadBalancerNodePorts: false`: tenants get no node
+     * ports) and this many Ingresses (an ALB each: IngressGroups are refused), pr-cybr-tenant-load-balancers.
      */
     readonly loadBalancers?: number;
 }
@@ -47,6 +48,8 @@ export function resourceQuotaHard(q: TenantQuota): Record<string, string> {
         "requests.storage": formatMemory(storage),
         persistentvolumeclaims: String(storage === 0 ? 0 : (q.persistentVolumeClaims ?? 10)),
         "services.loadbalancers": String(q.loadBalancers ?? 0),
+        // Every Ingress is an ALB of the controller (the only IngressClass): counted like a load balancer.
+        "count/ingresses.networking.k8s.io": String(q.loadBalancers ?? 0),
         "services.nodeports": "0",
     };
 }

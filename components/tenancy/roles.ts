@@ -29,5 +29,9 @@ export function tenantDeployerRules(): PolicyRule[] {
         { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors", "prometheusrules"], verbs: MANAGE },
         // Deny-only policies that narrow the platform's (admission refuses anything else: guardrails.ts).
         { apiGroups: ["cilium.io"], resources: ["ciliumnetworkpolicies"], verbs: MANAGE },
+        // TLS for its own names (pr-cybr-tenant-hostnames keeps them under <tenant>.apps.<zone>); the
+        // CertificateRequests are cert-manager's, read only.
+        { apiGroups: ["cert-manager.io"], resources: ["certificates"], verbs: MANAGE },
+        { apiGroups: ["cert-manager.io"], resources: ["certificaterequests"], verbs: READ },
     ];
 }

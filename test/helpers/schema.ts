@@ -31,3 +31,23 @@ export function unknownKeys(schema: Schema, value: unknown, at = ""): string[] {
         return child ? unknownKeys(child, v, where) : [where];
     });
 }
+
+/**
+ * Keys a chart's values.yaml does not declare, for charts that ship no values schema: every key we set
+ * must be in the chart's defaults. A default that is empty (`{}`) or null is an open value (annotations,
+ * resources, a PodDisruptionBudget spec) and may hold anything.
+ */
+export function unknownValuesKeys(defaults: unknown, value: unknown, at = ""): string[] {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return [];
+    if (!defaults || typeof defaults !== "object" || Array.isArray(defaults) || Object.keys(defaults).length === 0) return [];
+    return Object.entries(value).flatMap(([key, v]) => {
+        const where = at ? `${at}.${key}` : key;
+        if (!(key in (defaults as Record<string, unknown>))) return [where];
+        return unknownValuesKeys((defaults as Record<string, unknown>)[key], v, where);
+    });
+}
+
+/** A vendored chart file (test/fixtures/charts, see its SOURCES.md). */
+export function chartFixture(file: string): string {
+    return fs.readFileSync(path.resolve(__dirname, "..", "fixtures", "charts", file), "utf8");
+}

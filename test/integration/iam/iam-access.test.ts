@@ -8,6 +8,7 @@ import { Account, backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
 import { ebsCsiClaims } from "./claims/ebs-csi";
 import { edgeClaims } from "./claims/edge";
+import { loadBalancerControllerClaims } from "./claims/load-balancer-controller";
 import { logsClaims } from "./claims/logs";
 import { previewClaims } from "./claims/preview";
 import { rotationClaims } from "./claims/rotation";
@@ -42,6 +43,8 @@ beforeAll(async () => {
         ...(await ciliumClaims(prod)),
         ...(await ebsCsiClaims(dev)),
         ...(await ebsCsiClaims(prod)),
+        ...(await loadBalancerControllerClaims(dev)),
+        ...(await loadBalancerControllerClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),

@@ -129,17 +129,26 @@ scenario("k8s-admission-workload-policy", "the tenant workload policy refuses ea
 }, undefined, { partOf: "k8s-admission" });
 
 /**
- * A LoadBalancer Service as the AWS Load Balancer Controller provisions it without node ports: NLB IP
- * targets (`aws-load-balancer-nlb-target-type: ip`) and `allocateLoadBalancerNodePorts: false`
- * (kubernetes-sigs/aws-load-balancer-controller v2.17.1 pkg/service/model_build_target_group.go: only
- * instance targets need a node port, "unable to support instance target type with an unallocated NodePort").
+ * A LoadBalancer Service as the AWS Load Balancer Controller provisions it without node ports: its class
+ * `service.k8s.aws/nlb` (v3.5.0 pkg/service/service_utils.go IsServiceSupported: a Service with another
+ * class is not its; the in-tree provider skips any Service with a class), NLB IP targets
+ * (`aws-load-balancer-nlb-target-type: ip`) and `allocateLoadBalancerNodePorts: false` (v3.5.0
+ * pkg/service/model_build_target_group.go: only instance targets need a node port, "unable to support
+ * instance target type with an unallocated NodePort"). `lbClass: null` leaves the class out.
  */
-function loadBalancer(ns: string, name: string, opts: { allocateNodePorts?: boolean; targetType?: string } = {}): any {
+function loadBalancer(ns: string, name: string, opts: { allocateNodePorts?: boolean; targetType?: string; lbClass?: string | null } = {}): any {
+    const lbClass = opts.lbClass === undefined ? "service.k8s.aws/nlb" : opts.lbClass;
     return {
         apiVersion: "v1",
         kind: "Service",
         metadata: { name, namespace: ns, annotations: opts.targetType ? { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": opts.targetType } : {} },
-        spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ port: 443, targetPort: 8443 }], ...(opts.allocateNodePorts === undefined ? {} : { allocateLoadBalancerNodePorts: opts.allocateNodePorts }) },
+        spec: {
+            type: "LoadBalancer",
+            selector: { app: name },
+            ports: [{ port: 443, targetPort: 8443 }],
+            ...(lbClass === null ? {} : { loadBalancerClass: lbClass }),
+            ...(opts.allocateNodePorts === undefined ? {} : { allocateLoadBalancerNodePorts: opts.allocateNodePorts }),
+        },
     };
 }
 
@@ -186,10 +195,40 @@ scenario("k8s-admission-load-balancers", "a LoadBalancer Service the AWS Load Ba
         ["node ports allocated (the default)", loadBalancer(ns, "lb-default", { targetType: "ip" })],
         ["instance targets (the controller's default target type)", loadBalancer(ns, "lb-instance", { allocateNodePorts: false })],
         ["explicit instance targets", loadBalancer(ns, "lb-instance", { allocateNodePorts: false, targetType: "instance" })],
+        ["no class (the in-tree cloud provider's Classic ELB on node ports)", loadBalancer(ns, "lb-in-tree", { allocateNodePorts: false, targetType: "ip", lbClass: null })],
+        ["another controller's class", loadBalancer(ns, "lb-other", { allocateNodePorts: false, targetType: "ip", lbClass: "example.com/other-lb" })],
+        ["the class spelled with different case", loadBalancer(ns, "lb-case", { allocateNodePorts: false, targetType: "ip", lbClass: "service.k8s.aws/NLB" })],
     ] as const) {
         const r = await developerOf(tenantOf(ns)).create(svc, true);
-        if (r.status < 400 || !/allocateLoadBalancerNodePorts|nlb-target-type/.test(String(r.json?.message))) problems.push(`${ns}: ${what}: ${msg(r)} (want a refusal naming what to set)`);
+        if (r.status < 400 || !/allocateLoadBalancerNodePorts|nlb-target-type|loadBalancerClass/.test(String(r.json?.message))) problems.push(`${ns}: ${what}: ${msg(r)} (want a refusal naming what to set)`);
     }
+    // The class is the controller's for good: Kubernetes refuses changing it (ValidateServiceUpdate).
+    const owned = loadBalancer(ns, "lb-move", { allocateNodePorts: false, targetType: "ip" });
+    await untilNoLoadBalancersUsed(ns);
+    const created = await developerOf(tenantOf(ns)).create(owned);
+    if (created.status !== 201) problems.push(`${ns}: compliant load balancer refused: ${msg(created)}`);
+    else {
+        const moved = await developerOf(tenantOf(ns)).request("PATCH", `/api/v1/namespaces/${ns}/services/lb-move`, { spec: { loadBalancerClass: "example.com/other-lb" } }, "application/merge-patch+json");
+        if (moved.status < 400) problems.push(`${ns}: a tenant moved its load balancer to another class: ${msg(moved)}`);
+        await kube.delete(owned);
+    }
+    // Ingresses are ALBs: as many as the allowance, one each (no IngressGroup), and no more.
+    const alb = (name: string, annotations: Record<string, string> = {}) => ({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name, namespace: ns, annotations },
+        spec: { ingressClassName: "alb", defaultBackend: { service: { name: "web", port: { number: 80 } } } },
+    });
+    const grouped = await developerOf(tenantOf(ns)).create(alb("grouped", { "alb.ingress.kubernetes.io/group.name": "shared" }), true);
+    if (grouped.status < 400 || !String(grouped.json?.message).includes("IngressGroup")) problems.push(`${ns}: an Ingress joining an IngressGroup: ${msg(grouped)} (want refused)`);
+    const albs: any[] = [];
+    for (let i = 0; i <= allowance(ns); i++) {
+        const r = await developerOf(tenantOf(ns)).create(alb(`alb-${i}`));
+        if (r.status === 201) albs.push(alb(`alb-${i}`));
+        if (i < allowance(ns) && r.status !== 201) problems.push(`${ns}: ALB ${i + 1} of ${allowance(ns)} refused: ${msg(r)}`);
+        if (i === allowance(ns) && (r.status !== 403 || !String(r.json?.message).includes("count/ingresses.networking.k8s.io"))) problems.push(`${ns}: ALB ${i + 1} past the allowance: ${msg(r)} (want the quota to refuse it)`);
+    }
+    for (const a of albs) await kube.delete(a);
     const nodePort = { apiVersion: "v1", kind: "Service", metadata: { name: "np", namespace: ns }, spec: { type: "NodePort", selector: { app: "np" }, ports: [{ port: 80 }] } };
     const r = await developerOf(tenantOf(ns)).create(nodePort, true);
     if (r.status < 400) problems.push(`${ns}: NodePort Service admitted`);
@@ -315,5 +354,116 @@ scenario("k8s-admission-tenant-network-policies", "a tenant's deployer syncs Cil
     }
     const remove = await deployer.delete(cnp("tenant-default-deny", {}), true);
     if (remove.status !== 403) problems.push(`delete the platform's tenant-default-deny: ${msg(remove)} (want 403)`);
+    expect(problems).toEqual([]);
+}, undefined, { partOf: "k8s-admission" });
+
+/** The zone tenants' names live in: the one the plan's ClusterIssuer solves DNS-01 for. */
+const zoneOf = () => planObjects("ClusterIssuer")[0].spec.acme.solvers[0].selector.dnsZones[0] as string;
+const ingress = (ns: string, name: string, hosts: { rules?: string[]; tls?: string[]; annotations?: Record<string, string> }) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name, namespace: ns, annotations: hosts.annotations ?? {} },
+    spec: {
+        ingressClassName: "alb",
+        rules: (hosts.rules ?? []).map((host) => ({ host, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } })),
+        ...(hosts.tls ? { tls: [{ hosts: hosts.tls, secretName: `${name}-tls` }] } : {}),
+    },
+});
+const annotatedService = (ns: string, name: string, annotations: Record<string, string>) => ({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: ns, annotations },
+    spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+const certificate = (ns: string, name: string, spec: Record<string, unknown>) => ({
+    apiVersion: "cert-manager.io/v1",
+    kind: "Certificate",
+    metadata: { name, namespace: ns },
+    spec: { secretName: `${name}-tls`, issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: "letsencrypt" }, ...spec },
+});
+
+scenario("k8s-admission-hostnames", "a tenant claims names under <tenant>.apps.<zone> only: its own pass, and lookalikes (suffix tricks, case, trailing dot, wildcards, lists, other tenants', the platform's) are refused wherever a name is published or certified", async () => {
+    const zone = zoneOf();
+    const problems: string[] = [];
+    const tenants = [...tenantNamespaces(plan.resources)];
+    const [tenant, namespaces] = tenants.find(([, nss]) => nss.length > 1) ?? tenants[0];
+    const other = tenants.find(([t]) => t !== tenant)![0];
+    const own = `${tenant}.apps.${zone}`;
+    const HOSTNAME = "external-dns.alpha.kubernetes.io/hostname";
+    const INTERNAL = "external-dns.alpha.kubernetes.io/internal-hostname";
+    // Every namespace of the tenant (its second one too) is keyed on the namespace's tenant label.
+    for (const ns of namespaces) {
+        // Certificates are the deployer's (Argo CD syncs the tenant's repository as it); developers have no cert-manager rights.
+        const deployer = tenantDeployers(plan.resources).find((d) => d.namespace === ns)!;
+        const asDeployer = kube.impersonate(deployer.identity);
+        // A CertificateRequest is refused whoever asks with the RBAC to (an EKS access policy may grant it).
+        const withRights = kube.impersonate({ user: `system:serviceaccount:${ns}:app-controller`, groups: ["system:masters"] });
+        const dev = { create: (obj: any, dryRun: boolean) => (obj.kind === "CertificateRequest" ? withRights : obj.apiVersion.startsWith("cert-manager.io/") ? asDeployer : developerOf(tenant)).create(obj, dryRun) };
+        const admitted: [string, any][] = [
+            ["rule and TLS host under its domain", ingress(ns, "own", { rules: [`web.${own}`], tls: [`web.${own}`] })],
+            ["its domain itself", ingress(ns, "apex", { rules: [own], tls: [own] })],
+            ["a wildcard under its domain", ingress(ns, "wild", { rules: [`web.${own}`], tls: [`*.${own}`] })],
+            ["a host-less default rule on its own ALB", { ...ingress(ns, "default", {}), spec: { ingressClassName: "alb", defaultBackend: { service: { name: "web", port: { number: 80 } } } } }],
+            ["an annotation list of its names, spaced", annotatedService(ns, "list", { [HOSTNAME]: `web.${own}, api.${own}`, "external-dns.alpha.kubernetes.io/cloudflare-proxied": "false" })],
+            ["an internal hostname under its domain", annotatedService(ns, "internal", { [INTERNAL]: `db.${own}` })],
+            ["a Service without annotations", annotatedService(ns, "plain", {})],
+            ["a Certificate for its names", certificate(ns, "own-cert", { dnsNames: [`web.${own}`, `*.${own}`], commonName: `web.${own}` })],
+        ];
+        // Every Ingress is an ALB: where the namespace has no load-balancer allowance, the quota (which
+        // admits after the policies) refuses the compliant ones, so the names passed the policy.
+        const quota = planObjects("ResourceQuota").find((q) => q.metadata.namespace === ns);
+        const ingressAllowed = Number(quota.spec.hard["count/ingresses.networking.k8s.io"]) > 0;
+        for (const [what, obj] of admitted) {
+            const r = await dev.create(obj, true);
+            const byQuota = obj.kind === "Ingress" && !ingressAllowed;
+            if (byQuota ? r.status !== 403 || !/exceeded quota.*count\/ingresses/.test(String(r.json?.message)) : r.status !== 201) problems.push(`${ns}: ${what}: ${msg(r)} (want ${byQuota ? "past the policy, refused by the quota" : "admitted"})`);
+        }
+        const refused: [string, any][] = [
+            ["another tenant's name that ends like its own (suffix trick)", ingress(ns, "suffix", { rules: [`evil-${own}`] })],
+            ["its domain followed by another domain", ingress(ns, "prefix", { rules: [`web.${own}.evil.com`] })],
+            ["uppercase in an annotation", annotatedService(ns, "upper", { [HOSTNAME]: `Web.${own}` })],
+            ["a trailing dot in an annotation", annotatedService(ns, "dot", { [HOSTNAME]: `web.${own}.` })],
+            ["a wildcard over every tenant in an annotation", annotatedService(ns, "wild-ann", { [HOSTNAME]: `*.apps.${zone}` })],
+            ["uppercase in a Certificate", certificate(ns, "upper-cert", { dnsNames: [`WEB.${own}`] })],
+            ["a wildcard over every tenant", ingress(ns, "wild-apps", { rules: [`web.${own}`], tls: [`*.apps.${zone}`] })],
+            ["a wildcard over the zone", certificate(ns, "wild-zone", { dnsNames: [`*.${zone}`] })],
+            ["the other tenant's name", ingress(ns, "other", { rules: [`web.${other}.apps.${zone}`] })],
+            ["the platform's name", ingress(ns, "platform", { rules: [`argocd.${zone}`] })],
+            ["a foreign TLS host beside a compliant rule", ingress(ns, "tls-only", { rules: [`web.${own}`], tls: [`web.${own}`, `argocd.${zone}`] })],
+            ["a foreign name hidden in an annotation list", annotatedService(ns, "list-bad", { [HOSTNAME]: `web.${own},argocd.${zone}` })],
+            ["an empty entry in an annotation list", annotatedService(ns, "list-empty", { [HOSTNAME]: `web.${own},` })],
+            ["a foreign annotation on an Ingress with compliant hosts", ingress(ns, "ann", { rules: [`web.${own}`], annotations: { [HOSTNAME]: `web.${other}.apps.${zone}` } })],
+            ["a foreign internal hostname", annotatedService(ns, "internal-bad", { [INTERNAL]: `db.${other}.apps.${zone}` })],
+            ["a proxied record", annotatedService(ns, "proxied", { [HOSTNAME]: `web.${own}`, "external-dns.alpha.kubernetes.io/cloudflare-proxied": "true" })],
+            ["a Cloudflare custom hostname", annotatedService(ns, "custom", { [HOSTNAME]: `web.${own}`, "external-dns.alpha.kubernetes.io/cloudflare-custom-hostname": "shop.example.com" })],
+            ["a Certificate for the platform's name", certificate(ns, "platform-cert", { dnsNames: [`argocd.${zone}`] })],
+            ["a Certificate whose commonName is foreign", certificate(ns, "cn-cert", { dnsNames: [`web.${own}`], commonName: `argocd.${zone}` })],
+            ["a Certificate with an IP address", certificate(ns, "ip-cert", { dnsNames: [`web.${own}`], ipAddresses: ["10.0.0.1"] })],
+            [
+                "a CertificateRequest made by the tenant (its CSR could name anything)",
+                { apiVersion: "cert-manager.io/v1", kind: "CertificateRequest", metadata: { name: "csr", namespace: ns }, spec: { request: Buffer.from("-----BEGIN CERTIFICATE REQUEST-----\n-----END CERTIFICATE REQUEST-----\n").toString("base64"), issuerRef: { kind: "ClusterIssuer", name: "letsencrypt" } } },
+            ],
+        ];
+        for (const [what, obj] of refused) {
+            const r = await dev.create(obj, true);
+            if (r.status < 400 || !String(r.json?.message).includes("pr-cybr-tenant-hostnames")) problems.push(`${ns}: ${what}: ${msg(r)} (want refused by pr-cybr-tenant-hostnames)`);
+        }
+        // Ingress rule hosts are RFC 1123 subdomains to the API server itself (networking/validation):
+        // uppercase and a trailing dot never reach the policy there.
+        for (const [what, host] of [["uppercase", `Web.${own}`], ["a trailing dot", `web.${own}.`]]) {
+            const r = await dev.create(ingress(ns, "syntax", { rules: [host] }), true);
+            if (r.status !== 422 || !/RFC 1123/.test(String(r.json?.message))) problems.push(`${ns}: Ingress host with ${what}: ${msg(r)} (want refused by the API server's validation)`);
+        }
+        const devCert = await developerOf(tenant).create(certificate(ns, "dev-cert", { dnsNames: [`web.${own}`] }), true);
+        if (devCert.status !== 403) problems.push(`${ns}: a developer created a Certificate: ${msg(devCert)} (want RBAC to refuse: Certificates come through GitOps)`);
+        // cert-manager itself makes the CertificateRequests of tenants' Certificates.
+        const cm = kube.impersonate({ user: "system:serviceaccount:cert-manager:cert-manager", groups: ["system:masters"] });
+        const csr = refused[refused.length - 1][1];
+        const byCertManager = await cm.create(csr, true);
+        if (byCertManager.status !== 201) problems.push(`${ns}: cert-manager's own CertificateRequest: ${msg(byCertManager)} (want admitted)`);
+    }
+    // Outside tenant namespaces (the platform's), names are not restricted.
+    const platform = await kube.create(certificate("argocd", "argocd-probe", { dnsNames: [`argocd.${zone}`] }), true);
+    if (platform.status !== 201) problems.push(`argocd: the platform's own certificate: ${msg(platform)}`);
     expect(problems).toEqual([]);
 }, undefined, { partOf: "k8s-admission" });
