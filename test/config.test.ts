@@ -200,6 +200,12 @@ describe("component arg checks a config value can trip are config errors", () =>
             'cluster.admins[1]: "arn:aws:iam::222222222222:role/platform-admin" has the same name as cluster.admins[0] (list each principal once; access entries are named after it)',
         ],
         ["SwarmDns hostnames: one twice", "dev", (r) => r.swarm.traefik.hostnames.push(r.swarm.traefik.hostnames[0]), "swarm.traefik.hostnames: lists a hostname twice (list each once)"],
+        [
+            "EdgeAgentImage collectorVersion: a release the agent's build manifest does not build",
+            "prod",
+            (r) => (r.edge.agentVersion = "0.129.0"),
+            'edge.agentVersion: "0.129.0" is not the release components/edge/agent/manifest.yaml builds (0.128.0): the agent is a custom build, so set 0.128.0 here, or move the manifest\'s modules to the new release and regenerate its go.sum (components/edge/agent/build.sh, UPDATE_GO_SUM=1)',
+        ],
     ];
 
     it.each(cases)("%s", (_title, stack, edit, expected) => {

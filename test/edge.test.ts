@@ -2,7 +2,7 @@ import { edgeSiteHostname } from "../stacks/edge-config";
 import * as aws from "@pulumi/aws";
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { agentContextHash, AGENT_CONTEXT_DIR, EDGE_IDENTITY_TAG, EdgeAccess, edgeCommonName, registryEntry, validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeCaArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, EdgeNodeArgs } from "../components/edge";
+import { agentContextHash, agentManifestVersion, AGENT_CONTEXT_DIR, EDGE_IDENTITY_TAG, EdgeAccess, edgeCommonName, registryEntry, validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeCaArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, EdgeNodeArgs } from "../components/edge";
 import { PlatformOutputs } from "../stacks/platform";
 import { parseTailscaleOAuth } from "../stacks/edge";
 import { installMocks, MockHarness } from "./mocks";
@@ -171,13 +171,16 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
         const repo = harness.get("aws:ecr/repository:Repository", `${prefix}-edge-agent-repo`);
         expect(repo.inputs).toMatchObject({ name: `pr-cybr-${stack}/edge-agent`, imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageScanningConfiguration: { scanOnPush: true } });
         const image = harness.get("docker-build:index:Image", `${prefix}-edge-agent-image`);
-        expect(image.inputs).toMatchObject({ platforms: ["linux/amd64", "linux/arm64"], push: true, buildOnPreview: false, buildArgs: { OTELCOL_VERSION: config.edge.agentVersion } });
+        expect(image.inputs).toMatchObject({ platforms: ["linux/amd64", "linux/arm64"], push: true, buildOnPreview: false });
+        // The Dockerfile takes no build arguments: the manifest pins the release (agentVersion must equal it).
+        expect(image.inputs.buildArgs).toBeUndefined();
+        expect(config.edge.agentVersion).toBe(agentManifestVersion());
         expect(image.inputs.tags).toEqual([`${repo.outputs.repositoryUrl}:${config.edge.agentVersion}-${agentContextHash(config.edge.agentVersion)}`]);
         expect(image.inputs.registries).toBeInstanceOf(SecretValue);
         expect(unwrap(image.inputs.registries)[0]).toMatchObject({ address: String(repo.outputs.repositoryUrl).split("/")[0], username: "AWS" });
         expect(image.providerRef).toMatch(/pulumi:providers:docker-build::docker-build-/);
         // The context the real build reads is the directory that holds the Dockerfile.
-        expect(fs.readdirSync(AGENT_CONTEXT_DIR).sort()).toEqual(["Dockerfile", "config.yaml"]);
+        expect(fs.readdirSync(AGENT_CONTEXT_DIR).sort()).toEqual(["Dockerfile", "build.sh", "config.yaml", "go.sum", "manifest.yaml"]);
     });
 
     it("ties generated edge secrets to one rotation clock of secrets.rotationDays", () => {
@@ -306,6 +309,9 @@ describe("edge building blocks", () => {
         );
         expect(() => validateEdgeSiteArgs({ accountId: "x", zoneId: "z", tunnelName: "t", hostname: "nohost", originService: "ftp://x" })).toThrow(/accountId: "x"[\s\S]*hostname: "nohost"[\s\S]*originService: "ftp:\/\/x"/);
         expect(() => validateEdgeAgentImageArgs({ repositoryName: "Bad/Name", collectorVersion: "latest", keepImages: 1 })).toThrow(/repositoryName: "Bad\/Name"[\s\S]*collectorVersion: "latest"[\s\S]*keepImages: 1 is not 2-1000/);
+        // The image is the manifest's custom build: another release in config would be a lie about what runs.
+        expect(() => validateEdgeAgentImageArgs({ repositoryName: "pr-cybr-dev/edge-agent", collectorVersion: "0.129.0" })).toThrow(/collectorVersion: "0.129.0" is not the release components\/edge\/agent\/manifest.yaml builds \(0.128.0\)/);
+        expect(() => validateEdgeAgentImageArgs({ repositoryName: "pr-cybr-dev/edge-agent", collectorVersion: "0.128.0" })).not.toThrow();
     });
 
     it("refuses AWS sessions to revoked certificate CNs with a deny in the role's trust policy", async () => {

@@ -59,7 +59,7 @@ function hostAssets(dir) {
     return readdirSync(dir).flatMap((entry) => {
         const full = join(dir, entry);
         if (statSync(full).isDirectory()) return entry === "node_modules" ? [] : hostAssets(full);
-        return /\/(host|rotation|agent)\//.test(full) && (/\.(sh|yaml|js)$/.test(entry) || entry === "Dockerfile") ? [full] : [];
+        return /\/(host|rotation|agent)\//.test(full) && (/\.(sh|yaml|js)$/.test(entry) || entry === "Dockerfile" || entry === "go.sum") ? [full] : [];
     });
 }
 for (const file of hostAssets("components")) cpSync(file, join(".build", file));

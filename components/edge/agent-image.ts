@@ -4,17 +4,29 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 
-/** The agent's build context: a Dockerfile and the collector config (copied into .build for synth). */
+/**
+ * The agent's build context (copied into .build for synth): the Dockerfile, the collector config, and
+ * the custom collector's builder manifest with its go.sum and build script.
+ */
 export const AGENT_CONTEXT_DIR = path.join(__dirname, "agent");
+
+/** The collector release the builder manifest builds (its `dist.version`): the image is that version. */
+export function agentManifestVersion(dir = AGENT_CONTEXT_DIR): string {
+    return String(YAML.parse(fs.readFileSync(path.join(dir, "manifest.yaml"), "utf8"))?.dist?.version ?? "");
+}
 export const AGENT_PLATFORMS: dockerBuild.Platform[] = ["linux/amd64", "linux/arm64"];
 
 export interface EdgeAgentImageArgs {
     /** ECR repository name, e.g. `pr-cybr-prod/edge-agent`. Required. */
     readonly repositoryName: string;
-    /** OpenTelemetry Collector (contrib) version the image is built from. Required. */
+    /**
+     * OpenTelemetry Collector release the image is built from. Required; must be the release
+     * `agent/manifest.yaml` pins (its modules, go.sum and this version change together).
+     */
     readonly collectorVersion: string;
     /** Push the image (a preview never builds or pushes: buildOnPreview is off). Defaults to true. */
     readonly push?: boolean;
@@ -29,7 +41,14 @@ export const EDGE_AGENT_IMAGE_DEFAULTS = { push: true, keepImages: 20, tags: {} 
 export function validateEdgeAgentImageArgs(args: EdgeAgentImageArgs): void {
     const problems: ArgProblem[] = [];
     if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(args.repositoryName)) problems.push({ path: "repositoryName", reason: `"${args.repositoryName}" is not an ECR repository name (lowercase, digits, . _ - /)` });
+    const built = agentManifestVersion();
     if (!/^\d+\.\d+\.\d+$/.test(args.collectorVersion)) problems.push({ path: "collectorVersion", reason: `"${args.collectorVersion}" is not a version such as 0.128.0` });
+    else if (args.collectorVersion !== built) {
+        problems.push({
+            path: "collectorVersion",
+            reason: `"${args.collectorVersion}" is not the release components/edge/agent/manifest.yaml builds (${built}): the agent is a custom build, so set ${built} here, or move the manifest's modules to the new release and regenerate its go.sum (components/edge/agent/build.sh, UPDATE_GO_SUM=1)`,
+        });
+    }
     const keep = args.keepImages ?? EDGE_AGENT_IMAGE_DEFAULTS.keepImages;
     if (!Number.isInteger(keep) || keep < 2 || keep > 1000) problems.push({ path: "keepImages", reason: `${keep} is not 2-1000 (keep the running image and at least one to roll back to)` });
     throwIfProblems("EdgeAgentImage", problems);
@@ -44,7 +63,9 @@ export function agentContextHash(collectorVersion: string, dir = AGENT_CONTEXT_D
 
 /**
  * The telemetry agent's image: an immutable-tag, scanned ECR repository and a multi-platform
- * (linux/amd64 + linux/arm64) buildx build pushed to it. Nodes run it by digest (`ref`), so a
+ * (linux/amd64 + linux/arm64) buildx build pushed to it. The image is a custom OpenTelemetry Collector
+ * (agent/manifest.yaml, built by the OpenTelemetry Collector Builder in the Dockerfile's build stage)
+ * on an empty base, as uid 10001. Nodes run it by digest (`ref`), so a
  * re-pushed tag can never change what runs; registry cache keeps rebuilds fast.
  */
 export class EdgeAgentImage extends pulumi.ComponentResource {
@@ -88,7 +109,6 @@ export class EdgeAgentImage extends pulumi.ComponentResource {
                 // Relative to the working directory (the project root, where the CLI and synth run): an absolute
                 // path would differ per checkout, and the base of a PR diff is synthesized in another one.
                 context: { location: path.relative(process.cwd(), AGENT_CONTEXT_DIR) || "." },
-                buildArgs: { OTELCOL_VERSION: args.collectorVersion },
                 platforms: AGENT_PLATFORMS,
                 push: args.push ?? d.push,
                 buildOnPreview: false,
