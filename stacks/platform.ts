@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
 import { EnvironmentBudget } from "../components/cost";
 import { ArgoCd } from "../components/gitops";
-import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
+import { INTERFACE_ENDPOINT_SERVICES, planSubnets, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
@@ -210,6 +210,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
                 ssoGroups: t.sso,
                 repos: t.repos.map((r) => r.url),
                 allowWorldEgress: t.allowWorldEgress,
+                // Tenant load balancers are internet-facing: they connect to pods from the public subnets.
+                platform: { monitoringNamespace: "monitoring", loadBalancerSubnets: planSubnets(cfg.network.cidr, cfg.network.azCount).public },
                 clusterName: cluster.clusterName,
                 crdsReady: [cilium.release, argocd.release],
                 tags: { component: "tenancy", tenant: t.name },

@@ -3,6 +3,9 @@ import { TenantConfig } from "../stacks/config";
 import { GUARDRAIL_KINDS, guardrailPolicySpec, imagePolicySpec, registryPrefixProblem, limitRangeLimits, loadBalancerPolicySpec, resourceQuotaHard, tenantDeployerRules, tenantNetworkPolicySpec, validateTenantArgs, workloadPolicySpec } from "../components/tenancy";
 import { MockHarness, RecordedResource } from "./mocks";
 import { platformUnderMocks, stackConfig } from "./helpers/platform";
+import { sharedPlan } from "./helpers/cli";
+import { planSubnets } from "../components/network/subnet-plan";
+import * as fs from "fs";
 
 const k8s = (kind: string) => (r: RecordedResource) => r.type.endsWith(`:${kind}`);
 type Obj = Record<string, any>;
@@ -174,6 +177,19 @@ describe("tenancy building blocks", () => {
         ]);
         expect(spec.ingress.map((i: Obj) => Object.keys(i)[0])).toEqual(["fromEndpoints", "fromEntities", "fromEndpoints"]);
         expect(JSON.stringify(spec)).not.toMatch(/"cluster"|"all"/);
+    });
+
+    it("admits the tenants' load balancers from the VPC's public subnets only (their pod-IP targets see the LB's own addresses)", () => {
+        const config = stackConfig("prod");
+        const plan = planSubnets(config.network.cidr, config.network.azCount);
+        const resources: { type: string; inputs: Obj }[] = JSON.parse(fs.readFileSync(sharedPlan("prod"), "utf8")).resources;
+        const cnps = resources.filter((r) => r.type === "kubernetes:cilium.io/v2:CiliumNetworkPolicy" && (r.inputs.metadata as Obj).name === "tenant-default-deny");
+        expect(cnps.length).toBeGreaterThan(0);
+        for (const cnp of cnps) {
+            const fromCidrs = ((cnp.inputs.spec as Obj).ingress as Obj[]).flatMap((rule) => (rule.fromCIDRSet ?? []).map((c: Obj) => c.cidr));
+            expect(fromCidrs).toEqual(plan.public);
+            for (const cidr of plan.private) expect(fromCidrs).not.toContain(cidr);
+        }
     });
 
     it("the admission policy checks privilege, host namespaces, hostPath and resources on pods and workload templates", () => {

@@ -104,8 +104,8 @@ export function awsLoadBalancerControllerSpec(version: string): AddonSpec {
  * - the Ingress validator (`vingress`, Fail) matches every Ingress: the platform's Ingresses depend on
  *   this release (`ready`), and Argo CD retries the ones it syncs.
  * Targets are pod IPs (Cilium ENI addresses): `defaultTargetType: ip` for Services and the ALB class's
- * IngressClassParams `targetType: ip`, which overrides any Ingress annotation (docs/guide/ingress/
- * ingress_class.md "spec.targetType"). Tenants have no node ports, which instance targets need.
+ * IngressClassParams `targetType: ip` and `scheme: internet-facing`, which override any Ingress
+ * annotation (docs/guide/ingress/ingress_class.md "spec.targetType", "spec.scheme"). Tenants have no node ports, which instance targets need.
  */
 export function awsLoadBalancerControllerValues(input: { clusterName: string; region: string; vpcId: string; replicas: number; tags: Tags }): Record<string, unknown> {
     return {
@@ -117,7 +117,8 @@ export function awsLoadBalancerControllerValues(input: { clusterName: string; re
         enableServiceMutatorWebhook: false,
         defaultTargetType: "ip",
         ingressClass: ALB_INGRESS_CLASS,
-        ingressClassParams: { create: true, spec: { targetType: "ip" } },
+        // internet-facing: tenant pods admit load balancers from the public subnets only (tenancy/network-policy.ts).
+        ingressClassParams: { create: true, spec: { targetType: "ip", scheme: "internet-facing" } },
         podMutatorWebhookConfig: { failurePolicy: "Ignore" },
         defaultTags: input.tags,
         podDisruptionBudget: input.replicas > 1 ? { maxUnavailable: 1 } : {},

@@ -173,11 +173,22 @@ export function loadBalancerPolicySpec(): Record<string, unknown> {
                 message: `a tenant LoadBalancer Service must be annotated ${NLB_TARGET_TYPE_ANNOTATION}: ip (instance targets need node ports)`,
                 reason: "Invalid",
             },
+            {
+                expression: `has(object.metadata.annotations) && '${NLB_SCHEME_ANNOTATION}' in object.metadata.annotations && object.metadata.annotations['${NLB_SCHEME_ANNOTATION}'] == 'internet-facing'`,
+                message: `a tenant LoadBalancer Service must be annotated ${NLB_SCHEME_ANNOTATION}: internet-facing (tenant pods admit load balancers from the public subnets only; the controller's default is internal)`,
+                reason: "Invalid",
+            },
         ],
     };
 }
 
 export const INGRESS_POLICY_NAME = "pr-cybr-tenant-ingresses";
+/**
+ * The NLB scheme annotation; it defaults to internal (aws-load-balancer-controller v3.5.0
+ * docs/guide/service/annotations.md "lb-scheme"). ALBs get theirs from the `alb` class's
+ * IngressClassParams, which overrides the Ingress annotation (ingress_class.md "spec.scheme").
+ */
+export const NLB_SCHEME_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-scheme";
 
 /**
  * CEL check of tenants' Ingresses: one Ingress, one ALB, counted by the quota

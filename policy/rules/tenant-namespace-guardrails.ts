@@ -66,7 +66,7 @@ function networkProblems(ns: string, policies: K8sObject[], cfg: PeerPolicy, def
 export const tenantNamespaceGuardrails: StackValidationPolicy = {
     name: "tenant-namespace-guardrails",
     description:
-        "Every tenant namespace (labelled pr-cybr.io/tenant) has an unscoped ResourceQuota, a LimitRange and an explicit default deny both ways (CiliumNetworkPolicy with enableDefaultDeny, or NetworkPolicy), and no network policy in it (nor a clusterwide one selecting its pods) allows peers beyond the tenant's namespaces, the platform peers and entities in policy config (world egress only for tenants listed in worldEgress).",
+        "Every tenant namespace (labelled pr-cybr.io/tenant) has an unscoped ResourceQuota, a LimitRange and an explicit default deny both ways (CiliumNetworkPolicy with enableDefaultDeny, or NetworkPolicy), and no network policy in it (nor a clusterwide one selecting its pods) allows peers beyond the tenant's namespaces, the platform peers, entities in policy config and, inbound, the stack's own load-balancer subnets (world egress only for tenants listed in worldEgress).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -85,6 +85,10 @@ export const tenantNamespaceGuardrails: StackValidationPolicy = {
         const deferred = new Deferred();
         const namespaces = tenantNamespaces(args.resources);
         const inNs = (kind: string, ns: string) => objectsOfKind(args.resources, kind).filter((o) => o.namespace === ns);
+        // The stack's internet-facing load-balancer subnets, as the controller finds them (its role tag).
+        const loadBalancerSubnets = args.resources
+            .filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.props.tags?.["kubernetes.io/role/elb"] === "1" && typeof r.props.cidrBlock === "string")
+            .map((r) => r.props.cidrBlock as string);
         const tenantNs = (tenant: string) => [...namespaces.entries()].filter(([, v]) => v.tenant === tenant).map(([n]) => n);
         for (const [ns, { tenant, object }] of namespaces) {
             const problems: string[] = [];
@@ -92,7 +96,7 @@ export const tenantNamespaceGuardrails: StackValidationPolicy = {
             const unscoped = quotas.filter((q) => deferred.run(() => isUnscoped(q.spec)) !== false);
             if (unscoped.length === 0) problems.push(quotas.length > 0 ? "no unscoped ResourceQuota (scoped quotas bind only the pods their scopes match)" : "no ResourceQuota");
             if (inNs("LimitRange", ns).length === 0) problems.push("no LimitRange");
-            const peers: PeerPolicy = { tenantNamespaces: tenantNs(tenant), peers: cfg.platformPeers, entities: cfg.allowedEntities, worldEgress: cfg.worldEgress.includes(tenant) };
+            const peers: PeerPolicy = { tenantNamespaces: tenantNs(tenant), peers: cfg.platformPeers, entities: cfg.allowedEntities, worldEgress: cfg.worldEgress.includes(tenant), loadBalancerSubnets };
             const clusterwide = objectsOfKind(args.resources, "CiliumClusterwideNetworkPolicy");
             problems.push(...networkProblems(ns, [...inNs("CiliumNetworkPolicy", ns), ...inNs("NetworkPolicy", ns), ...clusterwide], peers, deferred));
             if (problems.length > 0) reportViolation(`tenant ${tenant}: namespace ${ns} has ${problems.join("; ")}.`, object.resource.urn);

@@ -70,7 +70,7 @@ describe("tenant-namespace-guardrails: rules that re-open the deny", () => {
         expect(await guard(withSpec(spec), { worldEgress: ["org-b"] })).toEqual([]);
         expect(await guard(withSpec(spec), { worldEgress: ["org-a"] })).toHaveLength(1);
         // World egress never opens ingress from the world.
-        expect(await guard(withSpec({ ...DENY, ingress: [{ fromCIDR: ["0.0.0.0/0"] }] }), { worldEgress: ["org-b"] })).toEqual([reopened("CiliumNetworkPolicy tenant-default-deny ingress[0] fromCIDR allows addresses outside the cluster")]);
+        expect(await guard(withSpec({ ...DENY, ingress: [{ fromCIDR: ["0.0.0.0/0"] }] }), { worldEgress: ["org-b"] })).toEqual([reopened("CiliumNetworkPolicy tenant-default-deny ingress[0] fromCIDR allows addresses outside the cluster (only the stack's load-balancer subnets may be named)")]);
     });
 
     it("fails selectors that reach other namespaces: another tenant, every namespace by expression, namespace labels", async () => {
@@ -164,5 +164,31 @@ describe("tenant-namespace-guardrails: quotas", () => {
         const scoped = stackResource("kubernetes:core/v1:ResourceQuota", "quota-org-b", { metadata: { name: "tenant-quota", namespace: "org-b" }, spec: { hard: { pods: "1" }, scopes: ["BestEffort"] } });
         const out = await guard(twoTenants().map((r) => (r.name === "quota-org-b" ? scoped : r)));
         expect(out).toEqual(["tenant org-b: namespace org-b has no unscoped ResourceQuota (scoped quotas bind only the pods their scopes match)."]);
+    });
+});
+
+describe("tenant-namespace-guardrails: the load balancers' subnets", () => {
+    // The Load Balancer Controller's NLBs and ALBs reach pod-IP targets from their own addresses in the
+    // subnets it placed them in: internet-facing ones in the subnets tagged kubernetes.io/role/elb.
+    const subnet = (name: string, cidr: string, tags: Record<string, string>) => stackResource("aws:ec2/subnet:Subnet", name, { cidrBlock: cidr, tags });
+    const subnets = [subnet("public-a", "10.20.128.0/21", { tier: "public", "kubernetes.io/role/elb": "1" }), subnet("private-a", "10.20.0.0/20", { tier: "private", "kubernetes.io/role/internal-elb": "1" })];
+    const withIngress = (rule: Record<string, unknown>) => [...subnets, ...withSpec({ ...PLATFORM_SPEC, ingress: [...PLATFORM_SPEC.ingress, rule] })];
+
+    it("passes inbound rules that name the stack's load-balancer subnets exactly", async () => {
+        expect(await guard(withIngress({ fromCIDRSet: [{ cidr: "10.20.128.0/21" }] }))).toEqual([]);
+        expect(await guard(withIngress({ fromCIDR: ["10.20.128.0/21"] }))).toEqual([]);
+        expect(await guard(withIngress({ fromCIDRSet: [{ cidr: "10.20.128.0/21", except: ["10.20.128.0/24"] }] }))).toEqual([]);
+    });
+
+    it("fails what only looks like them: a private subnet, a wider or different range, a group reference, an egress rule", async () => {
+        const bad = "fromCIDRSet allows addresses outside the cluster (only the stack's load-balancer subnets may be named)";
+        expect(await guard(withIngress({ fromCIDRSet: [{ cidr: "10.20.0.0/20" }] }))).toEqual([reopened(`CiliumNetworkPolicy tenant-default-deny ingress[3] ${bad}`)]);
+        expect(await guard(withIngress({ fromCIDRSet: [{ cidr: "10.20.0.0/16" }] }))).toEqual([reopened(`CiliumNetworkPolicy tenant-default-deny ingress[3] ${bad}`)]);
+        expect(await guard(withIngress({ fromCIDRSet: [{ cidr: "10.20.128.0/21" }, { cidr: "0.0.0.0/0" }] }))).toEqual([reopened(`CiliumNetworkPolicy tenant-default-deny ingress[3] ${bad}`)]);
+        expect(await guard(withIngress({ fromCIDRSet: [{ cidrGroupRef: "public" }] }))).toEqual([reopened(`CiliumNetworkPolicy tenant-default-deny ingress[3] ${bad}`)]);
+        const egress = [...subnets, ...withSpec({ ...PLATFORM_SPEC, egress: [...PLATFORM_SPEC.egress, { toCIDRSet: [{ cidr: "10.20.128.0/21" }] }] })];
+        expect(await guard(egress)).toEqual([reopened("CiliumNetworkPolicy tenant-default-deny egress[2] toCIDRSet allows addresses outside the cluster (the tenant has no world egress in policy config)")]);
+        // Without such subnets in the stack, no CIDR is one.
+        expect(await guard(withSpec({ ...PLATFORM_SPEC, ingress: [...PLATFORM_SPEC.ingress, { fromCIDRSet: [{ cidr: "10.20.128.0/21" }] }] }))).toEqual([reopened(`CiliumNetworkPolicy tenant-default-deny ingress[3] ${bad}`)]);
     });
 });

@@ -38,6 +38,11 @@ export interface PeerPolicy {
     entities: { ingress: string[]; egress: string[] };
     /** Whether the tenant may send to the world (world entities, CIDRs, FQDNs). */
     worldEgress: boolean;
+    /**
+     * CIDRs inbound rules may name: the stack's own load-balancer subnets (tagged kubernetes.io/role/elb),
+     * from which the AWS Load Balancer Controller's NLBs and ALBs reach pod-IP targets. Defaults to none.
+     */
+    loadBalancerSubnets?: string[];
 }
 
 export type Direction = "ingress" | "egress";
@@ -125,11 +130,19 @@ function ciliumRuleProblems(rule: Record<string, any>, own: string, dir: Directi
             if (bad.length > 0) problems.push(`${field} allows entit${bad.length > 1 ? "ies" : "y"} ${bad.join(", ")}`);
         } else if (field === "fromNodes" || field === "toNodes") {
             problems.push(`${field} allows cluster nodes`);
+        } else if (dir === "ingress" && (field === "fromCIDR" || field === "fromCIDRSet") && values.every((v) => loadBalancerSubnet(v, policy))) {
+            // Only the stack's load-balancer subnets, named exactly (no cidrGroupRef, whose addresses live elsewhere).
         } else if (!worldOk) {
-            problems.push(`${field} allows addresses outside the cluster${dir === "egress" ? " (the tenant has no world egress in policy config)" : ""}`);
+            problems.push(`${field} allows addresses outside the cluster${dir === "egress" ? " (the tenant has no world egress in policy config)" : " (only the stack's load-balancer subnets may be named)"}`);
         }
     }
     return problems;
+}
+
+/** Whether a fromCIDR / fromCIDRSet entry names exactly one of the stack's load-balancer subnets. */
+function loadBalancerSubnet(entry: unknown, policy: PeerPolicy): boolean {
+    const cidr = typeof entry === "string" ? entry : entry && typeof entry === "object" && Object.keys(entry).every((k) => k === "cidr" || k === "except") ? (entry as { cidr?: unknown }).cidr : undefined;
+    return typeof cidr === "string" && (policy.loadBalancerSubnets ?? []).includes(cidr);
 }
 
 /** The rule lists of a CiliumNetworkPolicy object (`spec` and/or `specs`). */

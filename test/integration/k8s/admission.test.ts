@@ -136,12 +136,18 @@ scenario("k8s-admission-workload-policy", "the tenant workload policy refuses ea
  * pkg/service/model_build_target_group.go: only instance targets need a node port, "unable to support
  * instance target type with an unallocated NodePort"). `lbClass: null` leaves the class out.
  */
-function loadBalancer(ns: string, name: string, opts: { allocateNodePorts?: boolean; targetType?: string; lbClass?: string | null } = {}): any {
+function loadBalancer(ns: string, name: string, opts: { allocateNodePorts?: boolean; targetType?: string; lbClass?: string | null; scheme?: string | null } = {}): any {
     const lbClass = opts.lbClass === undefined ? "service.k8s.aws/nlb" : opts.lbClass;
+    // Internet-facing: tenant pods admit load balancers from the public subnets only (the controller's default is internal).
+    const scheme = opts.scheme === undefined ? "internet-facing" : opts.scheme;
+    const annotations: Record<string, string> = {
+        ...(opts.targetType ? { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": opts.targetType } : {}),
+        ...(scheme === null ? {} : { "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme }),
+    };
     return {
         apiVersion: "v1",
         kind: "Service",
-        metadata: { name, namespace: ns, annotations: opts.targetType ? { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": opts.targetType } : {} },
+        metadata: { name, namespace: ns, annotations },
         spec: {
             type: "LoadBalancer",
             selector: { app: name },
@@ -198,9 +204,12 @@ scenario("k8s-admission-load-balancers", "a LoadBalancer Service the AWS Load Ba
         ["no class (the in-tree cloud provider's Classic ELB on node ports)", loadBalancer(ns, "lb-in-tree", { allocateNodePorts: false, targetType: "ip", lbClass: null })],
         ["another controller's class", loadBalancer(ns, "lb-other", { allocateNodePorts: false, targetType: "ip", lbClass: "example.com/other-lb" })],
         ["the class spelled with different case", loadBalancer(ns, "lb-case", { allocateNodePorts: false, targetType: "ip", lbClass: "service.k8s.aws/NLB" })],
+        ["no scheme (the controller's default, internal: in the private subnets, which tenant pods do not admit)", loadBalancer(ns, "lb-internal", { allocateNodePorts: false, targetType: "ip", scheme: null })],
+        ["an internal scheme", loadBalancer(ns, "lb-internal", { allocateNodePorts: false, targetType: "ip", scheme: "internal" })],
+        ["the scheme spelled with different case", loadBalancer(ns, "lb-scheme-case", { allocateNodePorts: false, targetType: "ip", scheme: "Internet-Facing" })],
     ] as const) {
         const r = await developerOf(tenantOf(ns)).create(svc, true);
-        if (r.status < 400 || !/allocateLoadBalancerNodePorts|nlb-target-type|loadBalancerClass/.test(String(r.json?.message))) problems.push(`${ns}: ${what}: ${msg(r)} (want a refusal naming what to set)`);
+        if (r.status < 400 || !/allocateLoadBalancerNodePorts|nlb-target-type|loadBalancerClass|aws-load-balancer-scheme/.test(String(r.json?.message))) problems.push(`${ns}: ${what}: ${msg(r)} (want a refusal naming what to set)`);
     }
     // The class is the controller's for good: Kubernetes refuses changing it (ValidateServiceUpdate).
     const owned = loadBalancer(ns, "lb-move", { allocateNodePorts: false, targetType: "ip" });
