@@ -93,11 +93,13 @@ for (const [id, env, overlay] of [
             expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(3);
         }
         for (const kind of ["ServiceMonitor", "PrometheusRule", "CiliumNetworkPolicy"]) expect(objects.filter((o) => o.kind === kind)).toHaveLength(1);
+        // Production's public entry: an NLB under the tenant's load-balancer allowance and a certificate for its own name.
+        if (env === "prod") expect(objects.filter((o) => o.kind === "Certificate" || (o.kind === "Service" && o.spec.type === "LoadBalancer")).map((o) => o.kind).sort()).toEqual(["Certificate", "Service"]);
         await removeApp(objects);
     });
 }
 
-scenario("tenant-app-refused", "the production app breaking a platform rule is refused (no resources, privileged, a registry not allowed, unpinned, an allow-all network policy), and past the quota its extra pods are refused", async () => {
+scenario("tenant-app-refused", "the production app breaking a platform rule is refused (no resources, privileged, a registry not allowed, unpinned, a name outside its domain, an internal load balancer, an allow-all network policy), and past the quota its extra pods are refused", async () => {
     const plan = readPlan(path.join(process.env.PR_CYBR_SHARED_PLANS!, "prod.plan.json"));
     await applyPlan(kube, plan);
     const deployer = deployerOf(plan);
@@ -121,6 +123,16 @@ scenario("tenant-app-refused", "the production app breaking a platform rule is r
     s = sts();
     container(s).image = container(s).image.split("@")[0] + ":latest";
     broken.push(["a tag, not a digest", s, /pinned by digest/]);
+    const copy = (kind: string) => JSON.parse(JSON.stringify(objects.find((o) => o.kind === kind && (kind !== "Service" || o.spec.type === "LoadBalancer"))));
+    const cert = copy("Certificate");
+    cert.spec.dnsNames = ["assets.org-b.apps.pr-cybr.example"];
+    broken.push(["a certificate for another tenant's name", cert, /pr-cybr-tenant-hostnames/]);
+    const lookalike = copy("Service");
+    lookalike.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"] = "assets.evil-org-a.apps.pr-cybr.example";
+    broken.push(["a DNS name that only ends like its own", lookalike, /pr-cybr-tenant-hostnames/]);
+    const internal = copy("Service");
+    internal.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] = "internal";
+    broken.push(["an internal load balancer (its pods admit the public subnets only)", internal, /aws-load-balancer-scheme: internet-facing/]);
     const cnp = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "CiliumNetworkPolicy")));
     cnp.spec.ingress = [{ fromEntities: ["all"] }];
     broken.push(["a network policy that opens ingress", cnp, /deny rules only/]);

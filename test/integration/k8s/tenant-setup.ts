@@ -3,7 +3,7 @@
 // quota controller has computed every tenant quota (quota admission refuses pods until then).
 import { Kube, KubeResponse } from "../lib/kube";
 import { orderedObjects, PlanObject, PlanResource, releaseNamespaces } from "./plan-objects";
-import { accessPolicyEmulation, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
+import { accessPolicyEmulation, compliantPod, tenantNamespaces, tenantPrincipals } from "./tenant-identities";
 
 /**
  * Server-side applies one plan object as `pulumi up` would: where the server forbids updating a field
@@ -34,7 +34,27 @@ export async function applyPlan(kube: Kube, plan: { resources: PlanResource[] })
     for (const p of tenantPrincipals(plan.resources)) for (const rb of accessPolicyEmulation(p)) await must(rb, "eks-access-policy-emulation");
     await waitForQuotas(kube, [...tenantNamespaces(plan.resources).values()].flat());
     await untilRbacSettled(kube);
+    await untilImagePolicyOf(kube, plan);
     return applied;
+}
+
+/**
+ * A ValidatingAdmissionPolicy takes effect once the API server's informers hold its new version: after
+ * another stack's plan stored its own image policy (another registry), wait until a pod from this plan's
+ * first allowed registry is admitted (a dry run) in a tenant namespace.
+ */
+async function untilImagePolicyOf(kube: Kube, plan: { resources: PlanResource[] }): Promise<void> {
+    const policy = plan.resources.find((r) => r.inputs?.kind === "ValidatingAdmissionPolicy" && r.inputs.metadata?.name === "pr-cybr-tenant-images");
+    const ns = [...tenantNamespaces(plan.resources).values()].flat()[0];
+    if (!policy || !ns) return;
+    const prefix = JSON.parse(policy.inputs.spec.variables.find((v: { name: string }) => v.name === "prefixes").expression)[0];
+    const pod = compliantPod(ns, "image-policy-probe");
+    pod.spec.containers[0].image = `${prefix}probe@sha256:${"0".repeat(64)}`;
+    const deadline = Date.now() + 15000;
+    while ((await kube.create(pod, true)).status !== 201) {
+        if (Date.now() > deadline) throw new Error(`the image policy still refuses ${prefix} after 15 s`);
+        await new Promise((res) => setTimeout(res, 200));
+    }
 }
 
 let settleRound = 0;
