@@ -181,7 +181,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             tenantRepos: tenantReposOf(cfg).map(({ configPath: _, ...repo }) => repo),
             prometheusRetention: prod ? "30d" : "7d",
         },
-        { providers: k8sProviders, dependsOn: [coreDns.addon] },
+        // No dependsOn: its namespaces and secrets need only the API server, and its release's pods wait for
+        // nodes and DNS at run time (Helm waits for them) — so its install overlaps the node groups and
+        // CoreDNS instead of following them (`npm run critical-path`).
+        { providers: k8sProviders },
     );
 
     new TenantWorkloadPolicy(`${prefix}-tenant-workloads`, {}, { providers: k8sProviders });

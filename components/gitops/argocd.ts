@@ -88,7 +88,8 @@ export class ArgoCd extends pulumi.ComponentResource {
         const ha = args.ha ?? d.ha;
         const labels = { "app.kubernetes.io/part-of": "argocd" };
 
-        // Forwarded dependsOn (options do not flow to children): Argo CD needs a cluster with network and DNS.
+        // Forwarded dependsOn (options do not flow to children). The platform passes none: these need only the
+        // API server, and the release's pods wait for nodes and DNS at run time.
         const clusterReady = { parent: this, dependsOn: opts?.dependsOn };
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ARGOCD_NAMESPACE, labels: { "pr-cybr.io/platform": "true" } } }, clusterReady);
         const inNs = { parent: this, dependsOn: [namespace] };
