@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, PrerequisiteResources } from "../components/addons";
+import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, MetricsServer, metricsServerSpec, PrerequisiteResources, SnapshotController, snapshotControllerSpec } from "../components/addons";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -39,6 +39,26 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
                     tags: ctx.tags,
                 },
                 { providers: ctx.providers, dependsOn: dependenciesOf(ebsCsiSpec(ebs.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const snapshots = cfg.addons.snapshots;
+    if (snapshots.enabled) {
+        addons.push(
+            new SnapshotController(
+                `${ctx.prefix}-snapshots`,
+                { clusterName: ctx.clusterName, kubernetesVersion: cfg.cluster.version, addonVersion: snapshots.version, snapshotClassName: snapshots.snapshotClass, tags: ctx.tags },
+                { providers: ctx.providers, dependsOn: dependenciesOf(snapshotControllerSpec(snapshots.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const metrics = cfg.addons.metricsServer;
+    if (metrics.enabled) {
+        addons.push(
+            new MetricsServer(
+                `${ctx.prefix}-metrics-server`,
+                { clusterName: ctx.clusterName, kubernetesVersion: cfg.cluster.version, addonVersion: metrics.version, tags: ctx.tags },
+                { providers: ctx.providers, dependsOn: dependenciesOf(metricsServerSpec(metrics.version), ctx.prerequisites) },
             ),
         );
     }

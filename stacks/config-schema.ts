@@ -7,6 +7,8 @@ import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
 import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { EBS_CSI_DRIVER_DEFAULTS } from "../components/addons/ebs-csi";
+import { SNAPSHOT_CONTROLLER_DEFAULTS } from "../components/addons/snapshot-controller";
+import { METRICS_SERVER_DEFAULTS } from "../components/addons/metrics-server";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -301,7 +303,21 @@ export function stackConfigSchema(env: Environment) {
                 /** The default StorageClass (gp3, encrypted with the environment's key). */
                 storageClass: dnsLabel.default(EBS_CSI_DRIVER_DEFAULTS.storageClassName),
             }).default({ enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName }),
-        }).default({ ebsCsi: { enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName } }),
+            /** Volume snapshots: the snapshot-controller EKS add-on and the EBS VolumeSnapshotClass (needs ebsCsi). */
+            snapshots: strict({
+                enabled: bool.default(true),
+                /** The EKS add-on version (one of SNAPSHOT_CONTROLLER_ADDON_VERSIONS, published for cluster.version). */
+                version: pattern(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'an EKS add-on version such as "v8.5.0-eksbuild.3"').default(SNAPSHOT_CONTROLLER_DEFAULTS.addonVersion),
+                /** The default VolumeSnapshotClass. */
+                snapshotClass: dnsLabel.default(SNAPSHOT_CONTROLLER_DEFAULTS.snapshotClassName),
+            }).prefault({}),
+            /** metrics-server (the resource metrics API: HPA, `kubectl top`) as the EKS community add-on. */
+            metricsServer: strict({
+                enabled: bool.default(true),
+                /** The EKS add-on version (one of METRICS_SERVER_ADDON_VERSIONS, published for cluster.version). */
+                version: pattern(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'an EKS add-on version such as "v0.8.1-eksbuild.6"').default(METRICS_SERVER_DEFAULTS.addonVersion),
+            }).prefault({}),
+        }).prefault({}),
         secrets: strict({
             rotationDays: intIn(1, 90).default(CONFIG_DEFAULTS.secrets.rotationDays),
         }).default({ rotationDays: CONFIG_DEFAULTS.secrets.rotationDays }),

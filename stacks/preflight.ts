@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateEbsCsiDriverArgs } from "../components/addons";
+import { validateEbsCsiDriverArgs, validateMetricsServerArgs, validateSnapshotControllerArgs } from "../components/addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -85,6 +85,15 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
             () => validateEbsCsiDriverArgs({ clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, kmsKeyArn: LATER, addonVersion: cfg.addons.ebsCsi.version, storageClassName: cfg.addons.ebsCsi.storageClass }),
             (p) => `addons.ebsCsi.${p.replace(/^addonVersion/, "version").replace(/^storageClassName/, "storageClass")}`,
         ]);
+    }
+    if (cfg.addons.snapshots.enabled) {
+        checks.push([
+            () => validateSnapshotControllerArgs({ clusterName: LATER, kubernetesVersion: cfg.cluster.version, addonVersion: cfg.addons.snapshots.version, snapshotClassName: cfg.addons.snapshots.snapshotClass }),
+            (p) => `addons.snapshots.${p.replace(/^addonVersion/, "version").replace(/^snapshotClassName/, "snapshotClass")}`,
+        ]);
+    }
+    if (cfg.addons.metricsServer.enabled) {
+        checks.push([() => validateMetricsServerArgs({ clusterName: LATER, kubernetesVersion: cfg.cluster.version, addonVersion: cfg.addons.metricsServer.version }), (p) => `addons.metricsServer.${p.replace(/^addonVersion/, "version")}`]);
     }
     // stacks/edge.ts builds edge components only when there are nodes.
     const nodes = cfg.edge.nodes;

@@ -1,7 +1,7 @@
 // The add-on contract (components/addons/addon.ts), the EBS CSI driver and its StorageClass, and the
 // composition of add-ons from config (stacks/addons.ts): in the plans dev and prod synthesize.
 import * as fs from "fs";
-import { compatibilityProblem, dependenciesOf, EBS_CSI_ADDON_VERSION, ebsCsiKmsPolicy, ebsCsiSpec, gp3StorageClass, validateEbsCsiDriverArgs } from "../components/addons";
+import { compatibilityProblem, dependenciesOf, EBS_CSI_ADDON_VERSION, ebsCsiKmsPolicy, ebsCsiSpec, gp3StorageClass, METRICS_SERVER_ADDON_VERSION, SNAPSHOT_CONTROLLER_ADDON_VERSION, validateMetricsServerArgs, validateEbsCsiDriverArgs, validateSnapshotControllerArgs } from "../components/addons";
 import { parseStackConfig } from "../stacks/config";
 import { sharedPlan } from "./helpers/cli";
 import { withEdit } from "./helpers/config";
@@ -99,7 +99,7 @@ describe.each(["dev", "prod"] as const)("the %s plan's storage", (stack) => {
         expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
         const attachment = one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", (r) => r.dependsOn.includes(role.urn));
         expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2");
-        expect(plan.outputs.addons).toEqual({ "aws-ebs-csi-driver": EBS_CSI_ADDON_VERSION.version });
+        expect(plan.outputs.addons).toMatchObject({ "aws-ebs-csi-driver": EBS_CSI_ADDON_VERSION.version });
     });
 
     it("waits for Cilium and the node groups, never for CoreDNS (a fresh up runs it beside CoreDNS)", () => {
@@ -120,5 +120,53 @@ describe.each(["dev", "prod"] as const)("the %s plan's storage", (stack) => {
         expect([sc.provisioner, sc.parameters.type, sc.parameters.encrypted, sc.volumeBindingMode, sc.allowVolumeExpansion]).toEqual(["ebs.csi.aws.com", "gp3", "true", "WaitForFirstConsumer", true]);
         // The API server forbids updating these (a new key would fail every up): replaced, deleting first (fixed name).
         expect((defaults[0] as any).options).toMatchObject({ replaceOnChanges: ["parameters", "provisioner", "reclaimPolicy", "volumeBindingMode"], deleteBeforeReplace: true });
+    });
+});
+
+describe("volume snapshots", () => {
+    it("pins the snapshot-controller add-on for the cluster's version and refuses one it is not published for", () => {
+        expect(() => validateSnapshotControllerArgs({ clusterName: "c", kubernetesVersion: "1.35" })).not.toThrow();
+        expect(() => validateSnapshotControllerArgs({ clusterName: "c", kubernetesVersion: "1.29" })).toThrow(/addonVersion: snapshot-controller v8\.5\.0-eksbuild\.3 is not published for Kubernetes 1\.29/);
+        expect(() => validateSnapshotControllerArgs({ clusterName: "c", kubernetesVersion: "1.35", snapshotClassName: "EBS" })).toThrow(/snapshotClassName: "EBS" is not a DNS label/);
+    });
+
+    it("refuses snapshots without the EBS CSI driver, naming both config paths", () => {
+        const r = parseStackConfig(withEdit("dev", (raw) => (raw.addons = { ebsCsi: { enabled: false } })));
+        expect(r.problems).toEqual([expect.objectContaining({ path: "addons.snapshots.enabled", message: expect.stringContaining("addons.ebsCsi is off") })]);
+        expect(parseStackConfig(withEdit("dev", (raw) => (raw.addons = { ebsCsi: { enabled: false }, snapshots: { enabled: false } }))).problems).toBeUndefined();
+    });
+
+    it.each(["dev", "prod"] as const)("%s: the add-on at its pinned version before the default EBS VolumeSnapshotClass, beside the driver", (stack) => {
+        const plan = planOf(stack);
+        const addon = plan.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "snapshot-controller")!;
+        expect(addon.inputs.addonVersion).toBe(SNAPSHOT_CONTROLLER_ADDON_VERSION.version);
+        expect(addon.inputs.podIdentityAssociations).toBeUndefined();
+        const classes = plan.resources.filter((r) => r.type === "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass");
+        expect(classes).toHaveLength(1);
+        expect(classes[0].inputs).toMatchObject({ driver: "ebs.csi.aws.com", deletionPolicy: "Delete", metadata: { name: "ebs-snapshots", annotations: { "snapshot.storage.kubernetes.io/is-default-class": "true" } } });
+        // The class needs the add-on's CRD; the driver does not wait for the add-on: its snapshotter sidecar is forced on.
+        expect(classes[0].dependsOn).toContain(addon.urn);
+        const ebs = plan.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "aws-ebs-csi-driver")!;
+        expect(ebs.dependsOn).not.toContain(addon.urn);
+        expect(JSON.parse(ebs.inputs.configurationValues)).toEqual({ sidecars: { snapshotter: { forceEnable: true } } });
+        expect(plan.outputs.addons["snapshot-controller"]).toBe(SNAPSHOT_CONTROLLER_ADDON_VERSION.version);
+    });
+});
+
+describe("metrics-server", () => {
+    it("pins the community add-on for the cluster's version and names the config path otherwise", () => {
+        expect(() => validateMetricsServerArgs({ clusterName: "c", kubernetesVersion: "1.35" })).not.toThrow();
+        const r = parseStackConfig(withEdit("dev", (raw) => (raw.addons = { metricsServer: { version: "v0.7.0-eksbuild.1" } })));
+        expect(r.problems).toEqual([expect.objectContaining({ path: "addons.metricsServer.version", message: expect.stringContaining("is not a version whose compatibility is known") })]);
+    });
+
+    it.each(["dev", "prod"] as const)("%s: holds it at its pinned version, after Cilium and the nodes, not CoreDNS", (stack) => {
+        const plan = planOf(stack);
+        const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+        const addon = plan.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "metrics-server")!;
+        expect(addon.inputs.addonVersion).toBe(METRICS_SERVER_ADDON_VERSION.version);
+        const deps = addon.dependsOn.map((u) => byUrn.get(u)!);
+        expect(deps.some((d) => d.type === "aws:eks/nodeGroup:NodeGroup")).toBe(true);
+        expect(deps.some((d) => d.type === "aws:eks/addon:Addon")).toBe(false);
     });
 });

@@ -1,2 +1,4 @@
 export * from "./addon";
 export * from "./ebs-csi";
+export * from "./snapshot-controller";
+export * from "./metrics-server";
