@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, MetricsServer, metricsServerSpec, PrerequisiteResources, SnapshotController, snapshotControllerSpec } from "../components/addons";
+import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, Karpenter, karpenterSpec, MetricsServer, metricsServerSpec, PrerequisiteResources, SnapshotController, snapshotControllerSpec } from "../components/addons";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -14,6 +14,11 @@ export interface AddonContext {
     providers: { aws: aws.Provider; kubernetes: k8s.Provider };
     clusterName: pulumi.Output<string>;
     clusterArn: pulumi.Output<string>;
+    /** The private subnets and the cluster security group (what autoscaled nodes launch in and with). */
+    privateSubnetIds: pulumi.Output<string[]>;
+    clusterSecurityGroupId: pulumi.Output<string>;
+    /** Tags every resource carries, for what the provider's default tags do not reach (Karpenter's nodes). */
+    platformTags: Record<string, string>;
     /** The environment's customer-managed key (volumes are encrypted with it). */
     environmentKeyArn: pulumi.Output<string>;
     prerequisites: PrerequisiteResources;
@@ -59,6 +64,28 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
                 `${ctx.prefix}-metrics-server`,
                 { clusterName: ctx.clusterName, kubernetesVersion: cfg.cluster.version, addonVersion: metrics.version, tags: ctx.tags },
                 { providers: ctx.providers, dependsOn: dependenciesOf(metricsServerSpec(metrics.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const autoscaler = cfg.addons.autoscaler;
+    if (autoscaler.enabled) {
+        addons.push(
+            new Karpenter(
+                `${ctx.prefix}-karpenter`,
+                {
+                    clusterName: cfg.cluster.name,
+                    clusterArn: ctx.clusterArn,
+                    kubernetesVersion: cfg.cluster.version,
+                    subnetIds: ctx.privateSubnetIds,
+                    securityGroupIds: [ctx.clusterSecurityGroupId],
+                    kmsKeyArn: ctx.environmentKeyArn,
+                    nodePools: autoscaler.nodePools,
+                    chartVersion: autoscaler.version,
+                    amiAlias: autoscaler.amiAlias,
+                    replicas: cfg.environment === "prod" ? 2 : 1,
+                    tags: { ...ctx.platformTags, ...ctx.tags },
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(karpenterSpec(autoscaler.version), ctx.prerequisites) },
             ),
         );
     }

@@ -9,6 +9,7 @@ import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { EBS_CSI_DRIVER_DEFAULTS } from "../components/addons/ebs-csi";
 import { SNAPSHOT_CONTROLLER_DEFAULTS } from "../components/addons/snapshot-controller";
 import { METRICS_SERVER_DEFAULTS } from "../components/addons/metrics-server";
+import { KARPENTER_DEFAULTS } from "../components/addons/karpenter";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -316,6 +317,26 @@ export function stackConfigSchema(env: Environment) {
                 enabled: bool.default(true),
                 /** The EKS add-on version (one of METRICS_SERVER_ADDON_VERSIONS, published for cluster.version). */
                 version: pattern(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'an EKS add-on version such as "v0.8.1-eksbuild.6"').default(METRICS_SERVER_DEFAULTS.addonVersion),
+            }).prefault({}),
+            /**
+             * Node autoscaling with Karpenter (components/addons/karpenter.ts): NodePools per architecture and
+             * capacity type; spot only where a pool of capacityType "spot" is listed.
+             */
+            autoscaler: strict({
+                enabled: bool.default(true),
+                /** The Karpenter chart version (one of KARPENTER_CHART_VERSIONS, for cluster.version). */
+                version: pattern(/^\d+\.\d+\.\d+$/, 'a chart version such as "1.13.1"').default(KARPENTER_DEFAULTS.chartVersion),
+                /** The EKS-optimized AMI alias of Karpenter's nodes. */
+                amiAlias: pattern(/^(al2023|bottlerocket)@.+$/, 'an AMI alias such as "al2023@latest"').default(KARPENTER_DEFAULTS.amiAlias),
+                nodePools: list(
+                    strict({
+                        name: dnsLabel,
+                        arch,
+                        capacityType: oneOf(["on-demand", "spot"] as const, "a capacity type"),
+                        /** What the pool's nodes may add up to: the capacity the autoscaler may provision. */
+                        limits: strict({ cpu: quantity("CPU limit").transform(String), memory: quantity("memory limit").transform(String) }),
+                    }),
+                ).default([{ name: "arm64-on-demand", arch: "arm64", capacityType: "on-demand", limits: { cpu: "32", memory: "128Gi" } }]),
             }).prefault({}),
         }).prefault({}),
         secrets: strict({

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateEbsCsiDriverArgs, validateMetricsServerArgs, validateSnapshotControllerArgs } from "../components/addons";
+import { validateEbsCsiDriverArgs, validateKarpenterArgs, validateMetricsServerArgs, validateSnapshotControllerArgs } from "../components/addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -94,6 +94,13 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
     }
     if (cfg.addons.metricsServer.enabled) {
         checks.push([() => validateMetricsServerArgs({ clusterName: LATER, kubernetesVersion: cfg.cluster.version, addonVersion: cfg.addons.metricsServer.version }), (p) => `addons.metricsServer.${p.replace(/^addonVersion/, "version")}`]);
+    }
+    const autoscaler = cfg.addons.autoscaler;
+    if (autoscaler.enabled) {
+        checks.push([
+            () => validateKarpenterArgs({ clusterName: cfg.cluster.name, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, subnetIds: [], securityGroupIds: [], kmsKeyArn: LATER, nodePools: autoscaler.nodePools, chartVersion: autoscaler.version, amiAlias: autoscaler.amiAlias }),
+            (p) => `addons.autoscaler.${p.replace(/^chartVersion/, "version")}`,
+        ]);
     }
     // stacks/edge.ts builds edge components only when there are nodes.
     const nodes = cfg.edge.nodes;

@@ -7,6 +7,7 @@ import { autoScalingClaims } from "./claims/autoscaling";
 import { Account, backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
 import { ebsCsiClaims } from "./claims/ebs-csi";
+import { karpenterClaims } from "./claims/karpenter";
 import { edgeClaims } from "./claims/edge";
 import { logsClaims } from "./claims/logs";
 import { previewClaims } from "./claims/preview";
@@ -42,6 +43,8 @@ beforeAll(async () => {
         ...(await ciliumClaims(prod)),
         ...(await ebsCsiClaims(dev)),
         ...(await ebsCsiClaims(prod)),
+        ...(await karpenterClaims(dev)),
+        ...(await karpenterClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),
