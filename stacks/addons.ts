@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, Karpenter, karpenterSpec, MetricsServer, metricsServerSpec, PrerequisiteResources, SnapshotController, snapshotControllerSpec } from "../components/addons";
+import { ClusterAddon, ContainerLogs, containerLogsSpec, dependenciesOf, EbsCsiDriver, ebsCsiSpec, Karpenter, karpenterSpec, MetricsServer, metricsServerSpec, PrerequisiteResources, SnapshotController, snapshotControllerSpec } from "../components/addons";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -89,5 +89,29 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
             ),
         );
     }
+    const logs = cfg.addons.containerLogs;
+    if (logs.enabled) {
+        addons.push(
+            new ContainerLogs(
+                `${ctx.prefix}-container-logs`,
+                {
+                    environment: cfg.environment,
+                    clusterName: ctx.clusterName,
+                    clusterArn: ctx.clusterArn,
+                    kubernetesVersion: cfg.cluster.version,
+                    region: cfg.region,
+                    retentionDays: containerLogRetention(cfg),
+                    chartVersion: logs.version,
+                    tags: ctx.tags,
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(containerLogsSpec(logs.version), ctx.prerequisites) },
+            ),
+        );
+    }
     return addons;
+}
+
+/** Container logs' retention: the config's, else 30 days in dev and a year in prod (as the swarm's telemetry). */
+export function containerLogRetention(cfg: PlatformConfig): number {
+    return cfg.addons.containerLogs.retentionDays ?? (cfg.environment === "prod" ? 365 : 30);
 }

@@ -10,6 +10,7 @@ import { EBS_CSI_DRIVER_DEFAULTS } from "../components/addons/ebs-csi";
 import { SNAPSHOT_CONTROLLER_DEFAULTS } from "../components/addons/snapshot-controller";
 import { METRICS_SERVER_DEFAULTS } from "../components/addons/metrics-server";
 import { KARPENTER_DEFAULTS } from "../components/addons/karpenter";
+import { CONTAINER_LOGS_DEFAULTS } from "../components/addons/container-logs";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -245,6 +246,10 @@ export function stackConfigSchema(env: Environment) {
             ).default([]),
             notifications: strict({
                 slackWebhookSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding the Slack webhook URL"),
+                /** Alertmanager's own Slack webhook (a channel of its own); unset, alerts go nowhere. */
+                alertsSlackWebhookSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding Alertmanager's Slack webhook URL").optional(),
+                /** The channel Alertmanager names (the webhook decides where it posts). */
+                alertsSlackChannel: pattern(/^#[a-z0-9_-]{1,80}$/, 'a Slack channel such as "#platform-alerts"').default("#platform-alerts"),
             }).optional(),
         }),
         swarm: strict({
@@ -337,6 +342,14 @@ export function stackConfigSchema(env: Environment) {
                         limits: strict({ cpu: quantity("CPU limit").transform(String), memory: quantity("memory limit").transform(String) }),
                     }),
                 ).default([{ name: "arm64-on-demand", arch: "arm64", capacityType: "on-demand", limits: { cpu: "32", memory: "128Gi" } }]),
+            }).prefault({}),
+            /** Container logs: Fluent Bit to the environment's log group /pr-cybr/<env>/eks/containers. */
+            containerLogs: strict({
+                enabled: bool.default(true),
+                /** The fluent-bit chart version (one of FLUENT_BIT_CHART_VERSIONS). */
+                version: pattern(/^\d+\.\d+\.\d+$/, 'a chart version such as "0.58.1"').default(CONTAINER_LOGS_DEFAULTS.chartVersion),
+                /** Days CloudWatch keeps them; unset: 30 in dev, 365 in prod. */
+                retentionDays: oneOf(LOG_RETENTION_DAYS, "a CloudWatch Logs retention").optional(),
             }).prefault({}),
         }).prefault({}),
         secrets: strict({

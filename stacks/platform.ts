@@ -183,6 +183,10 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             // Each repository syncs into the namespace it names (the only one where its tenant has one).
             tenantRepos: tenantReposOf(cfg).map(({ configPath: _, ...repo }) => repo),
             prometheusRetention: prod ? "30d" : "7d",
+            monitoringStorageClass: cfg.addons.ebsCsi.enabled ? cfg.addons.ebsCsi.storageClass : undefined,
+            alertsSlack: cfg.gitops.notifications?.alertsSlackWebhookSecretId
+                ? { webhookSecretId: cfg.gitops.notifications.alertsSlackWebhookSecretId, channel: cfg.gitops.notifications.alertsSlackChannel }
+                : undefined,
         },
         // No dependsOn: its namespaces and secrets need only the API server, and its release's pods wait for
         // nodes and DNS at run time (Helm waits for them) — so its install overlaps the node groups and

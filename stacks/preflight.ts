@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateEbsCsiDriverArgs, validateKarpenterArgs, validateMetricsServerArgs, validateSnapshotControllerArgs } from "../components/addons";
+import { containerLogRetention } from "./addons";
+import { validateContainerLogsArgs, validateEbsCsiDriverArgs, validateKarpenterArgs, validateMetricsServerArgs, validateSnapshotControllerArgs } from "../components/addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -100,6 +101,12 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
         checks.push([
             () => validateKarpenterArgs({ clusterName: cfg.cluster.name, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, subnetIds: [], securityGroupIds: [], kmsKeyArn: LATER, nodePools: autoscaler.nodePools, chartVersion: autoscaler.version, amiAlias: autoscaler.amiAlias }),
             (p) => `addons.autoscaler.${p.replace(/^chartVersion/, "version")}`,
+        ]);
+    }
+    if (cfg.addons.containerLogs.enabled) {
+        checks.push([
+            () => validateContainerLogsArgs({ environment: env, clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, region: cfg.region, retentionDays: containerLogRetention(cfg), chartVersion: cfg.addons.containerLogs.version }),
+            (p) => `addons.containerLogs.${p.replace(/^chartVersion/, "version")}`,
         ]);
     }
     // stacks/edge.ts builds edge components only when there are nodes.

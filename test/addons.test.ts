@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ROOT } from "./helpers/config";
-import { compatibilityProblem, dependenciesOf, EBS_CSI_ADDON_VERSION, ebsCsiKmsPolicy, ebsCsiSpec, gp3StorageClass, KARPENTER_CHART_VERSION, karpenterValues, METRICS_SERVER_ADDON_VERSION, SNAPSHOT_CONTROLLER_ADDON_VERSION, validateMetricsServerArgs, validateEbsCsiDriverArgs, validateSnapshotControllerArgs } from "../components/addons";
+import { compatibilityProblem, dependenciesOf, EBS_CSI_ADDON_VERSION, ebsCsiKmsPolicy, ebsCsiSpec, fluentBitValues, FLUENT_BIT_CHART_VERSION, gp3StorageClass, KARPENTER_CHART_VERSION, karpenterValues, METRICS_SERVER_ADDON_VERSION, SNAPSHOT_CONTROLLER_ADDON_VERSION, validateMetricsServerArgs, validateEbsCsiDriverArgs, validateSnapshotControllerArgs } from "../components/addons";
 import { parseStackConfig } from "../stacks/config";
 import { sharedPlan } from "./helpers/cli";
 import { withEdit } from "./helpers/config";
@@ -234,5 +234,28 @@ describe("Karpenter", () => {
         expect(r.problems!.map((p) => p.path)).toEqual(["addons.autoscaler.nodePools[0].capacityType", "addons.autoscaler.nodePools[0].limits.cpu"]);
         const none = parseStackConfig(withEdit("dev", (raw) => (raw.addons = { autoscaler: { nodePools: [] } })));
         expect(none.problems).toEqual([expect.objectContaining({ path: "addons.autoscaler.nodePools", message: expect.stringContaining("is empty") })]);
+    });
+});
+
+describe("container logs", () => {
+    const chartValues = parseYaml(fs.readFileSync(path.join(ROOT, "test", "fixtures", "schemas", "fluent-bit-0.58.1-values.yaml"), "utf8"));
+    it("sets only keys the pinned fluent-bit chart's values.yaml has, and never lets Fluent Bit create groups", () => {
+        const values = fluentBitValues({ region: "us-east-1", logGroupName: "/pr-cybr/dev/eks/containers" });
+        for (const [k, v] of Object.entries(values)) {
+            expect([k, k in chartValues]).toEqual([k, true]);
+            if (v && typeof v === "object" && Object.keys(chartValues[k] ?? {}).length > 0) for (const inner of Object.keys(v)) expect([`${k}.${inner}`, inner in chartValues[k]]).toEqual([`${k}.${inner}`, true]);
+        }
+        expect(values.config.outputs).toMatch(/^\s+auto_create_group Off$/m);
+        expect(values.config.outputs).toMatch(/^\s+log_group_name \/pr-cybr\/dev\/eks\/containers$/m);
+    });
+
+    it.each([["dev", 30], ["prod", 365]] as const)("%s: the environment's log group with retention %i days, Fluent Bit on Pod Identity", (stack, days) => {
+        const plan = planOf(stack);
+        const group = plan.resources.find((r) => r.name === `pr-cybr-${stack}-container-logs-group`)!;
+        expect(group.inputs).toMatchObject({ name: `/pr-cybr/${stack}/eks/containers`, retentionInDays: days });
+        const release = plan.resources.find((r) => r.name === `pr-cybr-${stack}-container-logs-release`)!;
+        expect(release.inputs).toMatchObject({ chart: "fluent-bit", version: FLUENT_BIT_CHART_VERSION.version, namespace: "kube-system" });
+        const association = plan.resources.find((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" && r.inputs.serviceAccount === "fluent-bit")!;
+        expect(release.dependsOn).toContain(association.urn);
     });
 });

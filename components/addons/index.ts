@@ -4,3 +4,4 @@ export * from "./snapshot-controller";
 export * from "./metrics-server";
 export * from "./karpenter";
 export * from "./karpenter-iam";
+export * from "./container-logs";

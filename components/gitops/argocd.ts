@@ -7,6 +7,7 @@ import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
 import { ARGOCD_NAMESPACE, ArgoCdSso, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
 import { RepoCredential, REPO_CREDS_LABEL, repoCredsData, repoCredsSecretName } from "./repo-credentials";
+import { ALERTMANAGER_SLACK_KEY, ALERTMANAGER_SLACK_SECRET } from "./alerting";
 import { ARGOCD_CHART_REPOSITORY, ARGOCD_CHART_VERSION } from "./versions";
 
 export interface ArgoCdArgs {
@@ -36,6 +37,10 @@ export interface ArgoCdArgs {
     readonly repoCredentials?: RepoCredential[];
     /** Prometheus retention. Defaults to "15d". */
     readonly prometheusRetention?: string;
+    /** The StorageClass of Prometheus' and Alertmanager's volumes. Defaults to none (emptyDir). */
+    readonly monitoringStorageClass?: string;
+    /** Alertmanager's Slack webhook (Secrets Manager) and the channel it names. Defaults to none (alerts go nowhere). */
+    readonly alertsSlack?: { readonly webhookSecretId: string; readonly channel: string };
 }
 
 export const ARGOCD_DEFAULTS = {
@@ -140,6 +145,19 @@ export class ArgoCd extends pulumi.ComponentResource {
             { parent: this, dependsOn: [monitoring] },
         );
 
+        // Alertmanager's Slack webhook, from Secrets Manager into the Secret alertmanagerSpec.secrets mounts (a Pulumi secret end to end).
+        const monitoringSecrets: pulumi.Resource[] = [grafanaSecret];
+        if (args.alertsSlack) {
+            const webhookUrl = this.secretFromSecretsManager(args.alertsSlack.webhookSecretId);
+            monitoringSecrets.push(
+                new k8s.core.v1.Secret(
+                    `${name}-alertmanager-slack`,
+                    { metadata: { name: ALERTMANAGER_SLACK_SECRET, namespace: MONITORING_NAMESPACE }, stringData: { [ALERTMANAGER_SLACK_KEY]: webhookUrl } },
+                    { parent: this, dependsOn: [monitoring] },
+                ),
+            );
+        }
+
         // Argo CD's own objects need its CRDs, which the release installs.
         const crd = (role: string, kind: string, metadataName: string, spec: Record<string, unknown>, extra: pulumi.Resource[] = []) =>
             new k8s.apiextensions.CustomResource(
@@ -153,8 +171,15 @@ export class ArgoCd extends pulumi.ComponentResource {
             "monitoring",
             "Application",
             "kube-prometheus-stack",
-            kubePrometheusStackSpec({ ha, retention: args.prometheusRetention ?? d.prometheusRetention, grafanaAdminSecret: "grafana-admin" }),
-            [platformProject, grafanaSecret],
+            kubePrometheusStackSpec({
+                ha,
+                retention: args.prometheusRetention ?? d.prometheusRetention,
+                grafanaAdminSecret: "grafana-admin",
+                storageClass: args.monitoringStorageClass,
+                prometheusStorage: ha ? "100Gi" : "20Gi",
+                alertsSlack: args.alertsSlack && { channel: args.alertsSlack.channel },
+            }),
+            [platformProject, ...monitoringSecrets],
         );
         crd("tenant-apps", "ApplicationSet", "tenant-apps", tenantApplicationSetSpec({ environment: args.environment, repos: args.tenantRepos ?? d.tenantRepos }));
 

@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { autoScalingClaims } from "./claims/autoscaling";
 import { Account, backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
+import { containerLogsClaims } from "./claims/container-logs";
 import { ebsCsiClaims } from "./claims/ebs-csi";
 import { karpenterClaims } from "./claims/karpenter";
 import { edgeClaims } from "./claims/edge";
@@ -45,6 +46,8 @@ beforeAll(async () => {
         ...(await ebsCsiClaims(prod)),
         ...(await karpenterClaims(dev)),
         ...(await karpenterClaims(prod)),
+        ...(await containerLogsClaims(dev)),
+        ...(await containerLogsClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),
