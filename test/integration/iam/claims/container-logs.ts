@@ -20,7 +20,7 @@ export async function containerLogsClaims(world: World): Promise<Claim[]> {
     return [
         request(`${env}: EKS Pod Identity of this cluster may assume Fluent Bit's role`, POD_ID_DOC, "Allowed", assume(clusterArn)),
         request(`${env}: EKS Pod Identity of another cluster cannot assume Fluent Bit's role`, POD_ID_DOC, "Denied", assume(world.arn("eks", "cluster/someone-else"))),
-        request(`${env}: Fluent Bit may create a stream in the container log group`, DOC, "Allowed", () => ({ ...as, action: "logs:CreateLogStream", resource: world.arn("logs", `log-group:${group}`) })),
+        request(`${env}: Fluent Bit may create a stream in the container log group`, DOC, "Allowed", () => ({ ...as, action: "logs:CreateLogStream", resource: world.arn("logs", `log-group:${group}:*`) })),
         request(`${env}: Fluent Bit may write container logs to their group`, DOC, "Allowed", () => ({ ...as, action: "logs:PutLogEvents", resource: stream(group) })),
         request(`${env}: Fluent Bit cannot write the VPC flow logs' group`, DOC, "Denied", () => ({ ...as, action: "logs:PutLogEvents", resource: stream(flowLogs) })),
         request(`${env}: Fluent Bit cannot create a log group`, DOC, "Denied", () => ({ ...as, action: "logs:CreateLogGroup", resource: world.arn("logs", "log-group:/pr-cybr/anything") })),
