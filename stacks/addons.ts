@@ -12,12 +12,20 @@ import {
     CertManager,
     certManagerSpec,
     ClusterAddon,
+    ContainerLogs,
+    containerLogsSpec,
     dependenciesOf,
     EbsCsiDriver,
     ebsCsiSpec,
     ExternalDns,
     externalDnsSpec,
+    Karpenter,
+    karpenterSpec,
+    MetricsServer,
+    metricsServerSpec,
     PrerequisiteResources,
+    SnapshotController,
+    snapshotControllerSpec,
 } from "../components/addons";
 import { PlatformConfig } from "./config";
 
@@ -26,14 +34,17 @@ export interface AddonContext {
     providers: { aws: aws.Provider; kubernetes: k8s.Provider };
     clusterName: pulumi.Output<string>;
     clusterArn: pulumi.Output<string>;
+    /** The private subnets and the cluster security group (what autoscaled nodes launch in and with). */
+    privateSubnetIds: pulumi.Output<string[]>;
+    clusterSecurityGroupId: pulumi.Output<string>;
+    /** Tags every resource carries, for what controllers create outside Pulumi (Karpenter's nodes, the controller's load balancers): provider default tags do not reach those. */
+    platformTags: Record<string, string>;
     /** The environment's customer-managed key (volumes are encrypted with it). */
     environmentKeyArn: pulumi.Output<string>;
     /** The cluster's VPC (the load balancer controller is told it: pods cannot reach instance metadata). */
     vpcId: pulumi.Output<string>;
     prerequisites: PrerequisiteResources;
     tags: Record<string, string>;
-    /** Tags for what controllers create outside Pulumi (provider default tags do not reach those). */
-    platformTags: Record<string, string>;
 }
 
 /** The add-ons the config enables, in declaration order. */
@@ -112,6 +123,67 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
             ),
         );
     }
+    const snapshots = cfg.addons.snapshots;
+    if (snapshots.enabled) {
+        addons.push(
+            new SnapshotController(
+                `${ctx.prefix}-snapshots`,
+                { clusterName: ctx.clusterName, kubernetesVersion: cfg.cluster.version, addonVersion: snapshots.version, snapshotClassName: snapshots.snapshotClass, tags: ctx.tags },
+                { providers: ctx.providers, dependsOn: dependenciesOf(snapshotControllerSpec(snapshots.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const metrics = cfg.addons.metricsServer;
+    if (metrics.enabled) {
+        addons.push(
+            new MetricsServer(
+                `${ctx.prefix}-metrics-server`,
+                { clusterName: ctx.clusterName, kubernetesVersion: cfg.cluster.version, addonVersion: metrics.version, tags: ctx.tags },
+                { providers: ctx.providers, dependsOn: dependenciesOf(metricsServerSpec(metrics.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const autoscaler = cfg.addons.autoscaler;
+    if (autoscaler.enabled) {
+        addons.push(
+            new Karpenter(
+                `${ctx.prefix}-karpenter`,
+                {
+                    clusterName: cfg.cluster.name,
+                    clusterArn: ctx.clusterArn,
+                    kubernetesVersion: cfg.cluster.version,
+                    subnetIds: ctx.privateSubnetIds,
+                    securityGroupIds: [ctx.clusterSecurityGroupId],
+                    kmsKeyArn: ctx.environmentKeyArn,
+                    nodePools: autoscaler.nodePools,
+                    chartVersion: autoscaler.version,
+                    amiAlias: autoscaler.amiAlias,
+                    replicas: cfg.environment === "prod" ? 2 : 1,
+                    tags: { ...ctx.platformTags, ...ctx.tags },
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(karpenterSpec(autoscaler.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const logs = cfg.addons.containerLogs;
+    if (logs.enabled) {
+        addons.push(
+            new ContainerLogs(
+                `${ctx.prefix}-container-logs`,
+                {
+                    environment: cfg.environment,
+                    clusterName: ctx.clusterName,
+                    clusterArn: ctx.clusterArn,
+                    kubernetesVersion: cfg.cluster.version,
+                    region: cfg.region,
+                    retentionDays: containerLogRetention(cfg),
+                    chartVersion: logs.version,
+                    tags: ctx.tags,
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(containerLogsSpec(logs.version), ctx.prerequisites) },
+            ),
+        );
+    }
     return addons;
 }
 
@@ -123,3 +195,8 @@ export const externalDnsTokenSecretId = (cfg: PlatformConfig) => cfg.addons.exte
 
 /** Grafana's hostname: configured, else grafana.<zone>; none without a zone. */
 export const grafanaHostnameOf = (cfg: PlatformConfig) => cfg.gitops.grafanaHostname ?? (cfg.cloudflare.zoneName ? `grafana.${cfg.cloudflare.zoneName}` : undefined);
+
+/** Container logs' retention: the config's, else 30 days in dev and a year in prod (as the swarm's telemetry). */
+export function containerLogRetention(cfg: PlatformConfig): number {
+    return cfg.addons.containerLogs.retentionDays ?? (cfg.environment === "prod" ? 365 : 30);
+}

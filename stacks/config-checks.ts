@@ -27,6 +27,7 @@ export function crossFieldProblems(raw: Raw): ConfigProblem[] {
     if (obj(raw.tenancy)?.imageRegistries === undefined && typeof raw.accountId !== "string") {
         problems.push({ path: "tenancy.imageRegistries", message: "is unset and no aws:allowedAccountIds names this environment's account (list the registry prefixes tenant images may come from, or set aws:allowedAccountIds for its ECR registry)" });
     }
+    addonDependencies(problems, obj(raw.addons));
     duplicates(problems, "tenants", arr(raw.tenants), "tenant");
     duplicates(problems, "edge.nodes", arr(edge?.nodes), "edge node");
     duplicates(problems, "cluster.nodeGroups", arr(cluster?.nodeGroups), "node group");
@@ -222,5 +223,13 @@ function roleAccounts(problems: ConfigProblem[], accountId: unknown, cluster: Ra
         const arn = cluster?.[key];
         const account = typeof arn === "string" ? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn)?.[1] : undefined;
         if (account && account !== accountId) problems.push({ path: `cluster.${key}`, message: `"${arn}" is in account ${account}, not this environment's ${accountId} (aws:allowedAccountIds)` });
+    }
+}
+
+/** Add-ons that need another add-on: enabling one without the other is a config error, not a broken cluster. */
+function addonDependencies(problems: ConfigProblem[], addons: Record<string, unknown> | undefined): void {
+    const enabled = (name: string) => obj(addons?.[name])?.enabled !== false;
+    if (enabled("snapshots") && !enabled("ebsCsi")) {
+        problems.push({ path: "addons.snapshots.enabled", message: "is on while addons.ebsCsi is off (EBS snapshots are taken by the EBS CSI driver: enable addons.ebsCsi or turn snapshots off)" });
     }
 }

@@ -10,6 +10,10 @@ import { AWS_LOAD_BALANCER_CONTROLLER_DEFAULTS } from "../components/addons/aws-
 import { CERT_MANAGER_DEFAULTS } from "../components/addons/cert-manager";
 import { EBS_CSI_DRIVER_DEFAULTS } from "../components/addons/ebs-csi";
 import { EXTERNAL_DNS_DEFAULTS } from "../components/addons/external-dns";
+import { SNAPSHOT_CONTROLLER_DEFAULTS } from "../components/addons/snapshot-controller";
+import { METRICS_SERVER_DEFAULTS } from "../components/addons/metrics-server";
+import { KARPENTER_DEFAULTS } from "../components/addons/karpenter";
+import { CONTAINER_LOGS_DEFAULTS } from "../components/addons/container-logs";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -258,6 +262,10 @@ export function stackConfigSchema(env: Environment) {
             ).default([]),
             notifications: strict({
                 slackWebhookSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding the Slack webhook URL"),
+                /** Alertmanager's own Slack webhook (a channel of its own); unset, alerts go nowhere. */
+                alertsSlackWebhookSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding Alertmanager's Slack webhook URL").optional(),
+                /** The channel Alertmanager names (the webhook decides where it posts). */
+                alertsSlackChannel: pattern(/^#[a-z0-9_-]{1,80}$/, 'a Slack channel such as "#platform-alerts"').default("#platform-alerts"),
             }).optional(),
         }),
         swarm: strict({
@@ -348,6 +356,48 @@ export function stackConfigSchema(env: Environment) {
                 version: pattern(/^\d+\.\d+\.\d+$/, 'a chart version such as "1.21.1"').default(EXTERNAL_DNS_DEFAULTS.chartVersion),
                 /** Secrets Manager secret with a Cloudflare token (Zone:DNS:Edit on the zone only); defaults to pr-cybr/<env>/external-dns/cloudflare-dns-token. */
                 cloudflareTokenSecretId: nonEmpty("the Secrets Manager secret holding the Cloudflare DNS token").optional(),
+            }).prefault({}),
+            /** Volume snapshots: the snapshot-controller EKS add-on and the EBS VolumeSnapshotClass (needs ebsCsi). */
+            snapshots: strict({
+                enabled: bool.default(true),
+                /** The EKS add-on version (one of SNAPSHOT_CONTROLLER_ADDON_VERSIONS, published for cluster.version). */
+                version: pattern(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'an EKS add-on version such as "v8.5.0-eksbuild.3"').default(SNAPSHOT_CONTROLLER_DEFAULTS.addonVersion),
+                /** The default VolumeSnapshotClass. */
+                snapshotClass: dnsLabel.default(SNAPSHOT_CONTROLLER_DEFAULTS.snapshotClassName),
+            }).prefault({}),
+            /** metrics-server (the resource metrics API: HPA, `kubectl top`) as the EKS community add-on. */
+            metricsServer: strict({
+                enabled: bool.default(true),
+                /** The EKS add-on version (one of METRICS_SERVER_ADDON_VERSIONS, published for cluster.version). */
+                version: pattern(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, 'an EKS add-on version such as "v0.8.1-eksbuild.6"').default(METRICS_SERVER_DEFAULTS.addonVersion),
+            }).prefault({}),
+            /**
+             * Node autoscaling with Karpenter (components/addons/karpenter.ts): NodePools per architecture and
+             * capacity type; spot only where a pool of capacityType "spot" is listed.
+             */
+            autoscaler: strict({
+                enabled: bool.default(true),
+                /** The Karpenter chart version (one of KARPENTER_CHART_VERSIONS, for cluster.version). */
+                version: pattern(/^\d+\.\d+\.\d+$/, 'a chart version such as "1.13.1"').default(KARPENTER_DEFAULTS.chartVersion),
+                /** The EKS-optimized AMI alias of Karpenter's nodes. */
+                amiAlias: pattern(/^(al2023|bottlerocket)@.+$/, 'an AMI alias such as "al2023@latest"').default(KARPENTER_DEFAULTS.amiAlias),
+                nodePools: list(
+                    strict({
+                        name: dnsLabel,
+                        arch,
+                        capacityType: oneOf(["on-demand", "spot"] as const, "a capacity type"),
+                        /** What the pool's nodes may add up to: the capacity the autoscaler may provision. */
+                        limits: strict({ cpu: quantity("CPU limit").transform(String), memory: quantity("memory limit").transform(String) }),
+                    }),
+                ).default([{ name: "arm64-on-demand", arch: "arm64", capacityType: "on-demand", limits: { cpu: "32", memory: "128Gi" } }]),
+            }).prefault({}),
+            /** Container logs: Fluent Bit to the environment's log group /pr-cybr/<env>/eks/containers. */
+            containerLogs: strict({
+                enabled: bool.default(true),
+                /** The fluent-bit chart version (one of FLUENT_BIT_CHART_VERSIONS). */
+                version: pattern(/^\d+\.\d+\.\d+$/, 'a chart version such as "0.58.1"').default(CONTAINER_LOGS_DEFAULTS.chartVersion),
+                /** Days CloudWatch keeps them; unset: 30 in dev, 365 in prod. */
+                retentionDays: oneOf(LOG_RETENTION_DAYS, "a CloudWatch Logs retention").optional(),
             }).prefault({}),
         }).prefault({}),
         secrets: strict({

@@ -159,11 +159,13 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         providers: k8sProviders,
         clusterName: cluster.clusterName,
         clusterArn: cluster.cluster.arn,
+        privateSubnetIds: network.privateSubnetIds,
+        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+        platformTags: platformTags(cfg),
         environmentKeyArn: secretsKey.keyArn,
         vpcId: network.vpcId,
         prerequisites: { "pod-network": [cilium.release], nodes: nodeGroups, "cluster-dns": [coreDns.addon] },
         tags: { component: "addons" },
-        platformTags: platformTags(cfg),
     });
     const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
     const argocd = new ArgoCd(
@@ -184,8 +186,15 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             tenantRepos: tenantReposOf(cfg).map(({ configPath: _, ...repo }) => repo),
             prometheusRetention: prod ? "30d" : "7d",
             tls: platformTls(cfg, addons),
+            monitoringStorageClass: cfg.addons.ebsCsi.enabled ? cfg.addons.ebsCsi.storageClass : undefined,
+            alertsSlack: cfg.gitops.notifications?.alertsSlackWebhookSecretId
+                ? { webhookSecretId: cfg.gitops.notifications.alertsSlackWebhookSecretId, channel: cfg.gitops.notifications.alertsSlackChannel }
+                : undefined,
         },
-        { providers: k8sProviders, dependsOn: [coreDns.addon] },
+        // No dependsOn: its namespaces and secrets need only the API server, and its release's pods wait for
+        // nodes and DNS at run time (Helm waits for them) — so its install overlaps the node groups and
+        // CoreDNS instead of following them (`npm run critical-path`).
+        { providers: k8sProviders },
     );
 
     // Tenants' hostnames are checked wherever the platform publishes or certifies names.

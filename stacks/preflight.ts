@@ -1,7 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateAwsLoadBalancerControllerArgs, validateCertManagerArgs, validateEbsCsiDriverArgs, validateExternalDnsArgs } from "../components/addons";
+import {
+    validateAwsLoadBalancerControllerArgs,
+    validateCertManagerArgs,
+    validateContainerLogsArgs,
+    validateEbsCsiDriverArgs,
+    validateExternalDnsArgs,
+    validateKarpenterArgs,
+    validateMetricsServerArgs,
+    validateSnapshotControllerArgs,
+} from "../components/addons";
 import { isUnder } from "../components/shared/hostnames";
-import { certManagerAcmeEmail, certManagerTokenSecretId, externalDnsTokenSecretId, grafanaHostnameOf } from "./addons";
+import { certManagerAcmeEmail, certManagerTokenSecretId, containerLogRetention, externalDnsTokenSecretId, grafanaHostnameOf } from "./addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -107,6 +116,28 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
         checks.push([
             () => validateExternalDnsArgs({ kubernetesVersion: cfg.cluster.version, zoneName, zoneId: cfg.cloudflare.zoneId, ownerId: cfg.cluster.name, cloudflareTokenSecretId: externalDnsTokenSecretId(cfg), chartVersion: dns.version }),
             (p) => (p === "zoneName" || p === "zoneId" ? `cloudflare.${p}` : p === "ownerId" ? "cluster.name" : `addons.externalDns.${p.replace(/^chartVersion/, "version")}`),
+        ]);
+    }
+    if (cfg.addons.snapshots.enabled) {
+        checks.push([
+            () => validateSnapshotControllerArgs({ clusterName: LATER, kubernetesVersion: cfg.cluster.version, addonVersion: cfg.addons.snapshots.version, snapshotClassName: cfg.addons.snapshots.snapshotClass }),
+            (p) => `addons.snapshots.${p.replace(/^addonVersion/, "version").replace(/^snapshotClassName/, "snapshotClass")}`,
+        ]);
+    }
+    if (cfg.addons.metricsServer.enabled) {
+        checks.push([() => validateMetricsServerArgs({ clusterName: LATER, kubernetesVersion: cfg.cluster.version, addonVersion: cfg.addons.metricsServer.version }), (p) => `addons.metricsServer.${p.replace(/^addonVersion/, "version")}`]);
+    }
+    const autoscaler = cfg.addons.autoscaler;
+    if (autoscaler.enabled) {
+        checks.push([
+            () => validateKarpenterArgs({ clusterName: cfg.cluster.name, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, subnetIds: [], securityGroupIds: [], kmsKeyArn: LATER, nodePools: autoscaler.nodePools, chartVersion: autoscaler.version, amiAlias: autoscaler.amiAlias }),
+            (p) => `addons.autoscaler.${p.replace(/^chartVersion/, "version")}`,
+        ]);
+    }
+    if (cfg.addons.containerLogs.enabled) {
+        checks.push([
+            () => validateContainerLogsArgs({ environment: env, clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, region: cfg.region, retentionDays: containerLogRetention(cfg), chartVersion: cfg.addons.containerLogs.version }),
+            (p) => `addons.containerLogs.${p.replace(/^chartVersion/, "version")}`,
         ]);
     }
     // stacks/edge.ts builds edge components only when there are nodes.

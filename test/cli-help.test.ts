@@ -8,6 +8,7 @@ const COMMANDS: [string, string[]][] = [
     ["synth", [".build/tools/synth.js"]],
     ["diff", [".build/tools/diff.js"]],
     ["graph", [".build/tools/graph.js"]],
+    ["critical-path", [".build/tools/critical-path.js"]],
     ["bench", [".build/tools/bench.js"]],
     ["replace-rules", [".build/tools/replace-rules.js"]],
     ["validate-k8s", ["tools/validate-k8s.mjs"]],

@@ -49,7 +49,7 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
         expect(cluster().ignoreChanges).toEqual(["bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions"]);
         const addons = harness.ofType(aws.eks.Addon).map((a) => a.inputs.addonName).sort();
         // The cluster's own (CoreDNS, the Pod Identity agent) and the add-ons area's (stacks/addons.ts); never vpc-cni or kube-proxy.
-        expect(addons).toEqual(["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent"]);
+        expect(addons).toEqual(["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "metrics-server", "snapshot-controller"]);
     });
 
     it("authenticates through access entries only, with no implicit creator admin", () => {

@@ -33,6 +33,7 @@ describe("docs/architecture.md figures", () => {
         const named: Record<string, string> = {
             "aws:ec2/vpcEndpoint:VpcEndpoint:routeTableIds": "the S3 endpoint's route tables",
             "aws:lb/loadBalancer:LoadBalancer:subnets": "the two swarm load balancers' subnets",
+            "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass:spec.subnetSelectorTerms.id": "Karpenter's EC2NodeClass subnets",
             "aws:eks/nodeGroup:NodeGroup:subnetIds": "a managed node group's `subnetIds`",
             "aws:eks/cluster:Cluster:vpcConfig.subnetIds": "the cluster's `vpcConfig.subnetIds`",
         };

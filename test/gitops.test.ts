@@ -79,13 +79,13 @@ describe.each(["dev", "prod"] as const)("Argo CD in %s", (stack) => {
 
     const release = () => harness.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "argo-cd")!;
 
-    it(`installs the pinned chart ${stack === "prod" ? "in HA" : "with single replicas"} after CoreDNS`, () => {
+    it(`installs the pinned chart ${stack === "prod" ? "in HA" : "with single replicas"}, not waiting for CoreDNS (its pods wait at run time)`, () => {
         const values = release().inputs.values as Obj;
         expect(values.server.replicas).toBe(stack === "prod" ? 2 : 1);
         expect(values["redis-ha"].enabled).toBe(stack === "prod");
         expect(release().inputs.version).toBe(config.gitops.chartVersion);
         const namespace = harness.get("kubernetes:core/v1:Namespace", `pr-cybr-${stack}-argocd-ns`);
-        expect(namespace.dependsOn).toContain(harness.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "coredns")!.urn);
+        expect(namespace.dependsOn).not.toContain(harness.ofType("aws:eks/addon:Addon").find((a) => a.inputs.addonName === "coredns")!.urn);
     });
 
     it("keeps every secret out of Helm values: they reach Secrets, which are masked in the plan", () => {
@@ -201,5 +201,35 @@ describe("tenant removal", () => {
         // Only the generated tenant apps change; no other tenant's resources are touched.
         expect(lines.filter((l) => l.startsWith("~ "))).toEqual([]);
         expect(fs.existsSync(path.join(dir, "head", "dev.plan.json"))).toBe(true);
+    });
+});
+
+describe.each(["dev", "prod"] as const)("monitoring in %s (kube-prometheus-stack)", (stack) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const plan = JSON.parse(require("fs").readFileSync(require("./helpers/cli").sharedPlan(stack), "utf8"));
+    const app = plan.resources.find((r: any) => r.type === "kubernetes:argoproj.io/v1alpha1:Application" && r.inputs.spec?.source?.chart === "kube-prometheus-stack");
+    const values = app.inputs.spec.source.helm.valuesObject;
+
+    it("keeps Prometheus and Alertmanager on gp3 volumes and the EKS-unreachable control-plane scrapes off", () => {
+        expect(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec).toEqual({ storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: stack === "prod" ? "100Gi" : "20Gi" } } });
+        expect(values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName).toBe("gp3");
+        expect([values.kubeControllerManager, values.kubeScheduler, values.kubeEtcd, values.kubeProxy]).toEqual([{ enabled: false }, { enabled: false }, { enabled: false }, { enabled: false }]);
+    });
+
+    it("routes alerts to Slack through a file from a Secret that comes from Secrets Manager, never a URL in values", () => {
+        const am = values.alertmanager;
+        expect(am.alertmanagerSpec.secrets).toEqual(["alertmanager-slack"]);
+        expect(am.config.route.receiver).toBe("slack");
+        expect(am.config.receivers.find((r: any) => r.name === "slack").slack_configs[0].api_url_file).toBe("/etc/alertmanager/secrets/alertmanager-slack/webhook-url");
+        expect(JSON.stringify(values)).not.toMatch(/hooks\.slack\.com/);
+        const secret = plan.resources.find((r: any) => r.type === "kubernetes:core/v1:Secret" && r.inputs.metadata?.name === "alertmanager-slack");
+        expect(secret.inputs.metadata.namespace).toBe("monitoring");
+        expect(secret.inputs.stringData).toBe("[secret]");
+        expect(app.dependsOn).toContain(secret.urn);
+    });
+
+    it("hands the platform's alert rules to the chart", () => {
+        const groups = values.additionalPrometheusRulesMap["pr-cybr-platform"].groups.map((g: any) => g.name);
+        expect(groups).toEqual(["pr-cybr-certificates", "pr-cybr-eks-control-plane", "pr-cybr-eks-nodes"]);
     });
 });

@@ -35,7 +35,7 @@ describe("policy gate on the stacks", () => {
         });
         const run = runTool("synth", ["--stack", "prod", "--config", file, "--out", dir]);
         expect(run.status).toBe(1);
-        expect(run.stdout).toMatch(/\[mandatory\] tenant-quotas-fit-cluster: tenant quotas request 158\.00 CPUs in total, more than the node groups offer \(144\.00 at max size × overcommit 1\); largest: org-a, soc-analytics, org-b\./);
+        expect(run.stdout).toMatch(/\[mandatory\] tenant-quotas-fit-cluster: tenant quotas request 158\.00 CPUs in total, more than the node groups \(at minSize\) and NodePools \(at their limits\) offer \(138\.00 × overcommit 1\); largest: org-a, soc-analytics, org-b\./);
         expect(fs.existsSync(path.join(dir, "prod.plan.json"))).toBe(true);
     });
 });

@@ -5,7 +5,7 @@
 //
 //   node tools/validate-k8s.mjs <plan.json>...   exit 0 valid, 1 invalid (one line per problem), 2 usage
 import Ajv from "ajv";
-import { readFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import { dirname, join } from "path";
 import { fileURLToPath } from "url";
 import YAML from "yaml";
@@ -38,7 +38,25 @@ const crdKinds = {
     "argoproj.io/v1alpha1:AppProject": crdSchema("argocd-appproject.crd.yaml", "v1alpha1"),
     "cert-manager.io/v1:ClusterIssuer": crdSchema("cert-manager/cert-manager.io_clusterissuers.yaml", "v1", VENDORED),
     "cert-manager.io/v1:Certificate": crdSchema("cert-manager/cert-manager.io_certificates.yaml", "v1", VENDORED),
+    ...vendoredCrdKinds(["external-snapshotter", "prometheus-operator", "karpenter"]),
 };
+
+/** Every served version of the CRDs vendored for the kube suite (test/integration/crds/<dir>, PROVENANCE.md there). */
+function vendoredCrdKinds(dirs) {
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "integration", "crds");
+    const kinds = {};
+    for (const dir of dirs) {
+        if (!existsSync(join(root, dir))) continue;
+        for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith(".yaml")).sort()) {
+            for (const doc of YAML.parseAllDocuments(readFileSync(join(root, dir, file), "utf8"))) {
+                const crd = doc.toJSON();
+                if (crd?.kind !== "CustomResourceDefinition") continue;
+                for (const v of crd.spec.versions.filter((v) => v.served)) kinds[`${crd.spec.group}/${v.name}:${crd.spec.names.kind}`] = v.schema.openAPIV3Schema;
+            }
+        }
+    }
+    return kinds;
+}
 
 async function modelFor(group, version, kind) {
     try {

@@ -78,6 +78,16 @@ export function gp3StorageClass(name: string, keyArn: pulumi.Input<string>, isDe
     };
 }
 
+/**
+ * The add-on's configuration: the `csi-snapshotter` sidecar on whatever CRDs exist when it installs.
+ * The chart renders the sidecar only when the snapshot API exists at install time or `forceEnable` is
+ * set (charts/aws-ebs-csi-driver/templates/controller.yaml at 429e202e), which is why docs/install.md
+ * says to install the snapshot CRDs **before** the driver; forced on, the sidecar's informers retry
+ * until the snapshot-controller add-on's CRDs arrive (aws/containers-roadmap#1919: only log lines
+ * meanwhile), so the two add-ons install side by side instead of one after the other.
+ */
+export const EBS_CSI_CONFIGURATION = { sidecars: { snapshotter: { forceEnable: true } } };
+
 export interface EbsCsiDriverArgs {
     /** The cluster's name. Required. */
     readonly clusterName: pulumi.Input<string>;
@@ -171,6 +181,7 @@ export class EbsCsiDriver extends pulumi.ComponentResource implements ClusterAdd
                 addonName: this.spec.name,
                 addonVersion: version,
                 podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT }],
+                configurationValues: JSON.stringify(EBS_CSI_CONFIGURATION),
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
                 tags: { ...tags, Name: `${name}-addon` },

@@ -3,3 +3,8 @@ export * from "./ebs-csi";
 export * from "./aws-load-balancer-controller";
 export * from "./cert-manager";
 export * from "./external-dns";
+export * from "./snapshot-controller";
+export * from "./metrics-server";
+export * from "./karpenter";
+export * from "./karpenter-iam";
+export * from "./container-logs";

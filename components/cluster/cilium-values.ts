@@ -1,6 +1,7 @@
 import { CILIUM_NAMESPACE, ciliumServiceMonitors } from "../shared/cilium-monitoring";
+import { CILIUM_AGENT_NOT_READY_TAINT } from "../shared/cilium-taint";
 /** The taint every node starts with until the Cilium agent on it is ready (nothing else schedules before). */
-export const CILIUM_AGENT_NOT_READY_TAINT = { key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoExecute" } as const;
+export { CILIUM_AGENT_NOT_READY_TAINT };
 
 /** The pinned cilium chart: 1.19 is the current stable line, tested against the Kubernetes versions EKS offers. */
 export const CILIUM_CHART_VERSION = "1.19.4";

@@ -1,4 +1,5 @@
 import { ciliumServiceMonitors } from "../shared/cilium-monitoring";
+import { ALERTMANAGER_SLACK_SECRET, alertmanagerConfig, platformAlertGroups } from "./alerting";
 import { IN_CLUSTER } from "../shared/kubernetes";
 import { KUBE_PROMETHEUS_STACK_REPOSITORY, KUBE_PROMETHEUS_STACK_VERSION } from "./versions";
 
@@ -81,7 +82,18 @@ export function tenantApplicationSetSpec(args: { environment: string; repos: Ten
 }
 
 /** kube-prometheus-stack, scraping Cilium and Hubble and picking up tenants' ServiceMonitors, PodMonitors and PrometheusRules. */
-export function kubePrometheusStackSpec(args: { ha: boolean; retention: string; grafanaAdminSecret: string }): Record<string, unknown> {
+export function kubePrometheusStackSpec(args: {
+    ha: boolean;
+    retention: string;
+    grafanaAdminSecret: string;
+    /** The StorageClass of Prometheus' and Alertmanager's volumes; unset keeps them on emptyDir. */
+    storageClass?: string;
+    /** Prometheus' volume (sized for its retention). */
+    prometheusStorage?: string;
+    /** Alertmanager posts to Slack through the webhook in Secret ALERTMANAGER_SLACK_SECRET; unset, alerts go nowhere. */
+    alertsSlack?: { channel: string };
+}): Record<string, unknown> {
+    const volume = (size: string) => (args.storageClass ? { volumeClaimTemplate: { spec: { storageClassName: args.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } } } : undefined);
     return {
         project: PLATFORM_PROJECT,
         source: {
@@ -107,9 +119,20 @@ export function kubePrometheusStackSpec(args: { ha: boolean; retention: string; 
                             serviceMonitorSelectorNilUsesHelmValues: false,
                             podMonitorSelectorNilUsesHelmValues: false,
                             ruleSelectorNilUsesHelmValues: false,
+                            // On the encrypted gp3 class (WaitForFirstConsumer: the volume follows the pod's zone).
+                            ...(volume(args.prometheusStorage ?? "50Gi") ? { storageSpec: volume(args.prometheusStorage ?? "50Gi") } : {}),
                         },
                     },
-                    alertmanager: { alertmanagerSpec: { replicas: args.ha ? 2 : 1 } },
+                    // Rules rendered by the chart itself (its PrometheusRule objects), so they exist as soon as its CRDs do.
+                    additionalPrometheusRulesMap: { "pr-cybr-platform": { groups: platformAlertGroups() } },
+                    alertmanager: {
+                        config: alertmanagerConfig(args.alertsSlack ? { slackChannel: args.alertsSlack.channel } : undefined),
+                        alertmanagerSpec: {
+                            replicas: args.ha ? 2 : 1,
+                            ...(volume("10Gi") ? { storage: volume("10Gi") } : {}),
+                            ...(args.alertsSlack ? { secrets: [ALERTMANAGER_SLACK_SECRET] } : {}),
+                        },
+                    },
                     grafana: { admin: { existingSecret: args.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" } },
                 },
             },

@@ -8,6 +8,7 @@ import { kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platfo
 import { certificateSpec } from "../shared/certificates";
 import { ARGOCD_NAMESPACE, ARGOCD_SERVER_TLS_SECRET, ArgoCdSso, argocdServerLoadBalancer, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
 import { RepoCredential, REPO_CREDS_LABEL, repoCredsData, repoCredsSecretName } from "./repo-credentials";
+import { ALERTMANAGER_SLACK_KEY, ALERTMANAGER_SLACK_SECRET } from "./alerting";
 import { ARGOCD_CHART_REPOSITORY, ARGOCD_CHART_VERSION } from "./versions";
 
 export interface ArgoCdArgs {
@@ -49,6 +50,10 @@ export interface ArgoCdArgs {
         /** What signals the load balancer controller is ready (the NLB Service is its to reconcile). */
         readonly loadBalancerReady: pulumi.Input<pulumi.Resource>[];
     };
+    /** The StorageClass of Prometheus' and Alertmanager's volumes. Defaults to none (emptyDir). */
+    readonly monitoringStorageClass?: string;
+    /** Alertmanager's Slack webhook (Secrets Manager) and the channel it names. Defaults to none (alerts go nowhere). */
+    readonly alertsSlack?: { readonly webhookSecretId: string; readonly channel: string };
 }
 
 export const ARGOCD_DEFAULTS = {
@@ -101,7 +106,8 @@ export class ArgoCd extends pulumi.ComponentResource {
         const ha = args.ha ?? d.ha;
         const labels = { "app.kubernetes.io/part-of": "argocd" };
 
-        // Forwarded dependsOn (options do not flow to children): Argo CD needs a cluster with network and DNS.
+        // Forwarded dependsOn (options do not flow to children). The platform passes none: these need only the
+        // API server, and the release's pods wait for nodes and DNS at run time.
         const clusterReady = { parent: this, dependsOn: opts?.dependsOn };
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ARGOCD_NAMESPACE, labels: { "pr-cybr.io/platform": "true" } } }, clusterReady);
         const inNs = { parent: this, dependsOn: [namespace] };
@@ -174,6 +180,19 @@ export class ArgoCd extends pulumi.ComponentResource {
             { parent: this, dependsOn: [monitoring] },
         );
 
+        // Alertmanager's Slack webhook, from Secrets Manager into the Secret alertmanagerSpec.secrets mounts (a Pulumi secret end to end).
+        const monitoringSecrets: pulumi.Resource[] = [grafanaSecret];
+        if (args.alertsSlack) {
+            const webhookUrl = this.secretFromSecretsManager(args.alertsSlack.webhookSecretId);
+            monitoringSecrets.push(
+                new k8s.core.v1.Secret(
+                    `${name}-alertmanager-slack`,
+                    { metadata: { name: ALERTMANAGER_SLACK_SECRET, namespace: MONITORING_NAMESPACE }, stringData: { [ALERTMANAGER_SLACK_KEY]: webhookUrl } },
+                    { parent: this, dependsOn: [monitoring] },
+                ),
+            );
+        }
+
         // Argo CD's own objects need its CRDs, which the release installs.
         const crd = (role: string, kind: string, metadataName: string, spec: Record<string, unknown>, extra: pulumi.Resource[] = []) =>
             new k8s.apiextensions.CustomResource(
@@ -187,8 +206,15 @@ export class ArgoCd extends pulumi.ComponentResource {
             "monitoring",
             "Application",
             "kube-prometheus-stack",
-            kubePrometheusStackSpec({ ha, retention: args.prometheusRetention ?? d.prometheusRetention, grafanaAdminSecret: "grafana-admin" }),
-            [platformProject, grafanaSecret],
+            kubePrometheusStackSpec({
+                ha,
+                retention: args.prometheusRetention ?? d.prometheusRetention,
+                grafanaAdminSecret: "grafana-admin",
+                storageClass: args.monitoringStorageClass,
+                prometheusStorage: ha ? "100Gi" : "20Gi",
+                alertsSlack: args.alertsSlack && { channel: args.alertsSlack.channel },
+            }),
+            [platformProject, ...monitoringSecrets],
         );
         crd("tenant-apps", "ApplicationSet", "tenant-apps", tenantApplicationSetSpec({ environment: args.environment, repos: args.tenantRepos ?? d.tenantRepos }));
 

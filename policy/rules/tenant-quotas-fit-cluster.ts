@@ -37,8 +37,9 @@ const REPELLING = ["NO_SCHEDULE", "NO_EXECUTE", "NoSchedule", "NoExecute"];
 /**
  * Kubernetes admits quotas that add up to more than the cluster has ("first come, first served"); this
  * keeps the promises the quotas make: Σ what tenant quotas bind (lib/tenant-quotas.ts: `cpu` is
- * `requests.cpu`, the tightest quota per namespace) ≤ Σ node groups' (smallest type × maxSize − reserve)
- * × overcommit, for CPU and memory. Only node groups tenant pods can schedule on count: a taint with
+ * `requests.cpu`, the tightest quota per namespace) ≤ (Σ node groups' (smallest type − reserve) × minSize
+ * + Σ NodePools' spec.limits) × overcommit, for CPU and memory. Node groups count at minSize because
+ * nothing scales them (the autoscaler is Karpenter, which provisions its own nodes up to its limits). Only node groups tenant pods can schedule on count: a taint with
  * effect NoSchedule/NoExecute repels every pod that does not tolerate it (tenant pods carry no
  * tolerations), except startup taints their controller removes once the node is ready — Cilium's
  * `node.cilium.io/agent-not-ready`, which the agent lifts when it runs on the node (cilium/cilium
@@ -47,7 +48,7 @@ const REPELLING = ["NO_SCHEDULE", "NO_EXECUTE", "NoSchedule", "NoExecute"];
  */
 export const tenantQuotasFitCluster: StackValidationPolicy = {
     name: "tenant-quotas-fit-cluster",
-    description: "The sum of what all tenants' quotas bind for CPU and memory requests fits what the node groups tenant pods can schedule on (no repelling taint other than a startup taint) offer at their maximum size (smallest instance type of each group, minus a per-node system reserve), times the overcommit factor in policy config.",
+    description: "The sum of what all tenants' quotas bind for CPU and memory requests fits what tenant pods can schedule on (no repelling taint other than a startup taint): managed node groups at their minimum size (smallest instance type of each group, minus a per-node system reserve; nothing scales them) plus what the autoscaler may provision (Karpenter NodePools' spec.limits), times the overcommit factor in policy config.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -83,10 +84,12 @@ export const tenantQuotasFitCluster: StackValidationPolicy = {
         let capacityKnown = true;
         let counted = 0;
         const excluded: string[] = [];
+        /** Taints that keep tenant pods off a node for good: repelling effects, except startup taints their controller lifts. */
+        const repellingOf = (taints: unknown) => ((Array.isArray(taints) ? taints : []) as Record<string, string>[]).filter((t) => REPELLING.includes(t.effect) && !cfg.startupTaints.includes(t.key));
         for (const g of args.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")) {
             const done = deferred.run(() => {
                 const label = String(g.props.nodeGroupName ?? g.name);
-                const repelling = ((g.props.taints ?? []) as Record<string, string>[]).filter((t) => REPELLING.includes(t.effect) && !cfg.startupTaints.includes(t.key));
+                const repelling = repellingOf(g.props.taints);
                 if (repelling.length > 0) {
                     excluded.push(`${label} (taint ${repelling.map((t) => `${t.key}:${t.effect}`).join(", ")})`);
                     return true;
@@ -98,10 +101,45 @@ export const tenantQuotasFitCluster: StackValidationPolicy = {
                     capacityKnown = false;
                     return true;
                 }
-                const max = Number(g.props.scalingConfig?.maxSize ?? 0);
-                cpu += max * (Math.min(...types.map((t) => cfg.instanceCapacity[t].vcpu)) - reserveCpu);
-                memory += max * (Math.min(...types.map((t) => cfg.instanceCapacity[t].memoryGiB)) * GiB - reserveMemory);
-                counted++;
+                // Nothing scales a managed node group (the autoscaler provisions its own nodes): it runs what it
+                // was given and EKS keeps at least minSize, so minSize counts, never a maxSize nobody reaches.
+                const size = Number(g.props.scalingConfig?.minSize ?? 0);
+                cpu += size * (Math.min(...types.map((t) => cfg.instanceCapacity[t].vcpu)) - reserveCpu);
+                memory += size * (Math.min(...types.map((t) => cfg.instanceCapacity[t].memoryGiB)) * GiB - reserveMemory);
+                if (size > 0) counted++;
+                return true;
+            });
+            if (!done) capacityKnown = false;
+        }
+        // Karpenter's NodePools (karpenter.sh/v1): what the autoscaler may provision is each pool's
+        // spec.limits (it launches no node past them: karpenter-provider-aws docs/concepts/nodepools.md
+        // "spec.limits"). A pool counts only if tenant pods can use its nodes: no repelling taint, no startup
+        // taint that no known controller lifts, and an EC2NodeClass the plan defines.
+        const nodeClasses = new Set(args.resources.filter((r) => r.type === "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass").map((r) => String(r.props.metadata?.name)));
+        for (const p of args.resources.filter((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")) {
+            const done = deferred.run(() => {
+                const label = `NodePool ${String(p.props.metadata?.name ?? p.name)}`;
+                const template = p.props.spec?.template?.spec ?? {};
+                const repelling = [...repellingOf(template.taints), ...repellingOf(template.startupTaints)];
+                if (repelling.length > 0) {
+                    excluded.push(`${label} (taint ${repelling.map((t) => `${t.key}:${t.effect}`).join(", ")})`);
+                    return true;
+                }
+                const classRef = template.nodeClassRef ?? {};
+                if (classRef.kind !== "EC2NodeClass" || !nodeClasses.has(String(classRef.name))) {
+                    excluded.push(`${label} (its EC2NodeClass ${String(classRef.name)} is not in the stack: it launches nothing)`);
+                    return true;
+                }
+                const limits = p.props.spec?.limits ?? {};
+                const [limitCpu, limitMemory] = [parseQuantity(limits.cpu ?? ""), parseQuantity(limits.memory ?? "")];
+                if (limitCpu === undefined || limitMemory === undefined) {
+                    reportViolation(`${label} has no ${limitCpu === undefined ? "cpu" : "memory"} limit: the autoscaler may provision without bound, so the capacity tenant quotas rely on cannot be counted. Set spec.limits.cpu and spec.limits.memory.`, p.urn);
+                    capacityKnown = false;
+                    return true;
+                }
+                cpu += limitCpu;
+                memory += limitMemory;
+                if (limitCpu > 0) counted++;
                 return true;
             });
             if (!done) capacityKnown = false;
@@ -109,8 +147,8 @@ export const tenantQuotasFitCluster: StackValidationPolicy = {
         if (!capacityKnown) return deferred.finish();
         if (counted === 0) {
             reportViolation(
-                `tenants ${tenants.map((t) => t.tenant).join(", ")} have quotas, but no node group their pods can schedule on${excluded.length > 0 ? ` (${excluded.join("; ")})` : ""}: ` +
-                    "the quotas promise capacity nobody provides. Add an untainted node group, or list a taint its controller removes in startupTaints.",
+                `tenants ${tenants.map((t) => t.tenant).join(", ")} have quotas, but no node group or NodePool their pods can schedule on${excluded.length > 0 ? ` (${excluded.join("; ")})` : ""}: ` +
+                    "the quotas promise capacity nobody provides. Add an untainted node group or NodePool, or list a taint its controller removes in startupTaints.",
             );
             return deferred.finish();
         }
@@ -132,10 +170,10 @@ export const tenantQuotasFitCluster: StackValidationPolicy = {
         const cpuLimit = cpu * cfg.overcommit.cpu;
         const memoryLimit = memory * cfg.overcommit.memory;
         if (!open.cpu && requested.cpu > cpuLimit + 1e-9) {
-            reportViolation(`tenant quotas request ${requested.cpu.toFixed(2)} CPUs in total, more than the node groups offer (${cpuLimit.toFixed(2)} at max size × overcommit ${cfg.overcommit.cpu}); largest: ${largest("cpu")}.`);
+            reportViolation(`tenant quotas request ${requested.cpu.toFixed(2)} CPUs in total, more than the node groups (at minSize) and NodePools (at their limits) offer (${cpuLimit.toFixed(2)} × overcommit ${cfg.overcommit.cpu}); largest: ${largest("cpu")}.`);
         }
         if (!open.memory && requested.memory > memoryLimit + 1) {
-            reportViolation(`tenant quotas request ${(requested.memory / GiB).toFixed(1)}Gi of memory in total, more than the node groups offer (${(memoryLimit / GiB).toFixed(1)}Gi at max size × overcommit ${cfg.overcommit.memory}); largest: ${largest("memory")}.`);
+            reportViolation(`tenant quotas request ${(requested.memory / GiB).toFixed(1)}Gi of memory in total, more than the node groups (at minSize) and NodePools (at their limits) offer (${(memoryLimit / GiB).toFixed(1)}Gi × overcommit ${cfg.overcommit.memory}); largest: ${largest("memory")}.`);
         }
         deferred.finish();
     },

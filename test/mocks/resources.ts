@@ -113,6 +113,18 @@ const COMPUTED: Record<string, Computed> = {
     },
     "aws:autoscaling/group:Group": ({ inputs, cloud, name, seed }) => ({ name: inputs.name ?? autoName(name, seed), arn: arn(cloud, "autoscaling", `autoScalingGroup:${uuidOf(seed)}:autoScalingGroupName/${String(inputs.name)}`) }),
     "aws:secretsmanager/secret:Secret": ({ id }) => ({ arn: id }),
+    "aws:sqs/queue:Queue": ({ inputs, cloud, name, seed }) => {
+        const queueName = String(inputs.name ?? autoName(name, seed));
+        return { name: queueName, arn: arn(cloud, "sqs", queueName), url: `https://sqs.${cloud.region}.amazonaws.com/${cloud.accountId}/${queueName}` };
+    },
+    "aws:cloudwatch/eventRule:EventRule": ({ inputs, cloud, name, seed }) => {
+        const ruleName = String(inputs.name ?? autoName(name, seed));
+        return { name: ruleName, arn: arn(cloud, "events", `rule/${ruleName}`) };
+    },
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": ({ cloud, seed, inputs }) => ({
+        associationId: `a-${hexOf(seed, 17)}`,
+        associationArn: arn(cloud, "eks", `podidentityassociation/${String(inputs.clusterName)}/a-${hexOf(seed, 17)}`),
+    }),
     "aws:lambda/function:Function": ({ inputs, cloud, name, seed }) => {
         const fnName = String(inputs.name ?? autoName(name, seed));
         return { name: fnName, arn: arn(cloud, "lambda", `function:${fnName}`), invokeArn: `arn:${cloud.partition}:apigateway:${cloud.region}:lambda:path/2015-03-31/functions/${arn(cloud, "lambda", `function:${fnName}`)}/invocations`, version: "$LATEST" };

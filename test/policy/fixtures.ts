@@ -9,8 +9,9 @@ export const cnp = (namespace: string, spec: Record<string, unknown> = { endpoin
     stackResource("kubernetes:cilium.io/v2:CiliumNetworkPolicy", `cnp-${namespace}`, { metadata: { name: "tenant-default-deny", namespace }, spec });
 export const appProject = (tenant: string, spec: Record<string, unknown>) =>
     stackResource("kubernetes:argoproj.io/v1alpha1:AppProject", `project-${tenant}`, { metadata: { name: tenant, namespace: "argocd", labels: { "pr-cybr.io/tenant": tenant } }, spec });
-export const nodeGroup = (name: string, instanceTypes: string[], maxSize: number) =>
-    stackResource("aws:eks/nodeGroup:NodeGroup", name, { nodeGroupName: name, instanceTypes, scalingConfig: { minSize: 1, maxSize, desiredSize: 1 } });
+/** A node group of a fixed size (minSize = desiredSize = maxSize): the policy counts minSize. */
+export const nodeGroup = (name: string, instanceTypes: string[], size: number) =>
+    stackResource("aws:eks/nodeGroup:NodeGroup", name, { nodeGroupName: name, instanceTypes, scalingConfig: { minSize: size, maxSize: size, desiredSize: size } });
 
 export const hard = (cpu: string, memory: string, extra: Record<string, string> = {}) => ({ "requests.cpu": cpu, "requests.memory": memory, pods: "20", "services.loadbalancers": "0", ...extra });
 

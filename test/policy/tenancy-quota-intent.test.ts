@@ -76,7 +76,7 @@ describe("tenant-quotas-fit-cluster: intent", () => {
 
     it("counts cpu/memory alias quotas as requests: 1000 CPUs under `cpu` do not fit", async () => {
         const out = await runStack(tenantQuotasFitCluster, [...replaceQuota("org-b", { cpu: "1000", memory: "4Gi", pods: "20" }), ...groups]);
-        expect(out.messages).toEqual(["tenant quotas request 1004.00 CPUs in total, more than the node groups offer (22.50 at max size × overcommit 1); largest: org-b, org-a."]);
+        expect(out.messages).toEqual(["tenant quotas request 1004.00 CPUs in total, more than the node groups (at minSize) and NodePools (at their limits) offer (22.50 × overcommit 1); largest: org-b, org-a."]);
     });
 
     it("fails a tenant whose quotas leave CPU unbounded: it cannot be fitted", async () => {
@@ -93,11 +93,11 @@ describe("tenant-quotas-fit-cluster: intent", () => {
         });
         const out = await runStack(tenantQuotasFitCluster, [...twoTenants(), tainted]);
         expect(out.messages).toEqual([
-            "tenants org-a, org-b have quotas, but no node group their pods can schedule on (gpu (taint dedicated:NO_SCHEDULE)): the quotas promise capacity nobody provides. Add an untainted node group, or list a taint its controller removes in startupTaints.",
+            "tenants org-a, org-b have quotas, but no node group or NodePool their pods can schedule on (gpu (taint dedicated:NO_SCHEDULE)): the quotas promise capacity nobody provides. Add an untainted node group or NodePool, or list a taint its controller removes in startupTaints.",
         ]);
         // A big tainted group next to a small untainted one: only the small one counts.
         const small = nodeGroup("small", ["m7g.large"], 2); // 2 x 1.5 = 3 CPUs
-        expect((await runStack(tenantQuotasFitCluster, [...twoTenants(), tainted, small])).messages[0]).toMatch(/^tenant quotas request 6\.00 CPUs in total, more than the node groups offer \(3\.00/);
+        expect((await runStack(tenantQuotasFitCluster, [...twoTenants(), tainted, small])).messages[0]).toMatch(/^tenant quotas request 6\.00 CPUs in total, more than the node groups \(at minSize\) and NodePools \(at their limits\) offer \(3\.00/);
     });
 
     it("still counts a group whose only taint is Cilium's startup taint (the agent removes it), and PreferNoSchedule", async () => {
@@ -109,13 +109,60 @@ describe("tenant-quotas-fit-cluster: intent", () => {
 
     it("fails tenant quotas in a stack with no node group at all", async () => {
         expect((await runStack(tenantQuotasFitCluster, twoTenants())).messages).toEqual([
-            "tenants org-a, org-b have quotas, but no node group their pods can schedule on: the quotas promise capacity nobody provides. Add an untainted node group, or list a taint its controller removes in startupTaints.",
+            "tenants org-a, org-b have quotas, but no node group or NodePool their pods can schedule on: the quotas promise capacity nobody provides. Add an untainted node group or NodePool, or list a taint its controller removes in startupTaints.",
         ]);
     });
 
     it("binds several quotas of a namespace at their minimum (no false positive from summing them)", async () => {
         const second = extraQuota("org-b", "second", { hard: hard("2", "4Gi") });
         expect((await runStack(tenantQuotasFitCluster, [...twoTenants(), second, nodeGroup("general", ["m7g.2xlarge"], 1)])).messages).toEqual([]);
+    });
+});
+
+describe("tenant-quotas-fit-cluster: what the autoscaler may provision", () => {
+    // twoTenants(): 6 CPUs and 12Gi of requests over three namespaces.
+    const nodeClass = (name = "default") => stackResource("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", `class-${name}`, { apiVersion: "karpenter.k8s.aws/v1", kind: "EC2NodeClass", metadata: { name }, spec: {} });
+    const pool = (name: string, limits: Record<string, string> | undefined, template: Record<string, unknown> = {}) =>
+        stackResource("kubernetes:karpenter.sh/v1:NodePool", `pool-${name}`, {
+            apiVersion: "karpenter.sh/v1",
+            kind: "NodePool",
+            metadata: { name },
+            spec: {
+                template: { spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "default" }, requirements: [], startupTaints: [{ key: "node.cilium.io/agent-not-ready", value: "true", effect: "NoExecute" }], ...template } },
+                ...(limits ? { limits } : {}),
+            },
+        });
+    const small = nodeGroup("system", ["m7g.large"], 2); // 2 x 1.5 = 3 CPUs, 13Gi
+
+    it("never counts a node group's maxSize, which nothing reaches: a group of 1 to 100 nodes is one node", async () => {
+        const growable = stackResource("aws:eks/nodeGroup:NodeGroup", "general", { nodeGroupName: "general", instanceTypes: ["m7g.large"], scalingConfig: { minSize: 1, maxSize: 100, desiredSize: 1 } });
+        expect((await runStack(tenantQuotasFitCluster, [...twoTenants(), growable])).messages[0]).toMatch(/^tenant quotas request 6\.00 CPUs in total, more than .* offer \(1\.50 × overcommit 1\)/);
+    });
+
+    it("counts a NodePool's limits (with Cilium's startup taint) on top of the node groups", async () => {
+        expect((await runStack(tenantQuotasFitCluster, [...twoTenants(), small, nodeClass(), pool("arm64-on-demand", { cpu: "4", memory: "16Gi" })])).messages).toEqual([]);
+        expect((await runStack(tenantQuotasFitCluster, [...twoTenants(), small, nodeClass(), pool("arm64-on-demand", { cpu: "2", memory: "16Gi" })])).messages[0]).toMatch(/offer \(5\.00 × overcommit 1\)/);
+    });
+
+    it("does not count a pool tenant pods cannot use: a repelling taint, a startup taint nobody lifts, a node class that does not exist, zero limits", async () => {
+        const big = { cpu: "1000", memory: "4000Gi" };
+        const cases = [
+            pool("gpu", big, { taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }] }),
+            pool("stuck", big, { startupTaints: [{ key: "example.com/never-lifted", value: "true", effect: "NoSchedule" }] }),
+            pool("ghost", big, { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "missing" } }),
+            pool("empty", { cpu: "0", memory: "0" }),
+        ];
+        for (const c of cases) {
+            const out = await runStack(tenantQuotasFitCluster, [...twoTenants(), small, nodeClass(), c]);
+            expect([c.name, out.messages[0]]).toEqual([c.name, expect.stringMatching(/^tenant quotas request 6\.00 CPUs in total, more than .* offer \(3\.00 × overcommit 1\)/)]);
+        }
+        const alone = await runStack(tenantQuotasFitCluster, [...twoTenants(), nodeClass(), cases[0], cases[2]]);
+        expect(alone.messages[0]).toMatch(/no node group or NodePool their pods can schedule on \(NodePool gpu \(taint nvidia\.com\/gpu:NoSchedule\); NodePool ghost \(its EC2NodeClass missing is not in the stack: it launches nothing\)\)/);
+    });
+
+    it("fails a NodePool without limits: what it may provision is unbounded, so nothing can be promised from it", async () => {
+        const out = await runStack(tenantQuotasFitCluster, [...twoTenants(), small, nodeClass(), pool("open", undefined)]);
+        expect(out.messages).toEqual(["NodePool open has no cpu limit: the autoscaler may provision without bound, so the capacity tenant quotas rely on cannot be counted. Set spec.limits.cpu and spec.limits.memory."]);
     });
 });
 

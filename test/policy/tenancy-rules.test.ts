@@ -59,8 +59,8 @@ describe("tenant-quotas-fit-cluster", () => {
         const big = twoTenants({ quotas: { "org-a": hard("10", "4Gi"), "org-a-data": hard("8", "4Gi"), "org-b": hard("4", "80Gi") } });
         const out = await runStack(tenantQuotasFitCluster, [...big, ...groups]);
         expect(out.messages).toEqual([
-            "tenant quotas request 22.00 CPUs in total, more than the node groups offer (21.00 at max size × overcommit 1); largest: org-a, org-b.",
-            "tenant quotas request 88.0Gi of memory in total, more than the node groups offer (87.0Gi at max size × overcommit 1); largest: org-b, org-a.",
+            "tenant quotas request 22.00 CPUs in total, more than the node groups (at minSize) and NodePools (at their limits) offer (21.00 × overcommit 1); largest: org-a, org-b.",
+            "tenant quotas request 88.0Gi of memory in total, more than the node groups (at minSize) and NodePools (at their limits) offer (87.0Gi × overcommit 1); largest: org-b, org-a.",
         ]);
         const lenient = await runStack(tenantQuotasFitCluster, [...big, ...groups], { overcommit: { cpu: 1.5, memory: 1.5 } });
         expect(lenient.messages).toEqual([]);

@@ -6,7 +6,9 @@ import { parse } from "yaml";
 import { autoScalingClaims } from "./claims/autoscaling";
 import { Account, backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
+import { containerLogsClaims } from "./claims/container-logs";
 import { ebsCsiClaims } from "./claims/ebs-csi";
+import { karpenterClaims } from "./claims/karpenter";
 import { edgeClaims } from "./claims/edge";
 import { loadBalancerControllerClaims } from "./claims/load-balancer-controller";
 import { logsClaims } from "./claims/logs";
@@ -45,6 +47,10 @@ beforeAll(async () => {
         ...(await ebsCsiClaims(prod)),
         ...(await loadBalancerControllerClaims(dev)),
         ...(await loadBalancerControllerClaims(prod)),
+        ...(await karpenterClaims(dev)),
+        ...(await karpenterClaims(prod)),
+        ...(await containerLogsClaims(dev)),
+        ...(await containerLogsClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),

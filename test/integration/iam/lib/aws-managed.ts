@@ -43,6 +43,24 @@ const SSM_MANAGED_INSTANCE_CORE = { Version: "2012-10-17", Statement: [{ Effect:
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const EBS_CSI_DRIVER_POLICY_V2 = require("./AmazonEBSCSIDriverPolicyV2.json");
 
+/**
+ * AmazonEKSWorkerNodePolicy (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEKSWorkerNodePolicy.html):
+ * read-only EC2 and EKS describes for the kubelet, and Pod Identity's credential exchange.
+ */
+const EKS_WORKER_NODE_POLICY = {
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Effect: "Allow",
+            Action: ["ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVolumes", "ec2:DescribeVolumesModifications", "ec2:DescribeVpcs", "eks:DescribeCluster", "eks-auth:AssumeRoleForPodIdentity"],
+            Resource: "*",
+        },
+    ],
+};
+
+/** AmazonEC2ContainerRegistryPullOnly (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEC2ContainerRegistryPullOnly.html): pulls only. */
+const ECR_PULL_ONLY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchImportUpstreamImage"], Resource: "*" }] };
+
 /** The document of an AWS-managed policy the claims model; throws for any other. */
 export async function awsManagedPolicy(arn: string): Promise<any> {
     const name = arn.split("/").pop();
@@ -50,6 +68,8 @@ export async function awsManagedPolicy(arn: string): Promise<any> {
     if (name === "ReadOnlyAccess") return readOnlyStandIn();
     if (name === "AmazonSSMManagedInstanceCore") return SSM_MANAGED_INSTANCE_CORE;
     if (name === "AmazonEBSCSIDriverPolicyV2") return EBS_CSI_DRIVER_POLICY_V2;
+    if (name === "AmazonEKSWorkerNodePolicy") return EKS_WORKER_NODE_POLICY;
+    if (name === "AmazonEC2ContainerRegistryPullOnly") return ECR_PULL_ONLY;
     throw new Error(`no model of the AWS-managed policy ${arn}: add one before evaluating a role it is attached to`);
 }
 

@@ -41,14 +41,18 @@ export class World {
     /** A role by its logical name, with what AWS would evaluate for a session of it. */
     async role(logicalName: string): Promise<RoleModel> {
         const resource = resourceNamed(this.plan, logicalName);
-        const inline = this.dependents(resource, "aws:iam/rolePolicy:RolePolicy");
+        // Policies of this role: those that depend on it and name it (a policy of another role may depend on
+        // this one too, e.g. one that lets it pass this role). Auto-named roles are `<logical name>-<suffix>`.
+        const ofThisRole = (p: PlanResource) => p.inputs.role === resource.inputs.name || String(p.inputs.role).startsWith(`${logicalName}-`);
+        const inline = this.dependents(resource, "aws:iam/rolePolicy:RolePolicy").filter(ofThisRole);
+        const attachments = this.dependents(resource, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(ofThisRole);
         // A role's physical name is its `name`, or what its policies name it by (auto-named roles).
-        const name = String(resource.inputs.name ?? inline[0]?.inputs.role ?? logicalName);
+        const name = String(resource.inputs.name ?? [...inline, ...attachments][0]?.inputs.role ?? logicalName);
         const identityPolicies: NamedPolicy[] = [
             ...inline.map((p) => ({ name: p.name, policy: JSON.parse(p.inputs.policy) })),
             ...((resource.inputs.inlinePolicies ?? []) as { name: string; policy: string }[]).map((p) => ({ name: p.name, policy: JSON.parse(p.policy) })),
         ];
-        for (const attachment of this.dependents(resource, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
+        for (const attachment of attachments) {
             const arn = String(attachment.inputs.policyArn);
             const customer = dependenciesOfType(this.plan, attachment, "aws:iam/policy:Policy")[0];
             identityPolicies.push({ name: arn.split("/").pop()!, policy: customer ? JSON.parse(customer.inputs.policy) : await awsManagedPolicy(arn) });
