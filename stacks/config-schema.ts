@@ -165,6 +165,17 @@ export function stackConfigSchema(env: Environment) {
         namespaces: list(dnsLabel).min(1, { error: "is empty (leave it out for one namespace named after the tenant)" }).optional(),
         /** SSO (OIDC) groups per persona, for Argo CD project roles and Kubernetes RBAC. */
         sso: strict({ admins: list(nonEmpty("an SSO group name")).default([]), developers: list(nonEmpty("an SSO group name")).default([]), viewers: list(nonEmpty("an SSO group name")).default([]) }).default({ admins: [], developers: [], viewers: [] }),
+        /**
+         * The tenant's IAM role for its pods (EKS Pod Identity, components/tenancy/workload-identity.ts): it
+         * reads the tenant's secrets under pr-cybr/<env>/tenants/<tenant>/ and the objects of `s3Buckets`.
+         * A service account is a name (in the tenant's first namespace) or `{ name, namespace }`.
+         */
+        workloadIdentity: strict({
+            serviceAccounts: list(z.preprocess((v) => (typeof v === "string" ? { name: v } : v), strict({ name: dnsLabel, namespace: dnsLabel.optional() }))).min(1, {
+                error: "is empty (list the service accounts that get the tenant's role, or leave workloadIdentity out)",
+            }),
+            s3Buckets: list(pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lowercase letters, digits, '.' and '-')")).default([]),
+        }).optional(),
     });
     const edgeNode = strict({
         name: dnsLabel.superRefine((v, ctx) => {

@@ -6,7 +6,7 @@ import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
-import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
+import { Tenant, TenantWorkloadIdentity, TenantWorkloadPolicy } from "../components/tenancy";
 import { buildAddons } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
@@ -203,6 +203,24 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             },
             { providers: k8sProviders },
         );
+        if (t.workloadIdentity) {
+            const namespaces = tenantNamespaces[t.name];
+            new TenantWorkloadIdentity(
+                `${prefix}-tenant-${t.name}-workload`,
+                {
+                    tenant: t.name,
+                    environment: cfg.environment,
+                    namespaces,
+                    serviceAccounts: t.workloadIdentity.serviceAccounts.map((sa) => ({ name: sa.name, namespace: sa.namespace ?? namespaces[0] })),
+                    s3Buckets: t.workloadIdentity.s3Buckets,
+                    clusterName: cluster.clusterName,
+                    clusterArn: cluster.cluster.arn,
+                    secretsKeyArn: secretsKey.keyArn,
+                    tags: { component: "tenancy", tenant: t.name },
+                },
+                { providers: { aws } },
+            );
+        }
     }
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.

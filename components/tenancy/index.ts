@@ -5,3 +5,4 @@ export * from "./personas";
 export * from "./quota";
 export * from "./roles";
 export * from "./tenant";
+export * from "./workload-identity";

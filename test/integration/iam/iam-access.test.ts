@@ -12,6 +12,7 @@ import { logsClaims } from "./claims/logs";
 import { previewClaims } from "./claims/preview";
 import { rotationClaims } from "./claims/rotation";
 import { swarmClaims } from "./claims/swarm";
+import { tenantIdentityClaims } from "./claims/tenant-identity";
 import { Claim, evaluateClaims, renderTable } from "./lib/claims";
 import { sharedPlan, synthesizeBootstrapPlan } from "./lib/plans";
 import { engineVersions } from "./lib/versions";
@@ -42,6 +43,8 @@ beforeAll(async () => {
         ...(await ciliumClaims(prod)),
         ...(await ebsCsiClaims(dev)),
         ...(await ebsCsiClaims(prod)),
+        ...(await tenantIdentityClaims(dev)),
+        ...(await tenantIdentityClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),
