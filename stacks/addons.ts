@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, PrerequisiteResources } from "../components/addons";
+import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, ExternalSecrets, externalSecretsSpec, ExternalSecretsTenant, PrerequisiteResources } from "../components/addons";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -43,4 +43,27 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
         );
     }
     return addons;
+}
+
+/**
+ * External Secrets Operator, after the tenants: each tenant namespace gets the platform's SecretStore,
+ * so the stores wait for their namespaces (and only for them).
+ */
+export function buildExternalSecrets(cfg: PlatformConfig, ctx: AddonContext, tenants: ExternalSecretsTenant[]): ClusterAddon | undefined {
+    const eso = cfg.addons.externalSecrets;
+    if (!eso.enabled) return undefined;
+    return new ExternalSecrets(
+        `${ctx.prefix}-external-secrets`,
+        {
+            clusterName: ctx.clusterName,
+            clusterArn: ctx.clusterArn,
+            kubernetesVersion: cfg.cluster.version,
+            environment: cfg.environment,
+            secretsKeyArn: ctx.environmentKeyArn,
+            tenants,
+            chartVersion: eso.chartVersion,
+            tags: ctx.tags,
+        },
+        { providers: ctx.providers, dependsOn: dependenciesOf(externalSecretsSpec(eso.chartVersion), ctx.prerequisites) },
+    );
 }

@@ -7,6 +7,7 @@ import { ARCHES, INSTANCE_TYPE } from "../components/shared/instance-types";
 import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { EBS_CSI_DRIVER_DEFAULTS } from "../components/addons/ebs-csi";
+import { EXTERNAL_SECRETS_DEFAULTS } from "../components/addons/external-secrets";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -312,7 +313,16 @@ export function stackConfigSchema(env: Environment) {
                 /** The default StorageClass (gp3, encrypted with the environment's key). */
                 storageClass: dnsLabel.default(EBS_CSI_DRIVER_DEFAULTS.storageClassName),
             }).default({ enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName }),
-        }).default({ ebsCsi: { enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName } }),
+            /** External Secrets Operator: a SecretStore per tenant namespace reading only pr-cybr/<env>/tenants/<tenant>/ (on in both: tenants' apps need it in dev too). */
+            externalSecrets: strict({
+                enabled: bool.default(true),
+                /** The chart version (one of EXTERNAL_SECRETS_CHART_VERSIONS, published for cluster.version). */
+                chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'an external-secrets chart version such as "2.8.0"').default(EXTERNAL_SECRETS_DEFAULTS.chartVersion),
+            }).default({ enabled: true, chartVersion: EXTERNAL_SECRETS_DEFAULTS.chartVersion }),
+        }).default({
+            ebsCsi: { enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName },
+            externalSecrets: { enabled: true, chartVersion: EXTERNAL_SECRETS_DEFAULTS.chartVersion },
+        }),
         secrets: strict({
             rotationDays: intIn(1, 90).default(CONFIG_DEFAULTS.secrets.rotationDays),
         }).default({ rotationDays: CONFIG_DEFAULTS.secrets.rotationDays }),

@@ -7,7 +7,8 @@ import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
 import { Tenant, TenantWorkloadIdentity, TenantWorkloadPolicy } from "../components/tenancy";
-import { buildAddons } from "./addons";
+import { ExternalSecretsTenant } from "../components/addons";
+import { buildAddons, buildExternalSecrets } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
 import { clusterAdminsOf, tenantReposOf } from "./preflight";
@@ -153,7 +154,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     );
 
     const k8sProviders = { aws, kubernetes: cluster.provider };
-    const addons = buildAddons(cfg, {
+    const addonContext = {
         prefix,
         providers: k8sProviders,
         clusterName: cluster.clusterName,
@@ -161,7 +162,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         environmentKeyArn: secretsKey.keyArn,
         prerequisites: { "pod-network": [cilium.release], nodes: nodeGroups, "cluster-dns": [coreDns.addon] },
         tags: { component: "addons" },
-    });
+    };
+    const addons = buildAddons(cfg, addonContext);
     const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
     const argocd = new ArgoCd(
         `${prefix}-argocd`,
@@ -185,8 +187,9 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     );
 
     new TenantWorkloadPolicy(`${prefix}-tenant-workloads`, {}, { providers: k8sProviders });
+    const tenantsForAddons: ExternalSecretsTenant[] = [];
     for (const t of cfg.tenants) {
-        new Tenant(
+        const tenant = new Tenant(
             `${prefix}-tenant-${t.name}`,
             {
                 tenant: t.name,
@@ -203,6 +206,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             },
             { providers: k8sProviders },
         );
+        tenantsForAddons.push({ tenant: t.name, namespaces: tenantNamespaces[t.name], namespaceResources: tenant.namespaceObjects });
         if (t.workloadIdentity) {
             const namespaces = tenantNamespaces[t.name];
             new TenantWorkloadIdentity(
@@ -222,6 +226,9 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             );
         }
     }
+
+    const externalSecrets = buildExternalSecrets(cfg, addonContext, tenantsForAddons);
+    if (externalSecrets) addons.push(externalSecrets);
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });

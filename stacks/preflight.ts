@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateEbsCsiDriverArgs } from "../components/addons";
+import { validateEbsCsiDriverArgs, validateExternalSecretsArgs } from "../components/addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -104,6 +104,21 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
         checks.push([
             () => validateEbsCsiDriverArgs({ clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, kmsKeyArn: LATER, addonVersion: cfg.addons.ebsCsi.version, storageClassName: cfg.addons.ebsCsi.storageClass }),
             (p) => `addons.ebsCsi.${p.replace(/^addonVersion/, "version").replace(/^storageClassName/, "storageClass")}`,
+        ]);
+    }
+    if (cfg.addons.externalSecrets.enabled) {
+        checks.push([
+            () =>
+                validateExternalSecretsArgs(`pr-cybr-${env}-external-secrets`, {
+                    clusterName: LATER,
+                    clusterArn: LATER,
+                    kubernetesVersion: cfg.cluster.version,
+                    environment: env,
+                    secretsKeyArn: LATER,
+                    chartVersion: cfg.addons.externalSecrets.chartVersion,
+                    tenants: cfg.tenants.map((t) => ({ tenant: t.name, namespaces: t.namespaces ?? [t.name], namespaceResources: [] })),
+                }),
+            (p) => indexed(p, "tenants", (i) => `tenants[${i}]`)?.replace(/\.tenant$/, ".name") ?? `addons.externalSecrets.${p}`,
         ]);
     }
     // stacks/edge.ts builds edge components only when there are nodes.

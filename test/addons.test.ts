@@ -99,7 +99,7 @@ describe.each(["dev", "prod"] as const)("the %s plan's storage", (stack) => {
         expect(trust.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
         const attachment = one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", (r) => r.dependsOn.includes(role.urn));
         expect(attachment.inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2");
-        expect(plan.outputs.addons).toEqual({ "aws-ebs-csi-driver": EBS_CSI_ADDON_VERSION.version });
+        expect(plan.outputs.addons).toMatchObject({ "aws-ebs-csi-driver": EBS_CSI_ADDON_VERSION.version });
     });
 
     it("waits for Cilium and the node groups, never for CoreDNS (a fresh up runs it beside CoreDNS)", () => {

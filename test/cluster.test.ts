@@ -134,7 +134,7 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
     });
 
     it("installs Cilium depending on the cluster and its IAM role only, never on a node group", () => {
-        const release = harness.ofType("kubernetes:helm.sh/v3:Release")[0];
+        const release = harness.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cilium")!;
         expect(release.inputs).toMatchObject({ chart: "cilium", version: CILIUM_CHART_VERSION, namespace: "kube-system", repositoryOpts: { repo: "https://helm.cilium.io" }, skipAwait: false });
         const all = transitiveDeps(harness, release.urn);
         expect([...all].map(token)).not.toContain("aws:eks/nodeGroup:NodeGroup");
@@ -148,7 +148,7 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
 
     it("runs CoreDNS only after Cilium and the node groups", () => {
         const addon = harness.ofType(aws.eks.Addon).find((a) => a.inputs.addonName === "coredns")!;
-        expect(addon.dependsOn).toContain(harness.ofType("kubernetes:helm.sh/v3:Release")[0].urn);
+        expect(addon.dependsOn).toContain(harness.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "cilium")!.urn);
         for (const g of harness.ofType(aws.eks.NodeGroup)) expect(addon.dependsOn).toContain(g.urn);
         const minNodes = config.cluster.nodeGroups.reduce((n, g) => n + g.minSize, 0);
         expect(JSON.parse(String(addon.inputs.configurationValues)).replicaCount).toBe(Math.min(3, minNodes));

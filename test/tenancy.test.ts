@@ -114,7 +114,8 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
     });
 
     it("creates the CiliumNetworkPolicy and the AppProject only once Cilium and Argo CD (their CRDs) exist", () => {
-        const releases = all().filter(k8s("Release")).map((r) => r.urn);
+        // The releases whose CRDs these kinds are (Cilium's, Argo CD's).
+        const releases = all().filter(k8s("Release")).filter((r) => ["cilium", "argo-cd"].includes(String(r.inputs.chart))).map((r) => r.urn);
         for (const r of [...all().filter(k8s("CiliumNetworkPolicy")), ...all().filter(k8s("AppProject")).filter((p) => (p.inputs.metadata as Obj).labels?.["pr-cybr.io/tenant"])]) {
             for (const release of releases) expect(r.dependsOn).toContain(release);
         }
@@ -129,7 +130,7 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
                 matchResources: { namespaceSelector: { matchExpressions: [{ key: "pr-cybr.io/tenant", operator: "Exists" }] } },
             });
         }
-        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-guardrails", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-workloads"]);
+        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-external-secrets", "pr-cybr-tenant-guardrails", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-secret-stores", "pr-cybr-tenant-workloads"]);
     });
 });
 

@@ -1,6 +1,6 @@
 // Validates every Kubernetes object in plan files against schemas nobody here wrote: built-in kinds
 // with kubernetes-models (the official OpenAPI models), Argo CD kinds with @kubernetes-models/argo-cd,
-// and CiliumNetworkPolicy / AppProject with their published CRDs, also rejecting fields the CRD does
+// and CiliumNetworkPolicy / AppProject / the vendored CRDs' kinds with their published CRDs, also rejecting fields the CRD does
 // not define (the API server would prune them silently). ESM because those packages are ESM-only.
 //
 //   node tools/validate-k8s.mjs <plan.json>...   exit 0 valid, 1 invalid (one line per problem), 2 usage
@@ -13,9 +13,12 @@ import YAML from "yaml";
 const SCHEMAS = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", "schemas");
 const SECRET = "[secret]";
 
-/** The openAPIV3Schema of one version of a CRD file. */
-function crdSchema(file, version) {
-    const crd = YAML.parse(readFileSync(join(SCHEMAS, file), "utf8"));
+/** The CRDs the integration suite's API server installs (test/integration/crds, provenance there). */
+const VENDORED_CRDS = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "integration", "crds");
+
+/** The openAPIV3Schema of one version of a CRD file (under test/fixtures/schemas, or `dir`). */
+function crdSchema(file, version, dir = SCHEMAS) {
+    const crd = YAML.parse(readFileSync(join(dir, file), "utf8"));
     return crd.spec.versions.find((v) => v.name === version).schema.openAPIV3Schema;
 }
 
@@ -34,6 +37,7 @@ const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, co
 const crdKinds = {
     "cilium.io/v2:CiliumNetworkPolicy": crdSchema("cilium-ciliumnetworkpolicies.crd.yaml", "v2"),
     "argoproj.io/v1alpha1:AppProject": crdSchema("argocd-appproject.crd.yaml", "v1alpha1"),
+    "external-secrets.io/v1:SecretStore": crdSchema("external-secrets/external-secrets.io_secretstores.yaml", "v1", VENDORED_CRDS),
 };
 
 async function modelFor(group, version, kind) {

@@ -1,2 +1,3 @@
 export * from "./addon";
 export * from "./ebs-csi";
+export * from "./external-secrets";

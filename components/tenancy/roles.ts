@@ -27,5 +27,18 @@ export function tenantDeployerRules(): PolicyRule[] {
         { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: MANAGE },
         { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: MANAGE },
         { apiGroups: ["monitoring.coreos.com"], resources: ["servicemonitors", "podmonitors", "prometheusrules"], verbs: MANAGE },
+        ...tenantExternalSecretsRules(),
+    ];
+}
+
+/**
+ * ExternalSecrets (from the platform's per-namespace SecretStore, which admission keeps them to) and a
+ * read of the store itself. Never SecretStores, PushSecrets or generators: those choose whose
+ * credentials ESO uses and where it writes (guardrails.ts refuses them in tenant namespaces too).
+ */
+export function tenantExternalSecretsRules(): PolicyRule[] {
+    return [
+        { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: MANAGE },
+        { apiGroups: ["external-secrets.io"], resources: ["secretstores"], verbs: READ },
     ];
 }

@@ -31,3 +31,18 @@ export function unknownKeys(schema: Schema, value: unknown, at = ""): string[] {
         return child ? unknownKeys(child, v, where) : [where];
     });
 }
+
+/** A chart's values.schema.json vendored under test/fixtures/charts (see SOURCES.md there). */
+export function chartValuesSchema(file: string): Schema & { $schema?: string } {
+    return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "fixtures", "charts", file), "utf8"));
+}
+
+/** Schema errors under the draft the schema declares (2020-12 or draft-07), as `helm install` validates values. */
+export function chartSchemaErrors(schema: Schema & { $schema?: string }, value: unknown): string[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv2020 = require("ajv/dist/2020").default;
+    const ajv = schema.$schema?.includes("2020-12") ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
+    const { $schema: _, ...body } = schema;
+    const validate = ajv.compile(body);
+    return validate(value) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath || "/"}: ${e.message}`);
+}

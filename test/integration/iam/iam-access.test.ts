@@ -8,6 +8,7 @@ import { Account, backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
 import { ebsCsiClaims } from "./claims/ebs-csi";
 import { edgeClaims } from "./claims/edge";
+import { externalSecretsClaims } from "./claims/external-secrets";
 import { logsClaims } from "./claims/logs";
 import { previewClaims } from "./claims/preview";
 import { rotationClaims } from "./claims/rotation";
@@ -45,6 +46,8 @@ beforeAll(async () => {
         ...(await ebsCsiClaims(prod)),
         ...(await tenantIdentityClaims(dev)),
         ...(await tenantIdentityClaims(prod)),
+        ...(await externalSecretsClaims(dev)),
+        ...(await externalSecretsClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),
