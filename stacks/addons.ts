@@ -6,7 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, ExternalSecrets, externalSecretsSpec, ExternalSecretsTenant, PrerequisiteResources } from "../components/addons";
+import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, ExternalSecrets, externalSecretsSpec, ExternalSecretsTenant, PrerequisiteResources, Velero, veleroSpec } from "../components/addons";
+import { globalName } from "../components/shared/names";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -14,6 +15,8 @@ export interface AddonContext {
     providers: { aws: aws.Provider; kubernetes: k8s.Provider };
     clusterName: pulumi.Output<string>;
     clusterArn: pulumi.Output<string>;
+    /** The environment's account id (world-wide names carry it). */
+    accountId: pulumi.Output<string>;
     /** The environment's customer-managed key (volumes are encrypted with it). */
     environmentKeyArn: pulumi.Output<string>;
     prerequisites: PrerequisiteResources;
@@ -39,6 +42,28 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
                     tags: ctx.tags,
                 },
                 { providers: ctx.providers, dependsOn: dependenciesOf(ebsCsiSpec(ebs.version), ctx.prerequisites) },
+            ),
+        );
+    }
+    const velero = cfg.addons.velero;
+    if (velero.enabled) {
+        addons.push(
+            new Velero(
+                `${ctx.prefix}-velero`,
+                {
+                    clusterName: ctx.clusterName,
+                    clusterArn: ctx.clusterArn,
+                    kubernetesVersion: cfg.cluster.version,
+                    // S3 names are world-wide: the account makes it unique, the suffix a recovery stack's own.
+                    bucketName: ctx.accountId.apply((a) => globalName(`${ctx.prefix}-velero-${a}`, cfg.globalNameSuffix)),
+                    kmsKeyArn: ctx.environmentKeyArn,
+                    schedule: velero.schedule,
+                    retentionDays: velero.retentionDays,
+                    chartVersion: velero.chartVersion,
+                    protect: cfg.environment === "prod",
+                    tags: ctx.tags,
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(veleroSpec(velero.chartVersion), ctx.prerequisites) },
             ),
         );
     }

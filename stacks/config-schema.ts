@@ -8,6 +8,7 @@ import { parseQuantity, QUANTITY_HELP } from "../components/shared/quantity";
 import { CILIUM_CHART_VERSION } from "../components/cluster/cilium-values";
 import { EBS_CSI_DRIVER_DEFAULTS } from "../components/addons/ebs-csi";
 import { EXTERNAL_SECRETS_DEFAULTS } from "../components/addons/external-secrets";
+import { VELERO_DEFAULTS } from "../components/addons/velero";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -24,8 +25,8 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** Values that differ between environments when the stack file leaves them out. */
 export const ENVIRONMENT_DEFAULTS = {
-    dev: { azCount: 2, natGateways: "single", flowLogRetentionDays: 30, endpointPublicAccess: true, controlPlaneLogRetentionDays: 30, argocdHa: false, swarmManagers: 1 },
-    prod: { azCount: 3, natGateways: "onePerAz", flowLogRetentionDays: 365, endpointPublicAccess: false, controlPlaneLogRetentionDays: 365, argocdHa: true, swarmManagers: 3 },
+    dev: { azCount: 2, natGateways: "single", flowLogRetentionDays: 30, endpointPublicAccess: true, controlPlaneLogRetentionDays: 30, argocdHa: false, swarmManagers: 1, veleroRetentionDays: 7 },
+    prod: { azCount: 3, natGateways: "onePerAz", flowLogRetentionDays: 365, endpointPublicAccess: false, controlPlaneLogRetentionDays: 365, argocdHa: true, swarmManagers: 3, veleroRetentionDays: 30 },
 } as const;
 
 /** Defaults that are the same in every environment. */
@@ -319,9 +320,19 @@ export function stackConfigSchema(env: Environment) {
                 /** The chart version (one of EXTERNAL_SECRETS_CHART_VERSIONS, published for cluster.version). */
                 chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'an external-secrets chart version such as "2.8.0"').default(EXTERNAL_SECRETS_DEFAULTS.chartVersion),
             }).default({ enabled: true, chartVersion: EXTERNAL_SECRETS_DEFAULTS.chartVersion }),
+            /** Velero: backups of every namespace's objects and EBS snapshots to the environment's bucket (on in both: dev rehearses restores). */
+            velero: strict({
+                enabled: bool.default(true),
+                chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'a velero chart version such as "11.4.0"').default(VELERO_DEFAULTS.chartVersion),
+                /** When the daily backup runs (cron, UTC). */
+                schedule: nonEmpty('a cron expression such as "0 3 * * *"').default(VELERO_DEFAULTS.schedule),
+                /** Days each backup is kept. */
+                retentionDays: intIn(1, 3650).default(d.veleroRetentionDays),
+            }).default({ enabled: true, chartVersion: VELERO_DEFAULTS.chartVersion, schedule: VELERO_DEFAULTS.schedule, retentionDays: d.veleroRetentionDays }),
         }).default({
             ebsCsi: { enabled: true, version: EBS_CSI_DRIVER_DEFAULTS.addonVersion, storageClass: EBS_CSI_DRIVER_DEFAULTS.storageClassName },
             externalSecrets: { enabled: true, chartVersion: EXTERNAL_SECRETS_DEFAULTS.chartVersion },
+            velero: { enabled: true, chartVersion: VELERO_DEFAULTS.chartVersion, schedule: VELERO_DEFAULTS.schedule, retentionDays: d.veleroRetentionDays },
         }),
         secrets: strict({
             rotationDays: intIn(1, 90).default(CONFIG_DEFAULTS.secrets.rotationDays),

@@ -160,6 +160,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         clusterName: cluster.clusterName,
         clusterArn: cluster.cluster.arn,
         environmentKeyArn: secretsKey.keyArn,
+        accountId: cluster.cluster.arn.apply((a) => a.split(":")[4]),
         prerequisites: { "pod-network": [cilium.release], nodes: nodeGroups, "cluster-dns": [coreDns.addon] },
         tags: { component: "addons" },
     };

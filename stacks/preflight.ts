@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { validateEbsCsiDriverArgs, validateExternalSecretsArgs } from "../components/addons";
+import { validateEbsCsiDriverArgs, validateExternalSecretsArgs, validateVeleroArgs } from "../components/addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
@@ -119,6 +119,13 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
                     tenants: cfg.tenants.map((t) => ({ tenant: t.name, namespaces: t.namespaces ?? [t.name], namespaceResources: [] })),
                 }),
             (p) => indexed(p, "tenants", (i) => `tenants[${i}]`)?.replace(/\.tenant$/, ".name") ?? `addons.externalSecrets.${p}`,
+        ]);
+    }
+    if (cfg.addons.velero.enabled) {
+        const v = cfg.addons.velero;
+        checks.push([
+            () => validateVeleroArgs({ clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, bucketName: LATER, kmsKeyArn: LATER, schedule: v.schedule, retentionDays: v.retentionDays, chartVersion: v.chartVersion }),
+            (p) => `addons.velero.${p}`,
         ]);
     }
     // stacks/edge.ts builds edge components only when there are nodes.

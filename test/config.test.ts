@@ -207,7 +207,8 @@ describe("component arg checks a config value can trip are config errors", () =>
             "TenantWorkloadIdentity tenant: a name that makes the IAM role name too long",
             "dev",
             (r) => Object.assign(r.tenants[0], { name: "a".repeat(30), repos: [], sso: {} }),
-            `tenants[0].name: "${"a".repeat(30)}" makes the role name pr-cybr-dev-tenant-${"a".repeat(30)}-workload-role longer than 56 characters (use a shorter tenant name)`,
+            `tenants[0].name: "${"a".repeat(30)}" makes the role name pr-cybr-dev-tenant-${"a".repeat(30)}-workload-role longer than 56 characters (use a shorter tenant name)\n` +
+                `tenants[0].name: "${"a".repeat(30)}" makes the reader role name pr-cybr-dev-external-secrets-${"a".repeat(30)}-reader-role longer than 56 characters (use a shorter tenant name)`,
         ],
         ["SwarmDns hostnames: one twice", "dev", (r) => r.swarm.traefik.hostnames.push(r.swarm.traefik.hostnames[0]), "swarm.traefik.hostnames: lists a hostname twice (list each once)"],
     ];

@@ -38,6 +38,7 @@ const crdKinds = {
     "cilium.io/v2:CiliumNetworkPolicy": crdSchema("cilium-ciliumnetworkpolicies.crd.yaml", "v2"),
     "argoproj.io/v1alpha1:AppProject": crdSchema("argocd-appproject.crd.yaml", "v1alpha1"),
     "external-secrets.io/v1:SecretStore": crdSchema("external-secrets/external-secrets.io_secretstores.yaml", "v1", VENDORED_CRDS),
+    "velero.io/v1:Schedule": crdSchema("velero/schedules.yaml", "v1", VENDORED_CRDS),
 };
 
 async function modelFor(group, version, kind) {

@@ -1,3 +1,4 @@
 export * from "./addon";
 export * from "./ebs-csi";
 export * from "./external-secrets";
+export * from "./velero";

@@ -24,7 +24,8 @@ export function schemaErrors(schema: Schema, value: unknown): string[] {
  */
 export function unknownKeys(schema: Schema, value: unknown, at = ""): string[] {
     if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => unknownKeys(schema.items!, v, `${at}[${i}]`)) : [];
-    if (!value || typeof value !== "object" || !schema.properties) return [];
+    // An object schema with no properties listed (`properties: {}`, as chart schemas write free-form maps) is open.
+    if (!value || typeof value !== "object" || !schema.properties || Object.keys(schema.properties).length === 0) return [];
     return Object.entries(value).flatMap(([key, v]) => {
         const child = schema.properties![key];
         const where = at ? `${at}.${key}` : key;
@@ -45,4 +46,22 @@ export function chartSchemaErrors(schema: Schema & { $schema?: string }, value: 
     const { $schema: _, ...body } = schema;
     const validate = ajv.compile(body);
     return validate(value) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath || "/"}: ${e.message}`);
+}
+
+/**
+ * The values Helm validates against the schema: the chart's values.yaml with ours coalesced over it
+ * (maps merge key by key, anything else replaces; helm/helm pkg/chart/v2/util/coalesce.go).
+ */
+export function withChartDefaults(defaultsFile: string, values: Record<string, unknown>): Record<string, unknown> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require("yaml");
+    const defaults = YAML.parse(fs.readFileSync(path.resolve(__dirname, "..", "fixtures", "charts", defaultsFile), "utf8"));
+    const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+    const merge = (base: unknown, over: unknown): unknown => {
+        if (!isMap(base) || !isMap(over)) return over;
+        const out: Record<string, unknown> = { ...base };
+        for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+        return out;
+    };
+    return merge(defaults, values) as Record<string, unknown>;
 }

@@ -14,6 +14,7 @@ import { previewClaims } from "./claims/preview";
 import { rotationClaims } from "./claims/rotation";
 import { swarmClaims } from "./claims/swarm";
 import { tenantIdentityClaims } from "./claims/tenant-identity";
+import { veleroClaims } from "./claims/velero";
 import { Claim, evaluateClaims, renderTable } from "./lib/claims";
 import { sharedPlan, synthesizeBootstrapPlan } from "./lib/plans";
 import { engineVersions } from "./lib/versions";
@@ -48,6 +49,8 @@ beforeAll(async () => {
         ...(await tenantIdentityClaims(prod)),
         ...(await externalSecretsClaims(dev)),
         ...(await externalSecretsClaims(prod)),
+        ...(await veleroClaims(dev)),
+        ...(await veleroClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),
