@@ -14,6 +14,7 @@ interface Res {
     dependsOn: string[];
     inputs: any;
     options?: any;
+    protect?: boolean;
 }
 const planOf = (stack: "dev" | "prod"): { resources: Res[]; outputs: any } => JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
 
