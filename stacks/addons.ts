@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddon, dependenciesOf, EbsCsiDriver, ebsCsiSpec, ExternalSecrets, externalSecretsSpec, ExternalSecretsTenant, PrerequisiteResources, Velero, veleroSpec } from "../components/addons";
 import { globalName } from "../components/shared/names";
+import { InClusterSecret } from "../components/gitops";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -90,5 +91,26 @@ export function buildExternalSecrets(cfg: PlatformConfig, ctx: AddonContext, ten
             tags: ctx.tags,
         },
         { providers: ctx.providers, dependsOn: dependenciesOf(externalSecretsSpec(eso.chartVersion), ctx.prerequisites) },
+    );
+}
+
+/**
+ * The GitOps bridge: the in-cluster cluster Secret announcing each add-on's namespace, service account
+ * and role, and the cluster's facts, to ApplicationSets in Git (components/gitops/cluster-secret.ts).
+ */
+export function buildGitopsBridge(cfg: PlatformConfig, ctx: AddonContext, addons: ClusterAddon[], args: { vpcId: pulumi.Output<string>; argocd: pulumi.Resource }): InClusterSecret {
+    return new InClusterSecret(
+        `${ctx.prefix}-in-cluster`,
+        {
+            environment: cfg.environment,
+            clusterName: ctx.clusterName,
+            region: cfg.region,
+            accountId: ctx.accountId,
+            vpcId: args.vpcId,
+            addonsRepo: { url: cfg.gitops.repoUrl, revision: cfg.gitops.targetRevision, path: `${cfg.gitops.path}/addons` },
+            addons: addons.map((a) => ({ name: a.spec.name, namespace: a.spec.namespace, serviceAccount: a.roleArn ? a.spec.podIdentity[0]?.serviceAccount : undefined, roleArn: a.roleArn, facts: a.gitopsFacts })),
+        },
+        // Argo CD's namespace first; nothing waits for this Secret.
+        { providers: { kubernetes: ctx.providers.kubernetes }, dependsOn: [args.argocd] },
     );
 }

@@ -8,7 +8,7 @@ import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
 import { Tenant, TenantWorkloadIdentity, TenantWorkloadPolicy } from "../components/tenancy";
 import { ExternalSecretsTenant } from "../components/addons";
-import { buildAddons, buildExternalSecrets } from "./addons";
+import { buildAddons, buildExternalSecrets, buildGitopsBridge } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
 import { clusterAdminsOf, tenantReposOf } from "./preflight";
@@ -230,6 +230,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 
     const externalSecrets = buildExternalSecrets(cfg, addonContext, tenantsForAddons);
     if (externalSecrets) addons.push(externalSecrets);
+    buildGitopsBridge(cfg, addonContext, addons, { vpcId: network.vpcId, argocd });
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });

@@ -177,6 +177,7 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
     public readonly spec: AddonSpec;
     public readonly ready: pulumi.Resource[];
     public readonly controllerRoleArn: pulumi.Output<string>;
+    public readonly roleArn: pulumi.Output<string>;
     public readonly readerRoleArns: Record<string, pulumi.Output<string>>;
     public readonly release: k8s.helm.v3.Release;
 
@@ -277,6 +278,7 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
         });
 
         this.controllerRoleArn = controller.arn;
+        this.roleArn = controller.arn;
         this.ready = [this.release, ...stores];
         this.registerOutputs({ controllerRoleArn: this.controllerRoleArn, chartVersion: version });
     }

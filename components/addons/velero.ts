@@ -168,6 +168,7 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddon {
     public readonly ready: pulumi.Resource[];
     public readonly roleArn: pulumi.Output<string>;
     public readonly bucketName: pulumi.Output<string>;
+    public readonly gitopsFacts: Record<string, pulumi.Input<string>>;
     public readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: VeleroArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -217,6 +218,8 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddon {
 
         this.roleArn = role.arn;
         this.bucketName = bucket.bucket;
+        // The EKS Blueprints' names (velero_backup_s3_bucket_name, aws-ia/terraform-aws-eks-blueprints-addons main.tf).
+        this.gitopsFacts = { backup_s3_bucket_name: bucket.bucket };
         this.ready = [this.release, schedule];
         this.registerOutputs({ roleArn: this.roleArn, bucketName: this.bucketName, chartVersion: version });
     }
