@@ -110,7 +110,7 @@ export function buildGitopsBridge(cfg: PlatformConfig, ctx: AddonContext, addons
             addonsRepo: { url: cfg.gitops.repoUrl, revision: cfg.gitops.targetRevision, path: `${cfg.gitops.path}/addons` },
             addons: addons.map((a) => ({ name: a.spec.name, namespace: a.spec.namespace, serviceAccount: a.roleArn ? a.spec.podIdentity[0]?.serviceAccount : undefined, roleArn: a.roleArn, facts: a.gitopsFacts })),
         },
-        // Argo CD's namespace first; nothing waits for this Secret.
+        // Argo CD's namespace only (not its release: Argo CD reads cluster Secrets whenever they appear); nothing waits for this Secret.
         { providers: { kubernetes: ctx.providers.kubernetes }, dependsOn: [args.argocd] },
     );
 }

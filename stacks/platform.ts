@@ -230,7 +230,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 
     const externalSecrets = buildExternalSecrets(cfg, addonContext, tenantsForAddons);
     if (externalSecrets) addons.push(externalSecrets);
-    buildGitopsBridge(cfg, addonContext, addons, { vpcId: network.vpcId, argocd });
+    buildGitopsBridge(cfg, addonContext, addons, { vpcId: network.vpcId, argocd: argocd.namespaceObject });
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });
