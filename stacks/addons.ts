@@ -56,7 +56,11 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
                     clusterArn: ctx.clusterArn,
                     kubernetesVersion: cfg.cluster.version,
                     // S3 names are world-wide: the account makes it unique, the suffix a recovery stack's own.
-                    bucketName: ctx.accountId.apply((a) => globalName(`${ctx.prefix}-velero-${a}`, cfg.globalNameSuffix)),
+                    // From aws:allowedAccountIds when set: a name known before deploy keeps the chart's values
+                    // judgeable in a preview (no-plaintext-secrets cannot read an unknown value).
+                    bucketName: cfg.accountId
+                        ? globalName(`${ctx.prefix}-velero-${cfg.accountId}`, cfg.globalNameSuffix)
+                        : ctx.accountId.apply((a) => globalName(`${ctx.prefix}-velero-${a}`, cfg.globalNameSuffix)),
                     kmsKeyArn: ctx.environmentKeyArn,
                     schedule: velero.schedule,
                     retentionDays: velero.retentionDays,

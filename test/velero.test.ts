@@ -20,7 +20,7 @@ const planOf = (stack: "dev" | "prod"): { resources: Res[]; outputs: any } => JS
 
 describe("Velero chart values", () => {
     const schema = chartValuesSchema("velero-11.4.0.values.schema.json");
-    const values = veleroValues({ bucket: "b", region: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/k" });
+    const values = veleroValues({ bucket: "b", region: "us-east-1" });
     it("pass the chart's values schema and name only keys it knows", () => {
         expect(chartSchemaErrors(schema, withChartDefaults("velero-11.4.0.values.yaml", values))).toEqual([]);
         expect(unknownKeys(schema, values)).toEqual([]);
@@ -29,10 +29,10 @@ describe("Velero chart values", () => {
         expect(unknownKeys(schema, { ...values, credential: { useSecret: false } })).toEqual(["credential"]);
         expect(chartSchemaErrors(schema, withChartDefaults("velero-11.4.0.values.yaml", { ...values, snapshotsEnabled: "yes" }))).toEqual(["/snapshotsEnabled: must be boolean"]);
     });
-    it("uses the plugin of the pinned Velero, no credentials Secret, and SSE-KMS with the environment key", () => {
+    it("uses the plugin of the pinned Velero, no credentials Secret, and the bucket's default encryption", () => {
         expect((values.initContainers as any[])[0].image).toBe(VELERO_AWS_PLUGIN_IMAGE);
         expect(values.credentials).toEqual({ useSecret: false });
-        expect((values.configuration as any).backupStorageLocation[0].config).toEqual({ region: "us-east-1", kmsKeyId: "arn:aws:kms:us-east-1:111111111111:key/k" });
+        expect((values.configuration as any).backupStorageLocation[0].config).toEqual({ region: "us-east-1" });
     });
 });
 

@@ -32,7 +32,7 @@ export const VELERO_SERVICE_ACCOUNT = "velero-server";
 export const VELERO_LOCATION = "default";
 
 /** Chart values (velero-11.4.0 values.yaml): the AWS plugin, no credentials Secret (Pod Identity), one storage and one snapshot location. */
-export function veleroValues(args: { bucket: pulumi.Input<string>; region: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> }): Record<string, unknown> {
+export function veleroValues(args: { bucket: pulumi.Input<string>; region: pulumi.Input<string> }): Record<string, unknown> {
     return {
         initContainers: [{ name: "velero-plugin-for-aws", image: VELERO_AWS_PLUGIN_IMAGE, imagePullPolicy: "IfNotPresent", volumeMounts: [{ mountPath: "/target", name: "plugins" }] }],
         // The AWS SDK's default chain finds the Pod Identity agent's credentials: no key file, no Secret.
@@ -42,9 +42,10 @@ export function veleroValues(args: { bucket: pulumi.Input<string>; region: pulum
         snapshotsEnabled: true,
         deployNodeAgent: false,
         configuration: {
-            // kmsKeyId: the plugin sends SSE-KMS with the environment key on every upload (backupstoragelocation.md
-            // at v1.13.2), which the bucket policy requires of writers we control.
-            backupStorageLocation: [{ name: VELERO_LOCATION, provider: "aws", bucket: args.bucket, default: true, config: { region: args.region, kmsKeyId: args.kmsKeyArn } }],
+            // No kmsKeyId: uploads name no encryption and get the bucket's default, the environment key (the
+            // bucket refuses only uploads naming another). Naming the key here would put its ARN, unknown until
+            // the key exists, into the values, which no-plaintext-secrets then cannot judge in a preview.
+            backupStorageLocation: [{ name: VELERO_LOCATION, provider: "aws", bucket: args.bucket, default: true, config: { region: args.region } }],
             volumeSnapshotLocation: [{ name: VELERO_LOCATION, provider: "aws", config: { region: args.region } }],
         },
     };
@@ -207,7 +208,8 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddon {
                 version,
                 repositoryOpts: { repo: VELERO_CHART_REPOSITORY },
                 namespace: VELERO_NAMESPACE,
-                values: veleroValues({ bucket: bucket.bucket, region, kmsKeyArn: args.kmsKeyArn }),
+                // The name as given (known before deploy when it is a string), not the bucket's output.
+                values: veleroValues({ bucket: args.bucketName, region }),
                 skipAwait: false,
                 timeout: 600,
                 maxHistory: 10,

@@ -36,6 +36,7 @@ export async function veleroClaims(world: World): Promise<Claim[]> {
             resourcePolicy: bucketPolicy,
             context: { ...tls, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
         })),
+        request(`${env}: Velero writes a backup object naming no encryption (the bucket's default, the environment key)`, PLUGIN_DOC, "Allowed", () => ({ ...as, action: "s3:PutObject", resource: object, resourcePolicy: bucketPolicy, context: tls })),
         request(`${env}: Velero cannot write a backup object with another key`, PLUGIN_DOC, "Denied", () => ({
             ...as,
             action: "s3:PutObject",
