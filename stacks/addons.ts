@@ -26,7 +26,14 @@ import {
     PrerequisiteResources,
     SnapshotController,
     snapshotControllerSpec,
+    ExternalSecrets,
+    externalSecretsSpec,
+    ExternalSecretsTenant,
+    Velero,
+    veleroSpec,
 } from "../components/addons";
+import { InClusterSecret } from "../components/gitops";
+import { globalName } from "../components/shared/names";
 import { PlatformConfig } from "./config";
 
 export interface AddonContext {
@@ -39,6 +46,8 @@ export interface AddonContext {
     clusterSecurityGroupId: pulumi.Output<string>;
     /** Tags every resource carries, for what controllers create outside Pulumi (Karpenter's nodes, the controller's load balancers): provider default tags do not reach those. */
     platformTags: Record<string, string>;
+    /** The environment's account id (world-wide names carry it). */
+    accountId: pulumi.Output<string>;
     /** The environment's customer-managed key (volumes are encrypted with it). */
     environmentKeyArn: pulumi.Output<string>;
     /** The cluster's VPC (the load balancer controller is told it: pods cannot reach instance metadata). */
@@ -184,6 +193,32 @@ export function buildAddons(cfg: PlatformConfig, ctx: AddonContext): ClusterAddo
             ),
         );
     }
+    const velero = cfg.addons.velero;
+    if (velero.enabled) {
+        addons.push(
+            new Velero(
+                `${ctx.prefix}-velero`,
+                {
+                    clusterName: ctx.clusterName,
+                    clusterArn: ctx.clusterArn,
+                    kubernetesVersion: cfg.cluster.version,
+                    // S3 names are world-wide: the account makes it unique, the suffix a recovery stack's own.
+                    // From aws:allowedAccountIds when set: a name known before deploy keeps the chart's values
+                    // judgeable in a preview (no-plaintext-secrets cannot read an unknown value).
+                    bucketName: cfg.accountId
+                        ? globalName(`${ctx.prefix}-velero-${cfg.accountId}`, cfg.globalNameSuffix)
+                        : ctx.accountId.apply((a) => globalName(`${ctx.prefix}-velero-${a}`, cfg.globalNameSuffix)),
+                    kmsKeyArn: ctx.environmentKeyArn,
+                    schedule: velero.schedule,
+                    retentionDays: velero.retentionDays,
+                    chartVersion: velero.chartVersion,
+                    protect: cfg.environment === "prod",
+                    tags: ctx.tags,
+                },
+                { providers: ctx.providers, dependsOn: dependenciesOf(veleroSpec(velero.chartVersion), ctx.prerequisites) },
+            ),
+        );
+    }
     return addons;
 }
 
@@ -199,4 +234,48 @@ export const grafanaHostnameOf = (cfg: PlatformConfig) => cfg.gitops.grafanaHost
 /** Container logs' retention: the config's, else 30 days in dev and a year in prod (as the swarm's telemetry). */
 export function containerLogRetention(cfg: PlatformConfig): number {
     return cfg.addons.containerLogs.retentionDays ?? (cfg.environment === "prod" ? 365 : 30);
+}
+
+/**
+ * External Secrets Operator, after the tenants: each tenant namespace gets the platform's SecretStore,
+ * so the stores wait for their namespaces (and only for them).
+ */
+export function buildExternalSecrets(cfg: PlatformConfig, ctx: AddonContext, tenants: ExternalSecretsTenant[]): ClusterAddon | undefined {
+    const eso = cfg.addons.externalSecrets;
+    if (!eso.enabled) return undefined;
+    return new ExternalSecrets(
+        `${ctx.prefix}-external-secrets`,
+        {
+            clusterName: ctx.clusterName,
+            clusterArn: ctx.clusterArn,
+            kubernetesVersion: cfg.cluster.version,
+            environment: cfg.environment,
+            secretsKeyArn: ctx.environmentKeyArn,
+            tenants,
+            chartVersion: eso.chartVersion,
+            tags: ctx.tags,
+        },
+        { providers: ctx.providers, dependsOn: dependenciesOf(externalSecretsSpec(eso.chartVersion), ctx.prerequisites) },
+    );
+}
+
+/**
+ * The GitOps bridge: the in-cluster cluster Secret announcing each add-on's namespace, service account
+ * and role, and the cluster's facts, to ApplicationSets in Git (components/gitops/cluster-secret.ts).
+ */
+export function buildGitopsBridge(cfg: PlatformConfig, ctx: AddonContext, addons: ClusterAddon[], args: { vpcId: pulumi.Output<string>; argocd: pulumi.Resource }): InClusterSecret {
+    return new InClusterSecret(
+        `${ctx.prefix}-in-cluster`,
+        {
+            environment: cfg.environment,
+            clusterName: ctx.clusterName,
+            region: cfg.region,
+            accountId: ctx.accountId,
+            vpcId: args.vpcId,
+            addonsRepo: { url: cfg.gitops.repoUrl, revision: cfg.gitops.targetRevision, path: `${cfg.gitops.path}/addons` },
+            addons: addons.map((a) => ({ name: a.spec.name, namespace: a.spec.namespace, serviceAccount: a.roleArn ? a.spec.podIdentity[0]?.serviceAccount : undefined, roleArn: a.roleArn, facts: a.gitopsFacts })),
+        },
+        // Argo CD's namespace only (not its release: Argo CD reads cluster Secrets whenever they appear); nothing waits for this Secret.
+        { providers: { kubernetes: ctx.providers.kubernetes }, dependsOn: [args.argocd] },
+    );
 }

@@ -141,10 +141,11 @@ function archMismatch(problems: ConfigProblem[], path: string, types: unknown[],
 }
 
 /** Namespaces no tenant may take: the platform's own. */
-export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "argocd", "monitoring", "cilium-secrets"];
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "argocd", "monitoring", "cilium-secrets", "external-secrets", "velero"];
 
 function tenantNamespaces(problems: ConfigProblem[], tenants: unknown[]): void {
     const owner = new Map<string, string>();
+    const bucketOwner = new Map<string, string>();
     const names = new Set<string>();
     tenants.forEach((t, i) => {
         const tenant = obj(t);
@@ -154,6 +155,7 @@ function tenantNamespaces(problems: ConfigProblem[], tenants: unknown[]): void {
         names.add(name);
         const namespaces = Array.isArray(tenant.namespaces) ? tenant.namespaces : [name];
         repoNamespaces(problems, `tenants[${i}]`, name, arr(tenant.repos), namespaces);
+        workloadIdentity(problems, `tenants[${i}].workloadIdentity`, name, obj(tenant.workloadIdentity), namespaces, bucketOwner);
         namespaces.forEach((ns, j) => {
             if (typeof ns !== "string") return;
             const path = Array.isArray(tenant.namespaces) ? `tenants[${i}].namespaces[${j}]` : `tenants[${i}].name`;
@@ -163,6 +165,32 @@ function tenantNamespaces(problems: ConfigProblem[], tenants: unknown[]): void {
             if (first) problems.push({ path, message: `"${ns}" is already a namespace of ${first} (namespaces belong to one tenant)` });
             else owner.set(ns, `tenants[${i}]`);
         });
+    });
+}
+
+/**
+ * A tenant's service accounts are in its own namespaces, each once (EKS allows one Pod Identity
+ * association per service account), and a bucket is granted to one tenant only.
+ */
+function workloadIdentity(problems: ConfigProblem[], path: string, tenant: string, wi: Raw | undefined, namespaces: unknown[], bucketOwner: Map<string, string>): void {
+    if (!wi) return;
+    const own = namespaces.filter((n): n is string => typeof n === "string");
+    const seen = new Set<string>();
+    arr(wi.serviceAccounts).forEach((s, j) => {
+        const sa = typeof s === "string" ? { name: s } : obj(s);
+        if (!sa || typeof sa.name !== "string") return;
+        const ns = sa.namespace === undefined ? own[0] : str(sa.namespace);
+        if (ns === undefined) return;
+        if (sa.namespace !== undefined && !own.includes(ns)) problems.push({ path: `${path}.serviceAccounts[${j}].namespace`, message: `"${ns}" is not a namespace of tenant ${tenant} (one of ${own.join(", ")})` });
+        const key = `${ns}/${sa.name}`;
+        if (seen.has(key)) problems.push({ path: `${path}.serviceAccounts[${j}]`, message: `${key} is listed twice (EKS allows one Pod Identity association per service account)` });
+        seen.add(key);
+    });
+    arr(wi.s3Buckets).forEach((b, j) => {
+        if (typeof b !== "string") return;
+        const first = bucketOwner.get(b);
+        if (first && first !== tenant) problems.push({ path: `${path}.s3Buckets[${j}]`, message: `"${b}" is already granted to tenant ${first} (a bucket belongs to one tenant)` });
+        else bucketOwner.set(b, tenant);
     });
 }
 

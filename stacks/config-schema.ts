@@ -14,6 +14,8 @@ import { SNAPSHOT_CONTROLLER_DEFAULTS } from "../components/addons/snapshot-cont
 import { METRICS_SERVER_DEFAULTS } from "../components/addons/metrics-server";
 import { KARPENTER_DEFAULTS } from "../components/addons/karpenter";
 import { CONTAINER_LOGS_DEFAULTS } from "../components/addons/container-logs";
+import { EXTERNAL_SECRETS_DEFAULTS } from "../components/addons/external-secrets";
+import { VELERO_DEFAULTS } from "../components/addons/velero";
 import { ARGOCD_CHART_VERSION } from "../components/gitops/versions";
 import { LOG_RETENTION_DAYS } from "../components/network/flow-logs";
 import { EDGE_PROFILE_NAMES, EDGE_VPNS, MAX_EDGE_NODE_NAME } from "../components/edge/profiles";
@@ -31,8 +33,8 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 
 /** Values that differ between environments when the stack file leaves them out. */
 export const ENVIRONMENT_DEFAULTS = {
-    dev: { azCount: 2, natGateways: "single", flowLogRetentionDays: 30, endpointPublicAccess: true, controlPlaneLogRetentionDays: 30, argocdHa: false, swarmManagers: 1 },
-    prod: { azCount: 3, natGateways: "onePerAz", flowLogRetentionDays: 365, endpointPublicAccess: false, controlPlaneLogRetentionDays: 365, argocdHa: true, swarmManagers: 3 },
+    dev: { azCount: 2, natGateways: "single", flowLogRetentionDays: 30, endpointPublicAccess: true, controlPlaneLogRetentionDays: 30, argocdHa: false, swarmManagers: 1, veleroRetentionDays: 7 },
+    prod: { azCount: 3, natGateways: "onePerAz", flowLogRetentionDays: 365, endpointPublicAccess: false, controlPlaneLogRetentionDays: 365, argocdHa: true, swarmManagers: 3, veleroRetentionDays: 30 },
 } as const;
 
 /** Defaults that are the same in every environment. */
@@ -173,6 +175,17 @@ export function stackConfigSchema(env: Environment) {
         namespaces: list(dnsLabel).min(1, { error: "is empty (leave it out for one namespace named after the tenant)" }).optional(),
         /** SSO (OIDC) groups per persona, for Argo CD project roles and Kubernetes RBAC. */
         sso: strict({ admins: list(nonEmpty("an SSO group name")).default([]), developers: list(nonEmpty("an SSO group name")).default([]), viewers: list(nonEmpty("an SSO group name")).default([]) }).default({ admins: [], developers: [], viewers: [] }),
+        /**
+         * The tenant's IAM role for its pods (EKS Pod Identity, components/tenancy/workload-identity.ts): it
+         * reads the tenant's secrets under pr-cybr/<env>/tenants/<tenant>/ and the objects of `s3Buckets`.
+         * A service account is a name (in the tenant's first namespace) or `{ name, namespace }`.
+         */
+        workloadIdentity: strict({
+            serviceAccounts: list(z.preprocess((v) => (typeof v === "string" ? { name: v } : v), strict({ name: dnsLabel, namespace: dnsLabel.optional() }))).min(1, {
+                error: "is empty (list the service accounts that get the tenant's role, or leave workloadIdentity out)",
+            }),
+            s3Buckets: list(pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lowercase letters, digits, '.' and '-')")).default([]),
+        }).optional(),
     });
     const edgeNode = strict({
         name: dnsLabel.superRefine((v, ctx) => {
@@ -398,6 +411,21 @@ export function stackConfigSchema(env: Environment) {
                 version: pattern(/^\d+\.\d+\.\d+$/, 'a chart version such as "0.58.1"').default(CONTAINER_LOGS_DEFAULTS.chartVersion),
                 /** Days CloudWatch keeps them; unset: 30 in dev, 365 in prod. */
                 retentionDays: oneOf(LOG_RETENTION_DAYS, "a CloudWatch Logs retention").optional(),
+            }).prefault({}),
+            /** External Secrets Operator: a SecretStore per tenant namespace reading only pr-cybr/<env>/tenants/<tenant>/ (on in both: tenants' apps need it in dev too). */
+            externalSecrets: strict({
+                enabled: bool.default(true),
+                /** The chart version (one of EXTERNAL_SECRETS_CHART_VERSIONS, published for cluster.version). */
+                chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'an external-secrets chart version such as "2.8.0"').default(EXTERNAL_SECRETS_DEFAULTS.chartVersion),
+            }).prefault({}),
+            /** Velero: backups of every namespace's objects and EBS snapshots to the environment's bucket (on in both: dev rehearses restores). */
+            velero: strict({
+                enabled: bool.default(true),
+                chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'a velero chart version such as "11.4.0"').default(VELERO_DEFAULTS.chartVersion),
+                /** When the daily backup runs (cron, UTC). */
+                schedule: nonEmpty('a cron expression such as "0 3 * * *"').default(VELERO_DEFAULTS.schedule),
+                /** Days each backup is kept. */
+                retentionDays: intIn(1, 3650).default(d.veleroRetentionDays),
             }).prefault({}),
         }).prefault({}),
         secrets: strict({

@@ -6,9 +6,9 @@ import { INTERFACE_ENDPOINT_SERVICES, planSubnets, Vpc } from "../components/net
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
-import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
-import { AwsLoadBalancerController, CertManager, ClusterAddon } from "../components/addons";
-import { buildAddons } from "./addons";
+import { Tenant, TenantWorkloadIdentity, TenantWorkloadPolicy } from "../components/tenancy";
+import { AwsLoadBalancerController, CertManager, ClusterAddon, ExternalSecretsTenant } from "../components/addons";
+import { buildAddons, buildExternalSecrets, buildGitopsBridge } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
 import { clusterAdminsOf, tenantReposOf } from "./preflight";
@@ -154,7 +154,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     );
 
     const k8sProviders = { aws, kubernetes: cluster.provider };
-    const addons = buildAddons(cfg, {
+    const addonContext = {
         prefix,
         providers: k8sProviders,
         clusterName: cluster.clusterName,
@@ -164,9 +164,11 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         platformTags: platformTags(cfg),
         environmentKeyArn: secretsKey.keyArn,
         vpcId: network.vpcId,
+        accountId: cluster.cluster.arn.apply((a) => a.split(":")[4]),
         prerequisites: { "pod-network": [cilium.release], nodes: nodeGroups, "cluster-dns": [coreDns.addon] },
         tags: { component: "addons" },
-    });
+    };
+    const addons = buildAddons(cfg, addonContext);
     const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
     const argocd = new ArgoCd(
         `${prefix}-argocd`,
@@ -207,8 +209,9 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         },
         { providers: k8sProviders },
     );
+    const tenantsForAddons: ExternalSecretsTenant[] = [];
     for (const t of cfg.tenants) {
-        new Tenant(
+        const tenant = new Tenant(
             `${prefix}-tenant-${t.name}`,
             {
                 tenant: t.name,
@@ -227,7 +230,30 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             },
             { providers: k8sProviders },
         );
+        tenantsForAddons.push({ tenant: t.name, namespaces: tenantNamespaces[t.name], namespaceResources: tenant.namespaceObjects });
+        if (t.workloadIdentity) {
+            const namespaces = tenantNamespaces[t.name];
+            new TenantWorkloadIdentity(
+                `${prefix}-tenant-${t.name}-workload`,
+                {
+                    tenant: t.name,
+                    environment: cfg.environment,
+                    namespaces,
+                    serviceAccounts: t.workloadIdentity.serviceAccounts.map((sa) => ({ name: sa.name, namespace: sa.namespace ?? namespaces[0] })),
+                    s3Buckets: t.workloadIdentity.s3Buckets,
+                    clusterName: cluster.clusterName,
+                    clusterArn: cluster.cluster.arn,
+                    secretsKeyArn: secretsKey.keyArn,
+                    tags: { component: "tenancy", tenant: t.name },
+                },
+                { providers: { aws } },
+            );
+        }
     }
+
+    const externalSecrets = buildExternalSecrets(cfg, addonContext, tenantsForAddons);
+    if (externalSecrets) addons.push(externalSecrets);
+    buildGitopsBridge(cfg, addonContext, addons, { vpcId: network.vpcId, argocd: argocd.namespaceObject });
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });

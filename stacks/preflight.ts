@@ -5,9 +5,11 @@ import {
     validateContainerLogsArgs,
     validateEbsCsiDriverArgs,
     validateExternalDnsArgs,
+    validateExternalSecretsArgs,
     validateKarpenterArgs,
     validateMetricsServerArgs,
     validateSnapshotControllerArgs,
+    validateVeleroArgs,
 } from "../components/addons";
 import { isUnder } from "../components/shared/hostnames";
 import { certManagerAcmeEmail, certManagerTokenSecretId, containerLogRetention, externalDnsTokenSecretId, grafanaHostnameOf } from "./addons";
@@ -18,7 +20,7 @@ import { tenantRepo, TenantRepo, validateArgoCdArgs } from "../components/gitops
 import { validateVpcArgs, validateVpcFlowLogsArgs } from "../components/network";
 import { validateJoinTokenRotationArgs } from "../components/secrets";
 import { validateSwarmDnsArgs, validateSwarmManagersArgs, validateSwarmServicesArgs } from "../components/swarm";
-import { validateTenantArgs } from "../components/tenancy";
+import { validateTenantArgs, validateTenantWorkloadIdentityArgs } from "../components/tenancy";
 import { ConfigProblem } from "./config-checks";
 import { edgeNodeConfigArgs, edgeSiteHostname } from "./edge-config";
 import type { PlatformConfig } from "./config-schema";
@@ -80,6 +82,26 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
             () => validateTenantArgs({ tenant: t.name, environment: env, namespaces: t.namespaces ?? [t.name], quota: t.quota, principals: { admins: t.admins, developers: t.developers, viewers: t.viewers }, ssoGroups: t.sso, repos: t.repos.map((r) => r.url), clusterName: LATER }),
             (p) => `tenants[${i}].${p.replace(/^tenant\b/, "name").replace(/^principals\./, "")}`,
         ]),
+        ...cfg.tenants.flatMap((t, i): [() => void, (p: string) => string][] =>
+            t.workloadIdentity
+                ? [
+                      [
+                          () =>
+                              validateTenantWorkloadIdentityArgs(`pr-cybr-${env}-tenant-${t.name}-workload`, {
+                                  tenant: t.name,
+                                  environment: env,
+                                  namespaces: t.namespaces ?? [t.name],
+                                  serviceAccounts: t.workloadIdentity!.serviceAccounts.map((sa) => ({ name: sa.name, namespace: sa.namespace ?? (t.namespaces ?? [t.name])[0] })),
+                                  s3Buckets: t.workloadIdentity!.s3Buckets,
+                                  clusterName: LATER,
+                                  clusterArn: LATER,
+                                  secretsKeyArn: LATER,
+                              }),
+                          (p) => (p === "tenant" ? `tenants[${i}].name` : `tenants[${i}].workloadIdentity.${p}`),
+                      ],
+                  ]
+                : [],
+        ),
         [() => validateVpcArgs({ cidr: cfg.network.cidr, azCount: cfg.network.azCount, natGateways: cfg.network.natGateways, flowLogRetentionDays: cfg.network.flowLogRetentionDays, clusterName: cfg.cluster.name }), (p) => `network.${p}`],
         [() => validateVpcFlowLogsArgs({ vpcId: LATER, retentionDays: cfg.network.flowLogRetentionDays }), (p) => `network.${p.replace(/^retentionDays/, "flowLogRetentionDays")}`],
         [() => validateEnvironmentBudgetArgs({ environment: env, monthlyLimitUsd: cfg.budget.monthlyLimitUsd, thresholdsPercent: cfg.budget.thresholdsPercent, emails: cfg.budget.emails }), (p) => `budget.${p}`],
@@ -138,6 +160,28 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
         checks.push([
             () => validateContainerLogsArgs({ environment: env, clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, region: cfg.region, retentionDays: containerLogRetention(cfg), chartVersion: cfg.addons.containerLogs.version }),
             (p) => `addons.containerLogs.${p.replace(/^chartVersion/, "version")}`,
+        ]);
+    }
+    if (cfg.addons.externalSecrets.enabled) {
+        checks.push([
+            () =>
+                validateExternalSecretsArgs(`pr-cybr-${env}-external-secrets`, {
+                    clusterName: LATER,
+                    clusterArn: LATER,
+                    kubernetesVersion: cfg.cluster.version,
+                    environment: env,
+                    secretsKeyArn: LATER,
+                    chartVersion: cfg.addons.externalSecrets.chartVersion,
+                    tenants: cfg.tenants.map((t) => ({ tenant: t.name, namespaces: t.namespaces ?? [t.name], namespaceResources: [] })),
+                }),
+            (p) => indexed(p, "tenants", (i) => `tenants[${i}]`)?.replace(/\.tenant$/, ".name") ?? `addons.externalSecrets.${p}`,
+        ]);
+    }
+    if (cfg.addons.velero.enabled) {
+        const v = cfg.addons.velero;
+        checks.push([
+            () => validateVeleroArgs({ clusterName: LATER, clusterArn: LATER, kubernetesVersion: cfg.cluster.version, bucketName: LATER, kmsKeyArn: LATER, schedule: v.schedule, retentionDays: v.retentionDays, chartVersion: v.chartVersion }),
+            (p) => `addons.velero.${p}`,
         ]);
     }
     // stacks/edge.ts builds edge components only when there are nodes.

@@ -82,7 +82,7 @@ describe.each(["dev", "prod"] as const)("the %s cluster", (stack) => {
             expect(vpcConfig.endpointPublicAccess).toBe(false);
             expect(vpcConfig.publicAccessCidrs).toBeUndefined();
             expect(cluster().inputs.deletionProtection).toBe(true);
-            expect(harness.recorder.list().filter((r) => r.protect).map((r) => r.name).sort()).toEqual([`pr-cybr-prod-cluster-eks`, `pr-cybr-prod-cluster-key`, `pr-cybr-prod-cluster-logs`]);
+            expect(harness.recorder.list().filter((r) => r.protect).map((r) => r.name).sort()).toEqual([`pr-cybr-prod-cluster-eks`, `pr-cybr-prod-cluster-key`, `pr-cybr-prod-cluster-logs`, `pr-cybr-prod-velero-backups-bucket`]);
         } else {
             expect(vpcConfig).toMatchObject({ endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.24/32"] });
             expect(harness.recorder.list().filter((r) => r.protect)).toEqual([]);

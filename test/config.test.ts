@@ -78,6 +78,13 @@ describe("each rule rejects bad config with an exact message", () => {
         ["tenant name DNS label", "dev", (r) => (r.tenants[2].name = "Org_A"), `tenants[2].name: "Org_A" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
         ["edge node name DNS label", "dev", (r) => (r.edge.nodes[1].name = "-bad"), `edge.nodes[1].name: "-bad" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
         ["node group name DNS label", "dev", (r) => (r.cluster.nodeGroups[0].name = "System"), `cluster.nodeGroups[0].name: "System" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
+        ["workload identity: a service account in another tenant's namespace", "prod", (r) => (r.tenants[0].workloadIdentity.serviceAccounts = [{ name: "api", namespace: "org-b" }]), 'tenants[0].workloadIdentity.serviceAccounts[0].namespace: "org-b" is not a namespace of tenant org-a (one of org-a, org-a-data)'],
+        ["workload identity: the same service account twice (one as a name, one as its first namespace)", "prod", (r) => (r.tenants[0].workloadIdentity.serviceAccounts = ["api", { name: "api", namespace: "org-a" }]), "tenants[0].workloadIdentity.serviceAccounts[1]: org-a/api is listed twice (EKS allows one Pod Identity association per service account)"],
+        ["workload identity: no service accounts", "dev", (r) => (r.tenants[0].workloadIdentity.serviceAccounts = []), "tenants[0].workloadIdentity.serviceAccounts: is empty (list the service accounts that get the tenant's role, or leave workloadIdentity out)"],
+        ["workload identity: a bad service account name", "dev", (r) => (r.tenants[0].workloadIdentity.serviceAccounts = ["API"]), `tenants[0].workloadIdentity.serviceAccounts[0].name: "API" is not a DNS label (lowercase letters, digits and '-', 1-63 characters, starting and ending with a letter or digit)`],
+        ["workload identity: a bucket granted to two tenants", "prod", (r) => (r.tenants[1].workloadIdentity = { serviceAccounts: ["api"], s3Buckets: ["pr-cybr-prod-org-a-uploads"] }), 'tenants[1].workloadIdentity.s3Buckets[0]: "pr-cybr-prod-org-a-uploads" is already granted to tenant org-a (a bucket belongs to one tenant)'],
+        ["workload identity: an unknown key (a typo)", "dev", (r) => (r.tenants[0].workloadIdentity.serviceAcounts = ["x"]), 'tenants[0].workloadIdentity: unknown key "serviceAcounts" (allowed: serviceAccounts, s3Buckets)'],
+        ["tenant namespace reserved for External Secrets", "dev", (r) => (r.tenants[1].namespaces = ["org-b", "external-secrets"]), 'tenants[1].namespaces[1]: "external-secrets" is a platform namespace (reserved: default, kube-system, kube-public, kube-node-lease, argocd, monitoring, cilium-secrets, external-secrets, velero)\ntenants[1].repos[0]: names no namespace, and tenant org-b has 2 (write { url: "https://github.com/pr-cybr/org-b-apps.git", namespace: <one of org-b, external-secrets> })'],
         ["unique tenant names", "dev", (r) => (r.tenants[2].name = "org-a"), 'tenants[2].name: "org-a" is already used by tenants[0] (tenant names must be unique)'],
         ["unique edge node names", "prod", (r) => (r.edge.nodes[5].name = "n0d3-sju-02"), 'edge.nodes[5].name: "n0d3-sju-02" is already used by edge.nodes[1] (edge node names must be unique)'],
         ["unique node group names", "prod", (r) => (r.cluster.nodeGroups[2].name = "system"), 'cluster.nodeGroups[2].name: "system" is already used by cluster.nodeGroups[0] (node group names must be unique)'],
@@ -115,8 +122,8 @@ describe("each rule rejects bad config with an exact message", () => {
         ["preview role that is the deploy role", "dev", (r) => (r.cluster.previewRoleArn = r.cluster.deployRoleArn), 'cluster.previewRoleArn: "arn:aws:iam::111111111111:role/pr-cybr-deploy-dev" is also cluster.deployRoleArn (EKS holds one access entry per principal)'],
         ["account id not 12 digits", "dev", (r) => (r.accountId = "1111"), 'accountId: "1111" is not a 12-digit AWS account id, set as aws:allowedAccountIds: ["<account>"]'],
         ["cilium version", "dev", (r) => (r.cluster.ciliumVersion = "latest"), 'cluster.ciliumVersion: "latest" is not a cilium chart version such as "1.19.4"'],
-        ["tenant namespace of another tenant", "prod", (r) => (r.tenants[0].namespaces = ["org-a", "org-b-data"]), 'tenants[0].namespaces[1]: "org-b-data" does not belong to tenant org-a (use "org-a" or "org-a-<suffix>")\ntenants[0].repos[1].namespace: "org-a-data" is not a namespace of tenant org-a (one of org-a, org-b-data)'],
-        ["tenant in a platform namespace", "dev", (r) => (r.tenants[1].namespaces = ["org-b", "monitoring"]), 'tenants[1].namespaces[1]: "monitoring" is a platform namespace (reserved: default, kube-system, kube-public, kube-node-lease, argocd, monitoring, cilium-secrets)\ntenants[1].repos[0]: names no namespace, and tenant org-b has 2 (write { url: "https://github.com/pr-cybr/org-b-apps.git", namespace: <one of org-b, monitoring> })'],
+        ["tenant namespace of another tenant", "prod", (r) => (r.tenants[0].namespaces = ["org-a", "org-b-data"]), 'tenants[0].namespaces[1]: "org-b-data" does not belong to tenant org-a (use "org-a" or "org-a-<suffix>")\ntenants[0].repos[1].namespace: "org-a-data" is not a namespace of tenant org-a (one of org-a, org-b-data)\ntenants[0].workloadIdentity.serviceAccounts[1].namespace: "org-a-data" is not a namespace of tenant org-a (one of org-a, org-b-data)'],
+        ["tenant in a platform namespace", "dev", (r) => (r.tenants[1].namespaces = ["org-b", "monitoring"]), 'tenants[1].namespaces[1]: "monitoring" is a platform namespace (reserved: default, kube-system, kube-public, kube-node-lease, argocd, monitoring, cilium-secrets, external-secrets, velero)\ntenants[1].repos[0]: names no namespace, and tenant org-b has 2 (write { url: "https://github.com/pr-cybr/org-b-apps.git", namespace: <one of org-b, monitoring> })'],
         ["principal in two roles", "dev", (r) => (r.tenants[1].admins = ["arn:aws:iam::111111111111:role/org-a-admin"]), 'tenants[1].admins[0]: "arn:aws:iam::111111111111:role/org-a-admin" already has access as tenants[0].admins[0] (one principal, one access entry: use another role)'],
         ["tenant admin is a cluster admin", "dev", (r) => (r.tenants[0].admins = ["arn:aws:iam::111111111111:role/platform-admin"]), 'tenants[0].admins[0]: "arn:aws:iam::111111111111:role/platform-admin" already has access as cluster.admins[0] (one principal, one access entry: use another role)'],
         ["SSO without admin groups", "prod", (r) => (r.gitops.sso.adminGroups = []), "gitops.sso.adminGroups: is empty (name the platform team's SSO group)"],
@@ -199,6 +206,13 @@ describe("component arg checks a config value can trip are config errors", () =>
             (r) => r.cluster.admins.push("arn:aws:iam::222222222222:role/platform-admin"),
             'cluster.admins[1]: "arn:aws:iam::222222222222:role/platform-admin" has the same name as cluster.admins[0] (list each principal once; access entries are named after it)',
         ],
+        [
+            "TenantWorkloadIdentity tenant: a name that makes the IAM role name too long",
+            "dev",
+            (r) => Object.assign(r.tenants[0], { name: "a".repeat(30), repos: [], sso: {} }),
+            `tenants[0].name: "${"a".repeat(30)}" makes the role name pr-cybr-dev-tenant-${"a".repeat(30)}-workload-role longer than 56 characters (use a shorter tenant name)\n` +
+                `tenants[0].name: "${"a".repeat(30)}" makes the reader role name pr-cybr-dev-external-secrets-${"a".repeat(30)}-reader-role longer than 56 characters (use a shorter tenant name)`,
+        ],
         ["SwarmDns hostnames: one twice", "dev", (r) => r.swarm.traefik.hostnames.push(r.swarm.traefik.hostnames[0]), "swarm.traefik.hostnames: lists a hostname twice (list each once)"],
         [
             "EdgeAgentImage collectorVersion: a release the agent's build manifest does not build",
@@ -225,6 +239,7 @@ describe("component arg checks a config value can trip are config errors", () =>
             validateVpcEndpointsArgs: "the service list is INTERFACE_ENDPOINT_SERVICES itself",
             validateGitHubDeployArgs: "bootstrap stack (bootstrap/), not this stack's config",
             validateStateBucketArgs: "bootstrap stack (bootstrap/), not this stack's config",
+            validateInClusterSecretArgs: "its add-ons are the ones the program builds (names and grants from their specs), not config values",
         };
         const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
         const validators = walk(path.join(ROOT, "components")).flatMap((f) => [...fs.readFileSync(f, "utf8").matchAll(/export function (validate\w+Args)\(/g)].map((m) => m[1]));

@@ -100,7 +100,8 @@ describe("npm run diff", () => {
         const run = runTool("diff", [base, review, "--fail-on", "ignored"]);
         expect(run.status).toBe(0);
         const d = json([base, review]);
-        const tenantOf = (r: any) => /tenant-(org-[a-z])/.exec(r.urn)?.[1];
+        // A tenant's resources: its Tenant component's, and its reader role and stores in External Secrets.
+        const tenantOf = (r: any) => /(?:tenant|external-secrets(?:-store)?)-(org-[a-z])\b/.exec(r.urn)?.[1];
         expect(new Set(d.deletes.map(tenantOf))).toEqual(new Set(["org-b"]));
         expect(new Set(d.adds.map(tenantOf))).toEqual(new Set(["org-e"]));
         expect(d.renames).toEqual([]);
@@ -112,9 +113,9 @@ describe("npm run diff", () => {
     it("--markdown shows a quota raise as old → new values", () => {
         const run = runTool("diff", [base, review, "--markdown"]);
         expect(run.status).toBe(0);
-        expect(run.stdout).toMatch(/^### Plan diff: `dev` → `dev`\n\n\*\*8 to replace · 16 to delete · \d+ to update · 0 ignored · 16 to add\*\*/);
+        expect(run.stdout).toMatch(/^### Plan diff: `dev` → `dev`\n\n\*\*8 to replace · 21 to delete · \d+ to update · 0 ignored · 21 to add\*\*/);
         expect(run.stdout).toContain('- `kubernetes:core/v1:ResourceQuota` `pr-cybr-dev-tenant-org-a-quota-org-a` · tenancy:Tenant pr-cybr-dev-tenant-org-a\n  - `spec.hard["limits.cpu"]`: `"8"` → `"12"`\n  - `spec.hard["requests.cpu"]`: `"4"` → `"6"`');
-        expect(run.stdout.indexOf("#### Replacements (8)")).toBeLessThan(run.stdout.indexOf("#### Deletes (16)"));
+        expect(run.stdout.indexOf("#### Replacements (8)")).toBeLessThan(run.stdout.indexOf("#### Deletes (21)"));
     });
 
     it("keeps a dev → prod diff's Markdown under 60,000 characters", () => {

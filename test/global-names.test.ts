@@ -30,6 +30,7 @@ describe("globalNameSuffix", () => {
             "aws:budgets/budget:Budget pr-cybr-prod-monthly",
             "aws:iam/role:Role pr-cybr-prod-edge-node",
             "aws:s3/bucket:Bucket pr-cybr-prod-swarm-raft-backup-222222222222",
+            "aws:s3/bucket:Bucket pr-cybr-prod-velero-222222222222",
             "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared pr-cybr-prod-mayaguez",
             "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared pr-cybr-prod-ponce",
             "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared pr-cybr-prod-san-juan",

@@ -134,7 +134,7 @@ describe.each(["dev", "prod"] as const)("the %s tenants", (stack) => {
                 matchResources: { namespaceSelector: { matchExpressions: [{ key: "pr-cybr.io/tenant", operator: "Exists" }] } },
             });
         }
-        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-guardrails", "pr-cybr-tenant-hostnames", "pr-cybr-tenant-images", "pr-cybr-tenant-ingresses", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-workloads"]);
+        expect(all().filter(k8s("ValidatingAdmissionPolicy")).map((p) => (p.inputs.metadata as Obj).name).sort()).toEqual(["pr-cybr-tenant-external-secrets", "pr-cybr-tenant-guardrails", "pr-cybr-tenant-hostnames", "pr-cybr-tenant-images", "pr-cybr-tenant-ingresses", "pr-cybr-tenant-load-balancers", "pr-cybr-tenant-secret-stores", "pr-cybr-tenant-workloads"]);
     });
 });
 

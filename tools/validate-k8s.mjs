@@ -1,6 +1,6 @@
 // Validates every Kubernetes object in plan files against schemas nobody here wrote: built-in kinds
 // with kubernetes-models (the official OpenAPI models), Argo CD kinds with @kubernetes-models/argo-cd,
-// and CiliumNetworkPolicy / AppProject / cert-manager's ClusterIssuer and Certificate with their published CRDs, also rejecting fields the CRD does
+// and CiliumNetworkPolicy / AppProject / the vendored CRDs' kinds (cert-manager, external-snapshotter, Prometheus operator, Karpenter, External Secrets, Velero) with their published CRDs, also rejecting fields the CRD does
 // not define (the API server would prune them silently). ESM because those packages are ESM-only.
 //
 //   node tools/validate-k8s.mjs <plan.json>...   exit 0 valid, 1 invalid (one line per problem), 2 usage
@@ -15,7 +15,10 @@ const SCHEMAS = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fix
 const VENDORED = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "integration", "crds");
 const SECRET = "[secret]";
 
-/** The openAPIV3Schema of one version of a CRD file. */
+/** The CRDs the integration suite's API server installs (test/integration/crds, provenance there). */
+const VENDORED_CRDS = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "integration", "crds");
+
+/** The openAPIV3Schema of one version of a CRD file (under test/fixtures/schemas, or `dir`). */
 function crdSchema(file, version, dir = SCHEMAS) {
     const crd = YAML.parse(readFileSync(join(dir, file), "utf8"));
     return crd.spec.versions.find((v) => v.name === version).schema.openAPIV3Schema;
@@ -39,6 +42,8 @@ const crdKinds = {
     "cert-manager.io/v1:ClusterIssuer": crdSchema("cert-manager/cert-manager.io_clusterissuers.yaml", "v1", VENDORED),
     "cert-manager.io/v1:Certificate": crdSchema("cert-manager/cert-manager.io_certificates.yaml", "v1", VENDORED),
     ...vendoredCrdKinds(["external-snapshotter", "prometheus-operator", "karpenter"]),
+    "external-secrets.io/v1:SecretStore": crdSchema("external-secrets/external-secrets.io_secretstores.yaml", "v1", VENDORED_CRDS),
+    "velero.io/v1:Schedule": crdSchema("velero/schedules.yaml", "v1", VENDORED_CRDS),
 };
 
 /** Every served version of the CRDs vendored for the kube suite (test/integration/crds/<dir>, PROVENANCE.md there). */

@@ -58,6 +58,10 @@ export interface ClusterAddon {
     readonly spec: AddonSpec;
     /** Resources that signal the add-on is installed and usable. */
     readonly ready: pulumi.Resource[];
+    /** The IAM role its Pod Identity grant hands out (announced to Git by the GitOps bridge), if any. */
+    readonly roleArn?: pulumi.Output<string>;
+    /** Further facts Git-managed values need (`backup_s3_bucket_name`), announced as `<addon>_<fact>`. */
+    readonly gitopsFacts?: Record<string, pulumi.Input<string>>;
 }
 
 /** Why `pinned` cannot run on a cluster of `kubernetesVersion`, or undefined when it can. */

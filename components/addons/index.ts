@@ -8,3 +8,5 @@ export * from "./metrics-server";
 export * from "./karpenter";
 export * from "./karpenter-iam";
 export * from "./container-logs";
+export * from "./external-secrets";
+export * from "./velero";

@@ -95,6 +95,8 @@ export function validateArgoCdArgs(args: ArgoCdArgs): void {
  */
 export class ArgoCd extends pulumi.ComponentResource {
     public readonly namespace: string;
+    /** The Namespace object (what must exist before objects in it; the release takes minutes more). */
+    public readonly namespaceObject: k8s.core.v1.Namespace;
     public readonly chartVersion: string;
     /** The Helm release; what needs Argo CD's CRDs depends on it. */
     public readonly release: k8s.helm.v3.Release;
@@ -219,6 +221,7 @@ export class ArgoCd extends pulumi.ComponentResource {
         crd("tenant-apps", "ApplicationSet", "tenant-apps", tenantApplicationSetSpec({ environment: args.environment, repos: args.tenantRepos ?? d.tenantRepos }));
 
         this.namespace = ARGOCD_NAMESPACE;
+        this.namespaceObject = namespace;
         this.registerOutputs({ namespace: this.namespace, chartVersion: this.chartVersion });
     }
 

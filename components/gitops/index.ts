@@ -3,3 +3,4 @@ export * from "./argocd";
 export * from "./argocd-values";
 export * from "./versions";
 export * from "./repo-credentials";
+export * from "./cluster-secret";

@@ -211,8 +211,67 @@ export function ingressPolicySpec(): Record<string, unknown> {
     };
 }
 
+export const SECRET_STORE_POLICY_NAME = "pr-cybr-tenant-secret-stores";
+export const EXTERNAL_SECRET_POLICY_NAME = "pr-cybr-tenant-external-secrets";
+/** The platform's SecretStore in every tenant namespace (components/addons/external-secrets.ts TENANT_SECRET_STORE). */
+export const TENANT_SECRET_STORE_NAME = "tenant-secrets";
+
 /**
- * The tenant ValidatingAdmissionPolicies (workloads, guardrails, load balancers, ingresses, hostnames) and their bindings to
+ * CEL check that keeps tenants off the External Secrets kinds that decide whose AWS credentials ESO
+ * uses and where it writes: SecretStores (a store names the IAM role ESO assumes), PushSecrets (ESO
+ * writes to the provider) and every generator (an ECRAuthorizationToken or STSSessionToken names its
+ * own `role`). In tenant namespaces no tenant persona and no service account outside kube-system and
+ * ESO's own namespace may create, change or delete them. Admission as well as RBAC: the EKS access
+ * policies are authorized outside RBAC (guardrailPolicySpec).
+ */
+export function secretStorePolicySpec(): Record<string, unknown> {
+    const rule = (group: string, kinds: string[]) => ({ apiGroups: [group], apiVersions: ["*"], operations: ["CREATE", "UPDATE", "DELETE"], resources: kinds });
+    return {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: [rule("external-secrets.io", ["secretstores", "pushsecrets"]), rule("generators.external-secrets.io", ["*"])] },
+        variables: [
+            { name: "tenantPersona", expression: `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g.startsWith('${PERSONA_GROUP_PREFIX}'))` },
+            {
+                name: "serviceAccount",
+                expression:
+                    "request.userInfo.username.startsWith('system:serviceaccount:') && !request.userInfo.username.startsWith('system:serviceaccount:kube-system:') && !request.userInfo.username.startsWith('system:serviceaccount:external-secrets:')",
+            },
+        ],
+        validations: [
+            {
+                expression: "!variables.tenantPersona && !variables.serviceAccount",
+                messageExpression: `request.resource.resource + ' in tenant namespaces belong to the platform (ExternalSecrets read from its SecretStore ${TENANT_SECRET_STORE_NAME}): ' + request.userInfo.username + ' may not ' + request.operation.lowerAscii() + ' them'`,
+                reason: "Forbidden",
+            },
+        ],
+    };
+}
+
+/**
+ * CEL check of ExternalSecrets in tenant namespaces, whoever writes them: every store they read from is
+ * the platform's namespaced store `tenant-secrets` (the top-level `secretStoreRef` and each
+ * `data[].sourceRef.storeRef` / `dataFrom[].sourceRef.storeRef`, where `kind` defaults to SecretStore),
+ * never a ClusterSecretStore even of that name, and no entry uses a generator (`sourceRef.generatorRef`).
+ * Field names: external-secrets.io_externalsecrets.yaml (v1) at helm-chart-2.8.0.
+ */
+export function externalSecretPolicySpec(): Record<string, unknown> {
+    const store = TENANT_SECRET_STORE_NAME;
+    const ours = (ref: string) => `((!has(${ref}.kind) || ${ref}.kind == 'SecretStore') && has(${ref}.name) && ${ref}.name == '${store}')`;
+    const entries = (field: string) => `!has(object.spec.${field}) || object.spec.${field}.all(d, !has(d.sourceRef) || ((!has(d.sourceRef.storeRef) || ${ours("d.sourceRef.storeRef")}) && !has(d.sourceRef.generatorRef)))`;
+    const message = `an ExternalSecret in a tenant namespace reads only from the platform's SecretStore ${store} (no ClusterSecretStore, no other store, no generator)`;
+    return {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: [{ apiGroups: ["external-secrets.io"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["externalsecrets"] }] },
+        validations: [
+            { expression: `!has(object.spec.secretStoreRef) || ${ours("object.spec.secretStoreRef")}`, message, reason: "Forbidden" },
+            { expression: entries("data"), message, reason: "Forbidden" },
+            { expression: entries("dataFrom"), message, reason: "Forbidden" },
+        ],
+    };
+}
+
+/**
+ * The tenant ValidatingAdmissionPolicies (workloads, guardrails, load balancers, ingresses, images, hostnames, External Secrets) and their bindings to
  * every namespace labelled as a tenant's. Native CEL
  * admission: no webhook to run, nothing that can be down when the API server needs it.
  */
@@ -256,6 +315,8 @@ export class TenantWorkloadPolicy extends pulumi.ComponentResource {
             ["guardrails", GUARDRAIL_POLICY_NAME, guardrailPolicySpec()],
             ["load-balancers", LOAD_BALANCER_POLICY_NAME, loadBalancerPolicySpec()],
             ["ingresses", INGRESS_POLICY_NAME, ingressPolicySpec()],
+            ["secret-stores", SECRET_STORE_POLICY_NAME, secretStorePolicySpec()],
+            ["external-secrets", EXTERNAL_SECRET_POLICY_NAME, externalSecretPolicySpec()],
         ];
         if (args.images) extras.push(["images", IMAGE_POLICY_NAME, imagePolicySpec(args.images)]);
         if (args.zoneName) extras.push(["hostnames", HOSTNAME_POLICY_NAME, hostnamePolicySpec(args.zoneName)]);

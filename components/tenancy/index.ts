@@ -7,3 +7,4 @@ export * from "./quota";
 export * from "./roles";
 export * from "./tenant";
 export * from "./hostnames";
+export * from "./workload-identity";

@@ -33,5 +33,18 @@ export function tenantDeployerRules(): PolicyRule[] {
         // CertificateRequests are cert-manager's, read only.
         { apiGroups: ["cert-manager.io"], resources: ["certificates"], verbs: MANAGE },
         { apiGroups: ["cert-manager.io"], resources: ["certificaterequests"], verbs: READ },
+        ...tenantExternalSecretsRules(),
+    ];
+}
+
+/**
+ * ExternalSecrets (from the platform's per-namespace SecretStore, which admission keeps them to) and a
+ * read of the store itself. Never SecretStores, PushSecrets or generators: those choose whose
+ * credentials ESO uses and where it writes (guardrails.ts refuses them in tenant namespaces too).
+ */
+export function tenantExternalSecretsRules(): PolicyRule[] {
+    return [
+        { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: MANAGE },
+        { apiGroups: ["external-secrets.io"], resources: ["secretstores"], verbs: READ },
     ];
 }

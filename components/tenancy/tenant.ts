@@ -10,7 +10,7 @@ import { TENANT_NETWORK_POLICY_NAME } from "./guardrails";
 import { PlatformEndpoints, tenantNetworkPolicySpec } from "./network-policy";
 import { eksAccessPolicyArn, namespaceLabels, Persona, PERSONA_ACCESS, personaGroup, PERSONAS } from "./personas";
 import { limitRangeLimits, resourceQuotaHard, TenantQuota } from "./quota";
-import { tenantDeployerRules } from "./roles";
+import { tenantDeployerRules, tenantExternalSecretsRules } from "./roles";
 
 export interface TenantArgs {
     /** The tenant (organization) name, a DNS label. Required. */
@@ -79,6 +79,8 @@ export function validateTenantArgs(args: TenantArgs): void {
 export class Tenant extends pulumi.ComponentResource {
     public readonly namespaces: string[];
     public readonly appProjectName: string;
+    /** The tenant's Namespace objects (what must exist before objects in them). */
+    public readonly namespaceObjects: k8s.core.v1.Namespace[] = [];
 
     constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
         validateTenantArgs(args);
@@ -137,6 +139,7 @@ export class Tenant extends pulumi.ComponentResource {
         const tenant = args.tenant;
         const labels = { "pr-cybr.io/tenant": tenant };
         const namespace = new k8s.core.v1.Namespace(`${name}-ns-${ns}`, { metadata: { name: ns, labels: namespaceLabels(tenant, args.environment) } }, { parent: this });
+        this.namespaceObjects.push(namespace);
         const inNs = { parent: this, dependsOn: [namespace] };
         const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
 
@@ -169,6 +172,8 @@ export class Tenant extends pulumi.ComponentResource {
                 rules: [
                     { apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: ["get", "list", "watch"] },
                     { apiGroups: ["cilium.io"], resources: ["ciliumnetworkpolicies", "ciliumendpoints"], verbs: ["get", "list", "watch"] },
+                    // The platform's SecretStore and the ExternalSecrets synced from it (issue 19 item 4).
+                    { apiGroups: ["external-secrets.io"], resources: ["secretstores", "externalsecrets"], verbs: ["get", "list", "watch"] },
                 ],
             },
             inNs,
@@ -177,6 +182,15 @@ export class Tenant extends pulumi.ComponentResource {
             `${name}-guardrail-reader-binding-${ns}`,
             { metadata: meta("tenant-guardrail-reader"), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant-guardrail-reader" }, subjects: groups },
             { parent: this, dependsOn: [namespace, reader] },
+        );
+
+        // Admins and developers sync their secrets from the platform's store; nobody of the tenant writes a store
+        // (the ESO chart's aggregation into admin/edit is off: components/addons/external-secrets.ts).
+        const externalSecrets = new k8s.rbac.v1.Role(`${name}-external-secrets-${ns}`, { metadata: meta("tenant-external-secrets"), rules: tenantExternalSecretsRules() }, inNs);
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-external-secrets-binding-${ns}`,
+            { metadata: meta("tenant-external-secrets"), roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "tenant-external-secrets" }, subjects: [groups[PERSONAS.indexOf("admins")], groups[PERSONAS.indexOf("developers")]] },
+            { parent: this, dependsOn: [namespace, externalSecrets] },
         );
 
         // The deployer gets what GitOps needs here, not `admin` (no network policies, no exec, no tokens).

@@ -24,7 +24,8 @@ export function schemaErrors(schema: Schema, value: unknown): string[] {
  */
 export function unknownKeys(schema: Schema, value: unknown, at = ""): string[] {
     if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => unknownKeys(schema.items!, v, `${at}[${i}]`)) : [];
-    if (!value || typeof value !== "object" || !schema.properties) return [];
+    // An object schema with no properties listed (`properties: {}`, as chart schemas write free-form maps) is open.
+    if (!value || typeof value !== "object" || !schema.properties || Object.keys(schema.properties).length === 0) return [];
     return Object.entries(value).flatMap(([key, v]) => {
         const child = schema.properties![key];
         const where = at ? `${at}.${key}` : key;
@@ -50,4 +51,38 @@ export function unknownValuesKeys(defaults: unknown, value: unknown, at = ""): s
 /** A vendored chart file (test/fixtures/charts, see its SOURCES.md). */
 export function chartFixture(file: string): string {
     return fs.readFileSync(path.resolve(__dirname, "..", "fixtures", "charts", file), "utf8");
+
+}
+
+/** A chart's values.schema.json vendored under test/fixtures/charts (see SOURCES.md there). */
+export function chartValuesSchema(file: string): Schema & { $schema?: string } {
+    return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "fixtures", "charts", file), "utf8"));
+}
+
+/** Schema errors under the draft the schema declares (2020-12 or draft-07), as `helm install` validates values. */
+export function chartSchemaErrors(schema: Schema & { $schema?: string }, value: unknown): string[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv2020 = require("ajv/dist/2020").default;
+    const ajv = schema.$schema?.includes("2020-12") ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
+    const { $schema: _, ...body } = schema;
+    const validate = ajv.compile(body);
+    return validate(value) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath || "/"}: ${e.message}`);
+}
+
+/**
+ * The values Helm validates against the schema: the chart's values.yaml with ours coalesced over it
+ * (maps merge key by key, anything else replaces; helm/helm pkg/chart/v2/util/coalesce.go).
+ */
+export function withChartDefaults(defaultsFile: string, values: Record<string, unknown>): Record<string, unknown> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require("yaml");
+    const defaults = YAML.parse(fs.readFileSync(path.resolve(__dirname, "..", "fixtures", "charts", defaultsFile), "utf8"));
+    const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+    const merge = (base: unknown, over: unknown): unknown => {
+        if (!isMap(base) || !isMap(over)) return over;
+        const out: Record<string, unknown> = { ...base };
+        for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+        return out;
+    };
+    return merge(defaults, values) as Record<string, unknown>;
 }

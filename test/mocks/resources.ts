@@ -190,6 +190,9 @@ function fakeId(type: string, name: string, inputs: Inputs, seed: string, cloud:
     // Secrets Manager ids are the secret's ARN (with AWS's 6-character suffix).
     if (type === "aws:secretsmanager/secret:Secret") return arn(cloud, "secretsmanager", `secret:${String(inputs.name)}-${hexOf(seed, 6)}`);
     if (typeof inputs.name === "string") return inputs.name;
+    // A role's id is its name, auto-named ones too (terraform-provider-aws internal/service/iam/role.go: d.SetId(roleName)),
+    // so a RolePolicy's `role: role.id` names the role its ARN names.
+    if (type === "aws:iam/role:Role") return autoName(name, seed);
     if (type === "aws:s3/bucket:Bucket" && typeof inputs.bucket === "string") return inputs.bucket;
     return `${name}-${hexOf(seed, 8)}`;
 }

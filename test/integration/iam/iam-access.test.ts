@@ -11,10 +11,13 @@ import { ebsCsiClaims } from "./claims/ebs-csi";
 import { karpenterClaims } from "./claims/karpenter";
 import { edgeClaims } from "./claims/edge";
 import { loadBalancerControllerClaims } from "./claims/load-balancer-controller";
+import { externalSecretsClaims } from "./claims/external-secrets";
 import { logsClaims } from "./claims/logs";
 import { previewClaims } from "./claims/preview";
 import { rotationClaims } from "./claims/rotation";
 import { swarmClaims } from "./claims/swarm";
+import { tenantIdentityClaims } from "./claims/tenant-identity";
+import { veleroClaims } from "./claims/velero";
 import { Claim, evaluateClaims, renderTable } from "./lib/claims";
 import { sharedPlan, synthesizeBootstrapPlan } from "./lib/plans";
 import { engineVersions } from "./lib/versions";
@@ -51,6 +54,12 @@ beforeAll(async () => {
         ...(await karpenterClaims(prod)),
         ...(await containerLogsClaims(dev)),
         ...(await containerLogsClaims(prod)),
+        ...(await tenantIdentityClaims(dev)),
+        ...(await tenantIdentityClaims(prod)),
+        ...(await externalSecretsClaims(dev)),
+        ...(await externalSecretsClaims(prod)),
+        ...(await veleroClaims(dev)),
+        ...(await veleroClaims(prod)),
         ...(await logsClaims(dev)),
         ...(await logsClaims(prod)),
         ...autoScalingClaims(dev),

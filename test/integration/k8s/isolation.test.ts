@@ -23,10 +23,11 @@ const grp = (group: string, verb: string, resource: string): Attrs => ({ verb, r
 
 /** What each persona is promised in its own namespaces (docs/architecture.md "Personas", README tenancy row). */
 const GUARDRAIL_READS = [core("get", "resourcequotas"), core("get", "limitranges"), grp("cilium.io", "list", "ciliumnetworkpolicies")];
+const ES = "external-secrets.io";
 const PROMISED: Record<string, Attrs[]> = {
-    admins: [grp("apps", "create", "deployments"), core("create", "services"), core("get", "secrets"), grp("rbac.authorization.k8s.io", "create", "rolebindings"), core("get", "pods", "log"), ...GUARDRAIL_READS],
-    developers: [grp("apps", "create", "deployments"), grp("apps", "update", "deployments"), core("create", "configmaps"), core("delete", "pods"), grp("batch", "create", "jobs"), core("get", "pods", "log"), ...GUARDRAIL_READS],
-    viewers: [core("list", "pods"), grp("apps", "get", "deployments"), core("get", "pods", "log"), ...GUARDRAIL_READS],
+    admins: [grp(ES, "create", "externalsecrets"), grp(ES, "get", "secretstores"), grp("apps", "create", "deployments"), core("create", "services"), core("get", "secrets"), grp("rbac.authorization.k8s.io", "create", "rolebindings"), core("get", "pods", "log"), ...GUARDRAIL_READS],
+    developers: [grp(ES, "create", "externalsecrets"), grp(ES, "update", "externalsecrets"), grp("apps", "create", "deployments"), grp("apps", "update", "deployments"), core("create", "configmaps"), core("delete", "pods"), grp("batch", "create", "jobs"), core("get", "pods", "log"), ...GUARDRAIL_READS],
+    viewers: [grp(ES, "get", "externalsecrets"), grp(ES, "list", "secretstores"), core("list", "pods"), grp("apps", "get", "deployments"), core("get", "pods", "log"), ...GUARDRAIL_READS],
     // What a tenant repository holds (examples/, the monitoring the platform scrapes): Argo CD applies,
     // diffs and prunes it as the deployer.
     deployer: [
@@ -36,13 +37,16 @@ const PROMISED: Record<string, Attrs[]> = {
         grp("networking.k8s.io", "create", "ingresses"), grp("autoscaling", "create", "horizontalpodautoscalers"), grp("policy", "create", "poddisruptionbudgets"),
         grp("rbac.authorization.k8s.io", "create", "roles"), grp("rbac.authorization.k8s.io", "create", "rolebindings"),
         grp("monitoring.coreos.com", "create", "servicemonitors"), grp("monitoring.coreos.com", "create", "podmonitors"), grp("monitoring.coreos.com", "create", "prometheusrules"),
+        grp(ES, "create", "externalsecrets"), grp(ES, "patch", "externalsecrets"),
     ],
 };
+/** Refused to every actor in its own namespaces: the External Secrets kinds that choose credentials or write out. */
+const SECRET_STORE_REFUSED: Attrs[] = [grp(ES, "create", "secretstores"), grp(ES, "update", "secretstores"), grp(ES, "delete", "secretstores"), grp(ES, "create", "pushsecrets"), grp("generators.external-secrets.io", "create", "stssessiontokens")];
 /** Refused to a persona in its own namespaces (beyond the guardrails every actor is tried on). */
 const REFUSED: Record<string, Attrs[]> = {
     admins: [],
     developers: [grp("rbac.authorization.k8s.io", "create", "rolebindings")],
-    viewers: [grp("apps", "create", "deployments"), core("get", "secrets")],
+    viewers: [grp("apps", "create", "deployments"), core("get", "secrets"), grp(ES, "create", "externalsecrets")],
     deployer: [core("create", "pods", "exec"), core("impersonate", "serviceaccounts"), core("create", "serviceaccounts", "token"), core("get", "pods", "log")],
 };
 
@@ -88,8 +92,21 @@ for (const stack of ["dev", "prod"] as const) {
         const firstNs = [...namespaces.values()][0][0];
         const probeNp = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "probe-ready", namespace: firstNs }, spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{}] } };
         await untilRefused(kube, { user: "probe", groups: ["system:masters", "pr-cybr:probe:admins"] }, probeNp);
+        const probeEs = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "probe-ready", namespace: firstNs }, spec: { secretStoreRef: { name: "probe-ready", kind: "ClusterSecretStore" }, target: { name: "probe-ready" } } };
+        await untilRefused(kube, { user: "probe", groups: ["system:masters"] }, probeEs);
 
         const problems: string[] = [];
+        // Admission, not only RBAC: an identity RBAC allows everything (as the EKS access policies are authorized
+        // outside RBAC) but in a tenant persona group still writes no SecretStore or generator in a tenant namespace.
+        const almighty = { user: "probe-eks-access-policy", groups: ["system:masters", `pr-cybr:${[...namespaces.keys()][0]}:admins`] };
+        const platformStore = plan.resources.find((r) => r.inputs.kind === "SecretStore" && r.inputs.metadata.namespace === firstNs)!.inputs;
+        for (const [what, obj] of [
+            ["create SecretStore", { ...platformStore, metadata: { name: "probe-store", namespace: firstNs } }],
+            ["create STSSessionToken", { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "STSSessionToken", metadata: { name: "probe-sts", namespace: firstNs }, spec: { region: "us-east-1" } }],
+        ] as const) {
+            const r = await kube.impersonate(almighty).create(obj, true);
+            if (r.status < 300) problems.push(`${almighty.user} (system:masters in a tenant persona group): ${what} in ${firstNs}: admitted (${r.status})`);
+        }
         let reviews = 0;
         let requests = 0;
         const review = async (who: Actor, attrs: Attrs, namespace: string, want: boolean) => {
@@ -131,6 +148,32 @@ for (const stack of ["dev", "prod"] as const) {
                     spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
                 };
                 await refused(who, `create NetworkPolicy ${ns}/probe-allow-all (world egress)`, (k) => k.create(worldEgress, true));
+
+                // External Secrets: the platform's store only (issue 19 item 4).
+                for (const a of SECRET_STORE_REFUSED) await review(who, a, ns, false);
+                const store = plan.resources.find((r) => r.inputs.kind === "SecretStore" && r.inputs.metadata.namespace === ns)?.inputs;
+                if (!store) problems.push(`${ns}: no platform SecretStore in the plan`);
+                else {
+                    const otherRole = plan.resources.find((r) => r.inputs.kind === "SecretStore" && r.inputs.metadata.labels?.["pr-cybr.io/tenant"] !== who.tenant)?.inputs.spec.provider.aws.role;
+                    const hijacked = { ...store, spec: { provider: { aws: { ...store.spec.provider.aws, role: otherRole } } } };
+                    await refused(who, `point SecretStore ${ns}/${store.metadata.name} at another tenant's role`, (k) => k.apply(hijacked, { dryRun: true, fieldManager: "tenant" }));
+                    await refused(who, `create SecretStore ${ns}/probe-store`, (k) => k.create({ ...hijacked, metadata: { name: "probe-store", namespace: ns } }, true));
+                    await refused(who, `delete SecretStore ${ns}/${store.metadata.name}`, (k) => k.delete(store, true));
+                }
+                const generator = { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "STSSessionToken", metadata: { name: "probe-sts", namespace: ns }, spec: { region: "us-east-1", role: "arn:aws:iam::111111111111:role/any" } };
+                await refused(who, `create STSSessionToken ${ns}/probe-sts (a generator with its own role)`, (k) => k.create(generator, true));
+                const externalSecret = (name: string, spec: Record<string, unknown>) => ({ apiVersion: `${ES}/v1`, kind: "ExternalSecret", metadata: { name, namespace: ns }, spec: { refreshInterval: "1h", target: { name }, ...spec } });
+                const key = `pr-cybr/${stack}/tenants/${who.tenant}/database`;
+                const fromOurs = { secretStoreRef: { name: "tenant-secrets", kind: "SecretStore" }, data: [{ secretKey: "password", remoteRef: { key } }] };
+                if (who.persona !== "viewers") await admitted(who, `create ExternalSecret ${ns}/app-db from the platform's store`, (k) => k.create(externalSecret("app-db", fromOurs), true));
+                const lookalikes: [string, Record<string, unknown>][] = [
+                    ["a ClusterSecretStore named like the platform's store", { ...fromOurs, secretStoreRef: { name: "tenant-secrets", kind: "ClusterSecretStore" } }],
+                    ["another SecretStore", { ...fromOurs, secretStoreRef: { name: "probe-store" } }],
+                    ["the platform's store on top, a ClusterSecretStore in one entry", { ...fromOurs, data: [...fromOurs.data, { secretKey: "other", remoteRef: { key }, sourceRef: { storeRef: { name: "shared", kind: "ClusterSecretStore" } } }] }],
+                    ["the platform's store on top, a generator in dataFrom", { ...fromOurs, dataFrom: [{ sourceRef: { generatorRef: { apiVersion: "generators.external-secrets.io/v1alpha1", kind: "STSSessionToken", name: "probe-sts" } } }] }],
+                    ["no top-level store, another store in dataFrom", { data: undefined, dataFrom: [{ extract: { key }, sourceRef: { storeRef: { name: "probe-store" } } }] }],
+                ];
+                for (const [what, spec] of lookalikes) await refused(who, `create ExternalSecret ${ns}/probe-es from ${what}`, (k) => k.create(externalSecret("probe-es", JSON.parse(JSON.stringify(spec))), true));
 
                 // RBAC escalation prevention: never bind or write more than one holds.
                 const bind = (role: string) => ({
@@ -181,6 +224,8 @@ for (const stack of ["dev", "prod"] as const) {
             await review(who, grp("admissionregistration.k8s.io", "create", "validatingadmissionpolicies"), "", false);
             await review(who, grp("admissionregistration.k8s.io", "delete", "validatingadmissionpolicybindings"), "", false);
             await review(who, grp("cilium.io", "create", "ciliumclusterwidenetworkpolicies"), "", false);
+            await review(who, grp(ES, "create", "clustersecretstores"), "", false);
+            await review(who, grp(ES, "create", "clusterexternalsecrets"), "", false);
             await refused(who, "delete ValidatingAdmissionPolicyBinding pr-cybr-tenant-workloads", (k) =>
                 k.delete({ apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicyBinding", metadata: { name: "pr-cybr-tenant-workloads" } }, true),
             );
