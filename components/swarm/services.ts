@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { IssuedCert } from "./pki";
-import { COLLECTOR_USER, collectorConfig, contentName, RESTART_POLICY, rollout, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
+import { COLLECTOR_USER, collectorConfig, contentName, DOCKER_API_VOLUME, FILTERED_SOCKET_DIR, RESTART_POLICY, rollout, socketProxyArgs, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
 
 /** The option a swarm's engine adds to every overlay it creates (its VXLAN id), seen on Engine 20.10 by swarm-overlay-read-back. */
 export const OVERLAY_VXLAN_OPTION = "com.docker.network.driver.overlay.vxlanid_list";
@@ -41,7 +41,8 @@ const WAIT_FOR_DOCKER_API = fs.readFileSync(path.join(__dirname, "host", "wait-f
 
 /**
  * The swarm's own services, deployed through the TLS Docker API: encrypted overlay networks, Traefik
- * (global on managers, host ports 80/443, ACME through Cloudflare DNS) and the telemetry collector
+ * (global on managers, host ports 80/443, ACME through Cloudflare DNS) behind a Docker socket proxy that
+ * answers only its reads, and the telemetry collector
  * (OTLP over mutual TLS from edge nodes, to CloudWatch). Secrets and configs carry a content hash in
  * their name; every service converges, updates one task at a time and rolls back on failure.
  */
@@ -97,6 +98,38 @@ export class SwarmServices extends pulumi.ComponentResource {
         const dnsToken = pulumi.secret(aws.secretsmanager.getSecretVersionOutput({ secretId: args.cloudflareDnsTokenSecretId }, { parent: this }).secretString);
         const cfToken = secret("cloudflare-dns-token", dnsToken);
         const traefikConfig = config("traefik-static", traefikStaticConfig({ acmeEmail: args.acmeEmail, network: edgeName }));
+        // Traefik faces the internet; the engine's socket, even bound read-only, answers every API call
+        // (create networks, services, exec). The proxy holds the socket and serves Traefik a filtered one
+        // that answers only the reads its Swarm provider makes (service-specs.ts SOCKET_PROXY_ALLOW_GET).
+        new docker.Service(
+            `${name}-socket-proxy`,
+            {
+                name: "socket-proxy",
+                mode: { global: true },
+                taskSpec: {
+                    containerSpec: {
+                        image: SWARM_IMAGES.socketProxy,
+                        args: socketProxyArgs(),
+                        // Root, not the image's 65534: the engine's socket is root:docker 0660 and the docker
+                        // group's id differs per host (no group name resolves in the scratch image). The
+                        // process opens nothing but the two sockets; its root file system is read-only.
+                        user: "0:0",
+                        readOnly: true,
+                        mounts: [
+                            { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+                            { type: "volume", source: DOCKER_API_VOLUME, target: FILTERED_SOCKET_DIR },
+                        ],
+                        // The image's own probe (socket-proxy's cmd/healthcheck): answered only with -allowhealthcheck.
+                        healthcheck: { tests: ["CMD", "/healthcheck"], interval: "10s", timeout: "3s", retries: 3, startPeriod: "5s" },
+                    },
+                    placement: { constraints: ["node.role == manager"] },
+                    resources: { limits: { memoryBytes: 64 * 2 ** 20, nanoCpus: 250_000_000 }, reservation: { memoryBytes: 16 * 2 ** 20, nanoCpus: 10_000_000 } },
+                    restartPolicy: RESTART_POLICY,
+                },
+                ...rollout("stop-first", "global"),
+            },
+            inSwarm,
+        );
         new docker.Service(
             `${name}-traefik`,
             {
@@ -110,8 +143,8 @@ export class SwarmServices extends pulumi.ComponentResource {
                         secrets: [{ secretId: cfToken.id, secretName: cfToken.name, fileName: "cf_dns_api_token", fileMode: 0o400 }],
                         configs: [{ configId: traefikConfig.id, configName: traefikConfig.name, fileName: "/etc/traefik/traefik.yml" }],
                         mounts: [
-                            // Read-only socket: Traefik discovers services; it runs on managers only.
-                            { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+                            // The proxy's filtered socket (a socket on a read-only mount still connects).
+                            { type: "volume", source: DOCKER_API_VOLUME, target: FILTERED_SOCKET_DIR, readOnly: true },
                             { type: "volume", source: "traefik-acme", target: "/data" },
                         ],
                         healthcheck: { tests: ["CMD", "traefik", "healthcheck", "--ping"], interval: "10s", timeout: "3s", retries: 3, startPeriod: "20s" },
