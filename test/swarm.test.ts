@@ -145,7 +145,7 @@ describe.each(["dev", "prod"] as const)("the %s swarm", (stack) => {
         expect(Object.keys(services).sort()).toEqual(["collector", "socket-proxy", "traefik"]);
         // Only the socket proxy holds the engine's socket (a read-only bind limits no API call); the
         // hosts suite's swarm-socket-proxy shows what it lets through on a real engine.
-        const withSocket = Object.entries(services).filter(([, s]) => (s.taskSpec.containerSpec.mounts ?? []).some((m: Obj) => m.source === "/var/run/docker.sock"));
+        const withSocket = Object.entries(services).filter(([, s]) => ((s as Obj).taskSpec.containerSpec.mounts ?? []).some((m: Obj) => m.source === "/var/run/docker.sock"));
         expect(withSocket.map(([n]) => n)).toEqual(["socket-proxy"]);
         for (const s of Object.values(services) as Obj[]) {
             expect(s.updateConfig).toMatchObject({ failureAction: "rollback", parallelism: 1 });

@@ -83,7 +83,7 @@ export function al2023AmiParameter(arch: Arch): string {
  * over the AZs. An ASG of one (rather than a bare instance) replaces a failed host by itself and runs
  * the termination hook that drains and demotes it first; one group per manager means replacements
  * happen one manager at a time, never a batch that breaks quorum. On-demand only, EC2 health checks,
- * IMDSv2 (hop limit 1: containers cannot reach the instance role), encrypted root, SSM instead of SSH.
+ * IMDSv2 (hop limit 1: no container behind the host's forwarding reaches the instance role; the collector, on the host's network, does), encrypted root, SSM instead of SSH.
  * An internal load balancer fronts the TLS Docker API; a public one fronts Traefik on 80/443.
  */
 export class SwarmManagers extends pulumi.ComponentResource {

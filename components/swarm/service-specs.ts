@@ -89,7 +89,8 @@ export function collectorConfig(args: { region: string; logGroup: string; namesp
             awsemf: { region: args.region, namespace: args.namespace, log_group_name: `${args.logGroup}/metrics` },
             awscloudwatchlogs: { region: args.region, log_group_name: `${args.logGroup}/logs`, log_stream_name: "edge" },
         },
-        extensions: { health_check: { endpoint: "0.0.0.0:13133" } },
+        // On the host's network (services.ts): the health endpoint answers the host only.
+        extensions: { health_check: { endpoint: "127.0.0.1:13133" } },
         service: {
             extensions: ["health_check"],
             pipelines: {

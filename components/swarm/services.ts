@@ -11,6 +11,9 @@ import { COLLECTOR_USER, collectorConfig, contentName, DOCKER_API_VOLUME, FILTER
 /** The option a swarm's engine adds to every overlay it creates (its VXLAN id), seen on Engine 20.10 by swarm-overlay-read-back. */
 export const OVERLAY_VXLAN_OPTION = "com.docker.network.driver.overlay.vxlanid_list";
 
+/** The engine's predefined network of the host's own stack (a swarm service may attach to it by name). */
+export const HOST_NETWORK = "host";
+
 export interface SwarmServicesArgs {
     readonly swarmName: string;
     readonly region: pulumi.Input<string>;
@@ -84,7 +87,6 @@ export class SwarmServices extends pulumi.ComponentResource {
                 { ...inSwarm, ignoreChanges: [`options["${OVERLAY_VXLAN_OPTION}"]`] },
             );
         const edge = network("edge");
-        const telemetry = network("telemetry");
         const edgeName = `${swarm}-edge`;
 
         const secret = (base: string, value: pulumi.Input<string>) =>
@@ -194,15 +196,22 @@ export class SwarmServices extends pulumi.ComponentResource {
                     placement: { constraints: ["node.role == manager"] },
                     resources: { limits: { memoryBytes: 512 * 2 ** 20, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 128 * 2 ** 20, nanoCpus: 100_000_000 } },
                     restartPolicy: RESTART_POLICY,
-                    networksAdvanceds: [{ id: telemetry.id }],
+                    // The host's network, not an overlay: the CloudWatch exporters take the instance role from
+                    // IMDS, whose token answer carries the managers' hop limit of 1 (managers.ts), which keeps
+                    // it from every container behind the host's forwarding (Traefik's above all). On the host's
+                    // network the collector is no hop further than the host; it listens on 4317 itself, so no
+                    // port is published (swarm-collector-imds shows both on a real engine).
+                    networksAdvanceds: [{ id: HOST_NETWORK }],
                 },
-                endpointSpec: { ports: [{ name: "otlp", targetPort: 4317, publishedPort: 4317, publishMode: "host", protocol: "tcp" }] },
                 ...rollout("stop-first", "global"),
             },
-            { ...inSwarm, dependsOn: [telemetry] },
+            // The engine stores the id of the swarm's predefined "host" network for the name, and the
+            // provider reads that back into `id` (ForceNew): without this every up would replace the
+            // collector (kreuzwerker v4.5.0 flattenTaskNetworksAdvanced; the read-back in swarm-collector-imds).
+            { ...inSwarm, ignoreChanges: ["taskSpec.networksAdvanceds"] },
         );
 
-        this.networkNames = [edgeName, `${swarm}-telemetry`];
+        this.networkNames = [edgeName];
         this.registerOutputs({ networkNames: this.networkNames });
     }
 }

@@ -22,6 +22,7 @@ const STANDIN_OF: Record<string, string> = { "otel/opentelemetry-collector-contr
 /** A stand-in's build context: its directory, or for the socket proxy the engine's build of the real program. */
 const contextOf = (dir: string) => (dir === "socket-proxy" ? (engine("docker-hosts").env as Record<string, string>).PR_CYBR_SOCKET_PROXY_CONTEXT : path.join(STANDINS, dir));
 let manager: SimHost | undefined;
+const containerOf = (m: SimHost, service: string) => JSON.parse(m.docker(["inspect", m.docker(["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}`])]))[0];
 
 beforeAll(() => {
     const v = integrationEnv().versions;
@@ -152,7 +153,7 @@ scenario("swarm-services", "the plan's Traefik and collector services, networks,
             if (r.code !== 0) problems.push(`${name}: uid ${uid} cannot read ${ref}: ${r.output.trim()}`);
         }
         // Attached to its encrypted overlay.
-        for (const n of s.inputs.taskSpec.networksAdvanceds ?? []) {
+        for (const n of (s.inputs.taskSpec.networksAdvanceds ?? []).filter((x: any) => x.id !== "host")) {
             const net = JSON.parse(m.docker(["network", "inspect", n.id]))[0];
             if (net.Options?.encrypted === undefined) problems.push(`${name}: network ${n.id} is not encrypted`);
             if (!Object.keys(container.NetworkSettings.Networks).includes(n.id)) problems.push(`${name}: not attached to ${n.id}`);
@@ -170,8 +171,7 @@ scenario("swarm-services", "the plan's Traefik and collector services, networks,
 scenario("swarm-socket-proxy", "internet-facing Traefik reaches the Docker API only through the socket proxy: its Swarm provider's requests (traefik v3.4.4 pswarm.go, API 1.24) answer with the swarm's services, networks and running tasks; writes (networks/create, services/create, a service delete) and other reads (secrets, containers, exec) are refused; the engine's own socket is not in Traefik's container", async () => {
     const m = manager;
     if (!m) throw new Error("swarm-services did not boot its manager");
-    const containerOf = (service: string) => JSON.parse(m.docker(["inspect", m.docker(["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}`])]))[0];
-    const traefik = containerOf("traefik");
+    const traefik = containerOf(m, "traefik");
     const problems: string[] = [];
     if (traefik.Mounts.some((mt: any) => mt.Source === "/var/run/docker.sock" || mt.Source === "/run/docker.sock")) problems.push("Traefik has the engine's socket");
     // Its provider's endpoint, from the static configuration the plan gives it.
@@ -220,3 +220,48 @@ scenario("swarm-socket-proxy", "internet-facing Traefik reaches the Docker API o
     if (m.docker(["service", "ls", "-q", "--filter", "name=pwned"], { allowFailure: true })) problems.push("a service named pwned exists");
     expect(problems).toEqual([]);
 }, 120000);
+
+/** The AWS SDKs' IMDSv2 exchange (token PUT, then the role's name with the token) in busybox sh; prints each answer's status line. */
+const IMDS_CLIENT = String.raw`
+ask() { printf '%s %s HTTP/1.1
+Host: 169.254.169.254
+%s
+Connection: close
+
+' "$1" "$2" "$3" | nc -w 5 169.254.169.254 80; }
+answer=$(ask PUT /latest/api/token 'X-aws-ec2-metadata-token-ttl-seconds: 21600')
+echo "token: $(echo "$answer" | head -n1)"
+token=$(echo "$answer" | tail -n1)
+echo "role: $(ask GET /latest/meta-data/iam/security-credentials/ "X-aws-ec2-metadata-token: $token" | head -n1)"
+`;
+
+scenario("swarm-collector-imds", "the collector as the plan runs it gets the instance role from IMDS at the launch template's hop limit (1), which the metadata emulator enforces as EC2 does (its answers' IP TTL); a container on the swarm's overlay, one routed hop further, gets no token (and does at hop limit 2, so it is the limit that stops it); the engine's read-back of the collector's host network is under ignoreChanges", async () => {
+    const m = manager;
+    if (!m) throw new Error("swarm-services did not boot its manager");
+    const problems: string[] = [];
+    const ask = async (cmd: string[]) => (await m.run(cmd, { timeoutMs: 60000 })).output;
+    const collector = containerOf(m, "collector");
+    const planned = resources(plan, "docker:index/service:Service").find((s) => s.inputs.name === "collector")!;
+    const fromCollector = await ask(["docker", "exec", collector.Id, "sh", "-c", IMDS_CLIENT]);
+    if (!/^token: HTTP\/1\.1 200/m.test(fromCollector) || !/^role: HTTP\/1\.1 200/m.test(fromCollector)) problems.push(`collector: no instance role from IMDS: ${fromCollector}`);
+
+    const overlay = resources(plan, "docker:index/network:Network").find((n) => n.inputs.attachable)!.inputs.name;
+    const onOverlay = () => ask(["docker", "run", "--rm", "--network", overlay, "pr-cybr/standin-base", "sh", "-c", IMDS_CLIENT]);
+    const beyond = await onOverlay();
+    if (/^token: HTTP\/1\.1 200/m.test(beyond)) problems.push(`a container on ${overlay} got a token at hop limit ${m.id.hopLimit}: ${beyond}`);
+    // The same container at hop limit 2 gets one: the limit, not a missing route, is what stops it.
+    const limit = m.id.hopLimit;
+    m.id.hopLimit = 2;
+    m.startMetadata();
+    const atTwo = await onOverlay();
+    m.id.hopLimit = limit;
+    m.startMetadata();
+    if (!/^token: HTTP\/1\.1 200/m.test(atTwo)) problems.push(`a container on ${overlay} got no token even at hop limit 2: ${atTwo}`);
+
+    // The engine stores the predefined network's id for "host"; the provider reads that back into `id`.
+    const sent = planned.inputs.taskSpec.networksAdvanceds.map((n: any) => n.id);
+    const read = JSON.parse(m.docker(["service", "inspect", "collector"]))[0].Spec.TaskTemplate.Networks.map((n: any) => n.Target);
+    const ignore: string[] = (planned as any).options?.ignoreChanges ?? [];
+    if (JSON.stringify(sent) !== JSON.stringify(read) && !ignore.includes("taskSpec.networksAdvanceds")) problems.push(`collector: networks sent ${JSON.stringify(sent)}, read back ${JSON.stringify(read)}: a replacement on every up`);
+    expect(problems).toEqual([]);
+}, 180000);
