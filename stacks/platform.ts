@@ -5,7 +5,7 @@ import { ArgoCd } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
-import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
+import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices, TAILSCALE_MTU } from "../components/swarm";
 import { Tenant, TenantWorkloadPolicy } from "../components/tenancy";
 import { buildAddons } from "./addons";
 import { PlatformConfig } from "./config";
@@ -284,6 +284,8 @@ function buildSwarm(
             acmeEmail: cfg.swarm.traefik.acmeEmail,
             cloudflareDnsTokenSecretId: cfg.swarm.traefik.dnsTokenSecretId,
             hosts: managers.hosts,
+            // An overlay spans every node: over a Tailscale link its VXLAN must fit Tailscale's MTU.
+            overlayLinkMtu: cfg.edge.nodes.some((n) => n.vpn === "tailscale") ? TAILSCALE_MTU : undefined,
         },
         opts,
     );

@@ -11,6 +11,12 @@ import { COLLECTOR_USER, collectorConfig, contentName, DOCKER_API_VOLUME, FILTER
 /** The option a swarm's engine adds to every overlay it creates (its VXLAN id), seen on Engine 20.10 by swarm-overlay-read-back. */
 export const OVERLAY_VXLAN_OPTION = "com.docker.network.driver.overlay.vxlanid_list";
 
+/** The overlay driver's option for the MTU of the links under it (libnetwork overlay driver). */
+export const OVERLAY_MTU_OPTION = "com.docker.network.driver.mtu";
+
+/** Tailscale's interface MTU (tailscale0: 1280, the IPv6 minimum, so WireGuard fits any path). */
+export const TAILSCALE_MTU = 1280;
+
 /** The engine's predefined network of the host's own stack (a swarm service may attach to it by name). */
 export const HOST_NETWORK = "host";
 
@@ -31,11 +37,21 @@ export interface SwarmServicesArgs {
     readonly cloudflareDnsTokenSecretId: string;
     /** What must exist before the Docker API can answer (the managers). Defaults to []. */
     readonly hosts?: pulumi.Resource[];
+    /**
+     * The smallest MTU of the links the overlays' VXLAN crosses (Tailscale's 1280 when an edge node uses
+     * it), set as `com.docker.network.driver.mtu`: the engine takes it as the underlay's MTU and gives
+     * containers that less the VXLAN (50 bytes) and, encrypted, the ESP overhead (swarm-overlay-mtu).
+     * Defaults to unset (the engine's 1500).
+     */
+    readonly overlayLinkMtu?: number;
 }
 
 export function validateSwarmServicesArgs(args: SwarmServicesArgs): void {
     const problems: ArgProblem[] = [];
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(args.acmeEmail)) problems.push({ path: "acmeEmail", reason: `"${args.acmeEmail}" is not an email address` });
+    const mtu = args.overlayLinkMtu;
+    // IPv4's minimum is 576 (RFC 791); above 9001 no EC2 link carries it.
+    if (mtu !== undefined && (!Number.isInteger(mtu) || mtu < 576 || mtu > 9001)) problems.push({ path: "overlayLinkMtu", reason: `${mtu} is not an MTU between 576 and 9001` });
     throwIfProblems("SwarmServices", problems);
 }
 
@@ -77,10 +93,11 @@ export class SwarmServices extends pulumi.ComponentResource {
         );
         const inSwarm = { parent: this, provider };
 
+        const overlayOptions: Record<string, string> = { encrypted: "true", ...(args.overlayLinkMtu ? { [OVERLAY_MTU_OPTION]: String(args.overlayLinkMtu) } : {}) };
         const network = (role: string) =>
             new docker.Network(
                 `${name}-${role}-net`,
-                { name: `${swarm}-${role}`, driver: "overlay", attachable: true, options: { encrypted: "true" }, labels: [{ label: "pr-cybr.io/swarm", value: swarm }] },
+                { name: `${swarm}-${role}`, driver: "overlay", attachable: true, options: overlayOptions, labels: [{ label: "pr-cybr.io/swarm", value: swarm }] },
                 // The engine adds the VXLAN id it picked to a swarm overlay's options, the provider reads
                 // them back as they are, and `options` is ForceNew: without this every `up` would
                 // replace the networks (kreuzwerker/docker resource_docker_network_funcs.go, read).
