@@ -101,7 +101,7 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
     for (const site of siteNames) {
         sites[site] = new EdgeSite(
             `${base}-site-${site}`,
-            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: globalName(`${ctx.prefix}-${site}`, cfg.globalNameSuffix), hostname: edgeSiteHostname(cfg, site) },
+            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: globalName(`${ctx.prefix}-${site}`, cfg.globalNameSuffix), hostname: edgeSiteHostname(cfg, site), secretRotation: cfg.edge.tunnelRotations[site] },
             { provider: ctx.cloudflare },
         );
     }

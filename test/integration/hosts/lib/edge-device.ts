@@ -125,8 +125,12 @@ export function deviceEnv(downloads: string): Record<string, string> {
     };
 }
 
-/** Loads the stand-in images under the names the installer runs (their pulls cannot happen here). */
-export async function loadImages(device: SimHost, names: string[]): Promise<void> {
+/**
+ * Loads the stand-in images under the names the installer runs (their pulls cannot happen here): each
+ * of `names` a shell that stays up, each of `built` (name -> directory under hosts/edge/images) built
+ * on the busybox root file system, for an image whose stand-in must answer.
+ */
+export async function loadImages(device: SimHost, names: string[], built: Record<string, string> = {}): Promise<void> {
     const env = deviceEnv("/nonexistent");
     const tarball = (docker.env as Record<string, string>).PR_CYBR_STANDIN_IMAGE;
     const started = await device.run(["systemctl", "start", "docker"], { env });
@@ -135,6 +139,14 @@ export async function loadImages(device: SimHost, names: string[]): Promise<void
         // Any command the installer appends runs as arguments of a shell that stays up.
         const r = await device.run(["docker", "import", "--change", 'ENTRYPOINT ["/bin/sh", "-c", "exec sleep 2147483647", "standin"]', tarball, name], { env });
         if (r.code !== 0) throw new Error(`docker import ${name} on ${device.name}: ${r.output}`);
+    }
+    if (Object.keys(built).length) {
+        const base = await device.run(["docker", "import", tarball, "pr-cybr/standin-base"], { env });
+        if (base.code !== 0) throw new Error(`docker import pr-cybr/standin-base on ${device.name}: ${base.output}`);
+    }
+    for (const [name, dir] of Object.entries(built)) {
+        const r = await device.run(["docker", "build", "-q", "-t", name, path.join(EDGE, "images", dir)], { env: { ...env, DOCKER_BUILDKIT: "0" }, timeoutMs: 120000 });
+        if (r.code !== 0) throw new Error(`docker build ${name} on ${device.name}: ${r.output}`);
     }
     await device.run(["systemctl", "stop", "docker"], { env });
 }
