@@ -9,7 +9,7 @@ import { globalName, globalNameSuffixProblem } from "../shared/names";
 import { privateBucket } from "../shared/private-bucket";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { ManagerHostSettings, renderManagerUserData } from "./user-data";
+import { ManagerHostSettings, packUserData, renderManagerUserData } from "./user-data";
 
 export const SWARM_PORTS = {
     /** Cluster management (managers). */
@@ -179,6 +179,10 @@ export class SwarmManagers extends pulumi.ComponentResource {
                         { Sid: "FindManagers", Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" },
                         { Sid: "Telemetry", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: telemetryLogs.flatMap((g) => [g.arn, pulumi.interpolate`${g.arn}:*`]) },
                         { Sid: "FinishTermination", Effect: "Allow", Action: "autoscaling:CompleteLifecycleAction", Resource: arn("autoscaling", pulumi.interpolate`autoScalingGroup:*:autoScalingGroupName/${swarm}-manager-*`) },
+                        // The backup takes its host out of the load balancers first (swarm-backup.sh).
+                        { Sid: "BackupStandby", Effect: "Allow", Action: ["autoscaling:EnterStandby", "autoscaling:ExitStandby"], Resource: arn("autoscaling", pulumi.interpolate`autoScalingGroup:*:autoScalingGroupName/${swarm}-manager-*`) },
+                        // Describe actions take no resource (Service Authorization Reference, Amazon EC2 Auto Scaling).
+                        { Sid: "BackupStandbyState", Effect: "Allow", Action: "autoscaling:DescribeAutoScalingInstances", Resource: "*" },
                     ],
                 }),
             },
@@ -264,7 +268,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
                 backupBucket: bucket,
                 lifecycleHook,
             };
-            return Buffer.from(renderManagerUserData(settings)).toString("base64");
+            return packUserData(renderManagerUserData(settings));
         });
         const template = new aws.ec2.LaunchTemplate(
             `${name}-lt`,
@@ -290,7 +294,10 @@ export class SwarmManagers extends pulumi.ComponentResource {
                 `${name}-manager-${i}`,
                 {
                     name: asgName(i),
-                    minSize: 1,
+                    // 0, not 1: the hourly backup puts its host in Standby with the desired capacity decremented
+                    // (so no replacement is launched), which EnterStandby allows only down to the minimum
+                    // (Auto Scaling API reference, EnterStandby). The desired capacity keeps one running.
+                    minSize: 0,
                     maxSize: 1,
                     desiredCapacity: 1,
                     vpcZoneIdentifiers: [args.privateSubnetIds[i % args.privateSubnetIds.length]],
