@@ -209,7 +209,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });
     const cloudflare = cloudflareProvider(cfg, aws);
     const swarm = buildSwarm(cfg, { aws, cloudflare, network, prefix, telemetryClientCaPem: edgeCa.certPem });
-    const edge = buildEdge(cfg, { aws, cloudflare, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn });
+    const privateRouteTableIds = Array.from({ length: cfg.network.azCount }, (_, i) => network.privateRouteTableIds.apply((ids) => ids[i]));
+    const edge = buildEdge(cfg, { aws, cloudflare, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn, privateRouteTableIds });
 
     return {
         environment: cfg.environment,
