@@ -95,6 +95,11 @@ function edgeRequirements(problems: ConfigProblem[], edge: Raw | undefined, clou
         const i = firstUsing(vpn);
         if (i >= 0 && edge?.[vpn] === undefined) problems.push({ path: `edge.${vpn}`, message: `is required: edge.nodes[${i}] uses ${vpn} (add edge.${vpn}, see README "Stack config")` });
     }
+    // A rotation for a site no node is at would rotate nothing: most likely a misspelt site.
+    const sites = new Set(nodes.map((n) => str(n?.site)));
+    for (const site of Object.keys(obj(edge?.tunnelRotations) ?? {})) {
+        if (!sites.has(site)) problems.push({ path: `edge.tunnelRotations.${site}`, message: `names no site of edge.nodes[] (sites: ${[...sites].filter(Boolean).join(", ") || "none"})` });
+    }
     if (nodes.length > 0 && cloudflare && cloudflare.accountId === undefined) {
         problems.push({ path: "cloudflare.accountId", message: "is required with edge nodes (the Cloudflare account that owns the site tunnels, 32 hex characters)" });
     }

@@ -323,6 +323,16 @@ export function stackConfigSchema(env: Environment) {
             }).optional(),
             /** Certificate CNs (registry spec.identity.commonName) refused AWS sessions at once: compromised devices. */
             revokedCommonNames: list(pattern(/^[a-z0-9-]+-[0-9a-f]{8}$/, "a node certificate CN such as n0d3-sju-01-0a1b2c3d (the registry's spec.identity.commonName)")).default([]),
+            /**
+             * Per site, how many times its tunnel secret has been rotated (a lost or stolen device: docs/runbooks/edge.md).
+             * Raising a site's number makes a new secret, which invalidates the old token for new connections.
+             */
+            tunnelRotations: z.record(z.string(), intIn(0, 1_000_000), { error: typeError("a map of site: rotation number") }).default({}),
+            /**
+             * The network interface of the VPN's router in the VPC: the managers' route tables send vpnCidr
+             * to it, since the managers reach edge nodes at their VPN addresses (docs/runbooks/edge.md).
+             */
+            vpnRouterNetworkInterfaceId: pattern(/^eni-[0-9a-f]{8,17}$/, "a network interface id such as eni-0123456789abcdef0").optional(),
             /** The telemetry agent's OpenTelemetry Collector (contrib) version. */
             agentVersion: pattern(/^\d+\.\d+\.\d+$/, 'an OpenTelemetry Collector version such as "0.128.0"').default(CONFIG_DEFAULTS.edge.agentVersion),
         }),

@@ -4,7 +4,7 @@ import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
 import * as time from "@pulumiverse/time";
-import { EdgeAccess, EdgeAgentImage, EdgeCa, EdgeNode, EdgeSite } from "../components/edge";
+import { EdgeAccess, EdgeAgentImage, EdgeCa, EdgeNode, EdgeSite, EdgeVpnRoutes } from "../components/edge";
 import { collectorHostname, SwarmManagers, SwarmPki } from "../components/swarm";
 import { PlatformConfig } from "./config";
 import { edgeNodeConfigArgs, edgeSiteHostname } from "./edge-config";
@@ -35,6 +35,8 @@ interface EdgeContext {
     prefix: string;
     ca: EdgeCa;
     swarm: { managers: SwarmManagers; pki: SwarmPki };
+    /** The route tables of the managers' (private) subnets, one per AZ. */
+    privateRouteTableIds: pulumi.Input<string>[];
     secretsKeyArn: pulumi.Output<string>;
 }
 
@@ -101,9 +103,13 @@ export function buildEdge(cfg: PlatformConfig, ctx: EdgeContext): EdgeOutputs {
     for (const site of siteNames) {
         sites[site] = new EdgeSite(
             `${base}-site-${site}`,
-            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: globalName(`${ctx.prefix}-${site}`, cfg.globalNameSuffix), hostname: edgeSiteHostname(cfg, site) },
+            { accountId: cfg.cloudflare.accountId!, zoneId: cfg.cloudflare.zoneId, tunnelName: globalName(`${ctx.prefix}-${site}`, cfg.globalNameSuffix), hostname: edgeSiteHostname(cfg, site), secretRotation: cfg.edge.tunnelRotations[site] },
             { provider: ctx.cloudflare },
         );
+    }
+    // The way back to the nodes' VPN addresses (managers gossip and send VXLAN to them).
+    if (cfg.edge.vpnRouterNetworkInterfaceId) {
+        new EdgeVpnRoutes(`${base}-vpn-routes`, { vpnCidr: cfg.edge.vpnCidr, routerNetworkInterfaceId: cfg.edge.vpnRouterNetworkInterfaceId, routeTableIds: ctx.privateRouteTableIds }, { provider: ctx.aws });
     }
     const tailscaleProv = cfg.edge.tailscale ? tailscaleProvider(`tailscale-${env}`, cfg.edge.tailscale.oauthClientSecretId, ctx.aws) : undefined;
     const zerotierToken = cfg.edge.zerotier ? secretValue(cfg.edge.zerotier.apiTokenSecretId, ctx.aws) : undefined;

@@ -5,7 +5,7 @@ import { ArgoCd } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, planSubnets, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
-import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices } from "../components/swarm";
+import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices, TAILSCALE_MTU } from "../components/swarm";
 import { Tenant, TenantWorkloadIdentity, TenantWorkloadPolicy } from "../components/tenancy";
 import { AwsLoadBalancerController, CertManager, ClusterAddon, ExternalSecretsTenant } from "../components/addons";
 import { buildAddons, buildExternalSecrets, buildGitopsBridge } from "./addons";
@@ -259,7 +259,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });
     const cloudflare = cloudflareProvider(cfg, aws);
     const swarm = buildSwarm(cfg, { aws, cloudflare, network, prefix, telemetryClientCaPem: edgeCa.certPem });
-    const edge = buildEdge(cfg, { aws, cloudflare, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn });
+    const privateRouteTableIds = Array.from({ length: cfg.network.azCount }, (_, i) => network.privateRouteTableIds.apply((ids) => ids[i]));
+    const edge = buildEdge(cfg, { aws, cloudflare, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn, privateRouteTableIds });
 
     return {
         environment: cfg.environment,
@@ -346,6 +347,8 @@ function buildSwarm(
             acmeEmail: cfg.swarm.traefik.acmeEmail,
             cloudflareDnsTokenSecretId: cfg.swarm.traefik.dnsTokenSecretId,
             hosts: managers.hosts,
+            // An overlay spans every node: over a Tailscale link its VXLAN must fit Tailscale's MTU.
+            overlayLinkMtu: cfg.edge.nodes.some((n) => n.vpn === "tailscale") ? TAILSCALE_MTU : undefined,
         },
         opts,
     );

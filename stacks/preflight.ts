@@ -15,7 +15,7 @@ import { isUnder } from "../components/shared/hostnames";
 import { certManagerAcmeEmail, certManagerTokenSecretId, containerLogRetention, externalDnsTokenSecretId, grafanaHostnameOf } from "./addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
-import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs } from "../components/edge";
+import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, validateEdgeVpnRoutesArgs } from "../components/edge";
 import { tenantRepo, TenantRepo, validateArgoCdArgs } from "../components/gitops";
 import { validateVpcArgs, validateVpcFlowLogsArgs } from "../components/network";
 import { validateJoinTokenRotationArgs } from "../components/secrets";
@@ -193,9 +193,12 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
                 () => validateEdgeAccessArgs({ namePrefix: `pr-cybr-${env}-edge`, caCertPem: LATER, caCommonName: LATER, bundleSecretPrefix: `pr-cybr/${env}/edge/nodes/`, bundleKmsKeyArn: LATER, workerToken: { secretArn: LATER, kmsKeyArn: LATER }, agentRepositoryArn: LATER, revokedCommonNames: cfg.edge.revokedCommonNames }),
                 (p) => `edge.${p}`,
             ],
+            ...(cfg.edge.vpnRouterNetworkInterfaceId
+                ? [[() => validateEdgeVpnRoutesArgs({ vpnCidr: cfg.edge.vpnCidr, routerNetworkInterfaceId: cfg.edge.vpnRouterNetworkInterfaceId!, routeTableIds: [LATER] }), (p: string) => (p === "routerNetworkInterfaceId" ? "edge.vpnRouterNetworkInterfaceId" : `edge.${p}`)] as [() => void, (p: string) => string]]
+                : []),
             ...[...new Set(nodes.map((n) => n.site))].map((site): [() => void, (p: string) => string] => [
-                () => validateEdgeSiteArgs({ accountId: cfg.cloudflare.accountId ?? "", zoneId: cfg.cloudflare.zoneId, tunnelName: globalName(`pr-cybr-${env}-${site}`, cfg.globalNameSuffix), hostname: edgeSiteHostname(cfg, site) }),
-                (p) => (p === "accountId" ? "cloudflare.accountId" : `edge.nodes[${nodes.findIndex((n) => n.site === site)}].site`),
+                () => validateEdgeSiteArgs({ accountId: cfg.cloudflare.accountId ?? "", zoneId: cfg.cloudflare.zoneId, tunnelName: globalName(`pr-cybr-${env}-${site}`, cfg.globalNameSuffix), hostname: edgeSiteHostname(cfg, site), secretRotation: cfg.edge.tunnelRotations[site] }),
+                (p) => (p === "accountId" ? "cloudflare.accountId" : p === "secretRotation" ? `edge.tunnelRotations.${site}` : `edge.nodes[${nodes.findIndex((n) => n.site === site)}].site`),
             ]),
             ...nodes.map((n, i): [() => void, (p: string) => string] => [
                 () =>

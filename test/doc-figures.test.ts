@@ -34,6 +34,7 @@ describe("docs/architecture.md figures", () => {
             "aws:ec2/vpcEndpoint:VpcEndpoint:routeTableIds": "the S3 endpoint's route tables",
             "aws:lb/loadBalancer:LoadBalancer:subnets": "the two swarm load balancers' subnets",
             "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass:spec.subnetSelectorTerms.id": "Karpenter's EC2NodeClass subnets",
+            "kubernetes:cilium.io/v2:CiliumNetworkPolicy:spec.ingress.fromCIDRSet.cidr": "every tenant's `tenant-default-deny`",
             "aws:eks/nodeGroup:NodeGroup:subnetIds": "a managed node group's `subnetIds`",
             "aws:eks/cluster:Cluster:vpcConfig.subnetIds": "the cluster's `vpcConfig.subnetIds`",
         };

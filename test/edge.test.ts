@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { edgeSiteHostname } from "../stacks/edge-config";
 import * as aws from "@pulumi/aws";
 import * as fs from "fs";
@@ -57,7 +58,7 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
             expect(tunnel.inputs).toMatchObject({ accountId: config.cloudflare.accountId, configSrc: "cloudflare" });
             const cfg = harness.get("cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig", `${prefix}-edge-site-${site}-tunnel-config`).inputs as Obj;
             expect(cfg.tunnelId).toBe(tunnel.id);
-            expect(cfg.config.ingresses).toEqual([{ hostname: edgeSiteHostname(config, site), service: "http://localhost:80" }, { service: "http_status:404" }]);
+            expect(cfg.config.ingresses).toEqual([{ hostname: edgeSiteHostname(config, site), service: "http://localhost:8080" }, { service: "http_status:404" }]);
             const dns = harness.get("cloudflare:index/dnsRecord:DnsRecord", `${prefix}-edge-site-${site}-dns`).inputs;
             expect(dns).toMatchObject({ zoneId: config.cloudflare.zoneId, name: edgeSiteHostname(config, site), type: "CNAME", content: `${tunnel.id}.cfargotunnel.com`, proxied: true, ttl: 1 });
             expect(outputs.edgeSites[site].hostname).toBe(edgeSiteHostname(config, site));
@@ -79,7 +80,10 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
             const version = harness.get(aws.secretsmanager.SecretVersion, `${nodeName(n.name)}-bundle-value`);
             expect(version.inputs.secretString).toBeInstanceOf(SecretValue);
             const bundle = JSON.parse(unwrap(version.inputs.secretString));
-            expect(Object.keys(bundle).sort()).toEqual(["caCertPem", "certificatePem", "collectorCaPem", "nodeToken", "privateKeyPem", "tunnelToken", "vpn", "workerTokenSecretArn"]);
+            expect(Object.keys(bundle).sort()).toEqual(["caCertPem", "certificatePem", "collectorCaPem", "installScript", "installScriptSha256", "nodeToken", "privateKeyPem", "tunnelToken", "vpn", "workerTokenSecretArn"]);
+            // The installer the node's daily run checks and runs: the rendered one, and its sha256.
+            expect(bundle.installScriptSha256).toBe(createHash("sha256").update(bundle.installScript, "utf8").digest("hex"));
+            expect(bundle.installScript).toContain(`NODE_NAME='${n.name}'`);
             expect(bundle.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
             expect(bundle.certificatePem).toBe(one(n.name, "tls:index/locallySignedCert:LocallySignedCert").outputs.certPem);
             expect(bundle.caCertPem).toBe(harness.get("tls:index/selfSignedCert:SelfSignedCert", `${prefix}-edge-ca-cert`).outputs.certPem);

@@ -1,3 +1,4 @@
+import * as zlib from "zlib";
 import { SecretValue } from "./mocks/recorder";
 import { buildPlan, findLeaks, SecretScanner, serializePlan, Plan, PlanResource } from "../tools/lib/plan";
 import { toPlanValue, unwrapSecrets } from "../tools/lib/values";
@@ -44,6 +45,11 @@ describe("plan values", () => {
             "outputs.token: a generated or configured secret",
         ]);
         expect(findLeaks(plan([resource("a", "t:m:A", { pw: "[secret]" })]), [password])).toEqual([]);
+        // A launch template's gzip-compressed user data is read as the host reads it.
+        const gz = zlib.gzipSync(Buffer.from(`#cloud-config\nruncmd:\n  - [sh, -c, "PW=${password}"]\n`)).toString("base64");
+        expect(findLeaks(plan([resource("lt", "aws:ec2/launchTemplate:LaunchTemplate", { userData: gz })]), [password])).toEqual([
+            "urn:pulumi:dev::p::aws:ec2/launchTemplate:LaunchTemplate::lt inputs.userData (decoded): a generated or configured secret",
+        ]);
     });
 
     it("scans for many secrets in one pass with the same answers as checking each one", () => {

@@ -1,7 +1,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { hostEnvironment, ManagerHostSettings, renderManagerUserData, USER_DATA_LIMIT_BYTES, withoutComments } from "../components/swarm/user-data";
+import * as crypto from "crypto";
+import { hostEnvironment, ManagerHostSettings, packUserData, renderManagerUserData, unpackUserData, USER_DATA_LIMIT_BYTES, withoutComments } from "../components/swarm/user-data";
 import { ROOT } from "./helpers/config";
 import { tempDir } from "./helpers/cli";
 
@@ -183,6 +184,13 @@ describe("swarm-lifecycle.sh and swarm-backup.sh", () => {
         const run = h.run("swarm-backup.sh");
         expect(run.status).toBe(0);
         expect(run.calls).toEqual(expect.arrayContaining(["systemctl stop docker", "systemctl start docker"]));
+        // Out of the load balancers (Standby) and drained before dockerd stops; back after it starts.
+        const at = (re: RegExp) => run.calls.findIndex((c) => re.test(c));
+        const stop = at(/^systemctl stop docker$/);
+        expect(at(/^aws autoscaling enter-standby .*--instance-ids i-first --should-decrement-desired-capacity/)).toBeLessThan(stop);
+        expect(at(/^docker node update --availability drain/)).toBeLessThan(stop);
+        expect(at(/^docker node update --availability active/)).toBeGreaterThan(stop);
+        expect(at(/^aws autoscaling exit-standby .*--instance-ids i-first/)).toBeGreaterThan(at(/^systemctl start docker$/));
         // No --sse: the bucket's default (the swarm's key) applies; see swarm-backup.sh.
         expect(h.read("backup_uploaded")).toMatch(/^--only-show-errors \S+ s3:\/\/pr-cybr-dev-swarm-backup-123456789012\/raft\/\d{4}\/\d{2}\/\d{2}\/\d{6}-i-first-10\.20\.0\.10\.tar\.gz$/m);
     });
@@ -262,12 +270,25 @@ describe("swarm-tls-refresh.sh", () => {
 describe("manager user data", () => {
     const text = renderManagerUserData(settings);
 
-    it("is cloud-config under EC2's 16 KiB limit with the real scripts and no secret", () => {
+    it("is cloud-config under EC2's 16 KiB limit (counted gzip-compressed, as sent) with the real scripts and no secret", () => {
         expect(text.startsWith("#cloud-config\n")).toBe(true);
-        expect(Buffer.byteLength(text)).toBeLessThan(USER_DATA_LIMIT_BYTES);
+        const packed = Buffer.from(packUserData(text), "base64");
+        expect(packed.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+        expect(packed.length).toBeLessThanOrEqual(USER_DATA_LIMIT_BYTES);
+        expect(unpackUserData(packed.toString("base64"))).toBe(text);
         expect(text).toContain(withoutComments(fs.readFileSync(path.join(HOST, "swarm-bootstrap.sh"), "utf8")).split("\n")[3]);
         expect(text).not.toMatch(/SWMTKN-1-[a-z0-9]{20,}|PRIVATE KEY-----|BEGIN CERTIFICATE/);
         expect(text).toContain("MANAGER_TOKEN_SECRET='pr-cybr/dev/swarm/manager-join-token'");
+    });
+
+    it("is packed within EC2's real limit: 16,384 bytes of user data (before base64); one byte over is refused", () => {
+        // The text alone had reached 16,366 of those bytes; compressed, scripts can grow again.
+        expect(USER_DATA_LIMIT_BYTES).toBe(16384);
+        // Random bytes do not compress: 12,270 of them (16,360 characters of base64) pack to about 12.3 KB
+        // and fit, 12,400 more do not.
+        const random = (n: number) => `#cloud-config\n# ${crypto.randomBytes(n).toString("base64")}\n`;
+        expect(Buffer.from(packUserData(random(12270)), "base64").length).toBeLessThanOrEqual(16384);
+        expect(() => packUserData(random(24670))).toThrow(/gzip-compressed, over EC2's 16384/);
     });
 
     it("refuses settings a shell file cannot carry", () => {

@@ -52,7 +52,7 @@ export interface DocFigures {
     "azCount2to3.subnetsUpdated": number;
     /** `<type>:<changed input paths>` of each update that changes an input, sorted. */
     "azCount2to3.inputUpdates": string[];
-    /** Bytes of the managers' rendered user data (prod), and EC2's limit. */
+    /** Bytes of the managers' user data as sent (prod, gzip-compressed), and EC2's limit. */
     "swarm.userDataBytes": number;
     "swarm.userDataLimitBytes": number;
 }

@@ -7,3 +7,4 @@ export * from "./profiles";
 export * from "./registry";
 export * from "./site";
 export * from "./vpn";
+export * from "./vpn-routes";

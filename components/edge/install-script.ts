@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { shellAssignments } from "../shared/shell";
 import { EdgeProfile, EdgeVpn } from "./profiles";
+import { EDGE_ORIGIN_PORT } from "./site";
 
 /** Versions the install script pins on every node (Docker comes from the swarm config). */
 export const EDGE_HOST_VERSIONS = {
@@ -10,6 +11,8 @@ export const EDGE_HOST_VERSIONS = {
     tailscale: "1.76.6",
     zerotier: "1.14.2",
     cloudflared: "2025.4.0",
+    /** The sites' origin on the node; the release the swarm's Traefik runs (components/swarm/service-specs.ts). */
+    traefik: "v3.4.4",
 };
 
 /** Everything a node's install script knows. None of it is secret: secrets are fetched at run time. */
@@ -72,6 +75,8 @@ export function renderEdgeInstallScript(s: EdgeInstallSettings): string {
             ["TAILSCALE_VERSION", v.tailscale],
             ["ZEROTIER_VERSION", v.zerotier],
             ["CLOUDFLARED_VERSION", v.cloudflared],
+            ["TRAEFIK_VERSION", v.traefik],
+            ["ORIGIN_PORT", String(EDGE_ORIGIN_PORT)],
         ],
         `edge node ${s.nodeName}`,
     );

@@ -97,6 +97,11 @@ export function validateEdgeNodeArgs(args: EdgeNodeArgs): void {
  * readable only with its own certificate), its registry entry (a versioned SSM parameter) and its
  * install script (no secret in it). Removing the node deletes all of these.
  */
+/** The hash the installer checks a newer copy of itself against: sha256 of its bytes, hex. */
+export function installScriptSha256(script: string): string {
+    return crypto.createHash("sha256").update(script, "utf8").digest("hex");
+}
+
 export class EdgeNode extends pulumi.ComponentResource {
     /** The certificate CN: `<nodeName>-<8 hex>`. */
     public readonly commonName: pulumi.Output<string>;
@@ -152,21 +157,8 @@ export class EdgeNode extends pulumi.ComponentResource {
             const identitySecret = ownSecret("zerotier-identity-secret", `${secretPrefix}/zerotier-identity`, `ZeroTier identity of edge node ${args.nodeName} (written by the deploy runner)`);
             vpn = zeroTierMember(this, name, { nodeName: args.nodeName, region: args.region, networkId: args.vpn.networkId, apiToken: args.vpn.apiToken, identitySecret });
         }
-        const bundle = ownSecret(
-            "bundle",
-            `${secretPrefix}/bundle`,
-            `Everything secret edge node ${args.nodeName} needs; readable only with its certificate`,
-            pulumi.jsonStringify({
-                certificatePem: cert.certPem,
-                privateKeyPem: key.privateKeyPem,
-                caCertPem: args.ca.certPem,
-                collectorCaPem: args.swarm.collectorCaPem,
-                nodeToken: token.result,
-                vpn,
-                tunnelToken: args.siteTunnel.token,
-                workerTokenSecretArn: args.swarm.workerTokenSecretArn,
-            }),
-        );
+        // The bundle's value is set below, once the install script (which names the bundle's ARN) is rendered.
+        const bundle = ownSecret("bundle", `${secretPrefix}/bundle`, `Everything secret edge node ${args.nodeName} needs; readable only with its certificate`);
 
         const parameterName = `${args.registryPrefix}${args.nodeName}`;
         const entry = pulumi
@@ -218,6 +210,31 @@ export class EdgeNode extends pulumi.ComponentResource {
                     agentImage,
                 }),
             );
+        // The bundle carries the current rendered installer and its hash: the node's daily run fetches the
+        // bundle with its own certificate, and runs a newer installer (a new agent image, endpoint or
+        // pinned version) only once its hash matches (install-edge-node.sh update_installer). Same name
+        // as encryptedSecret gives a value: the version of an existing stack is updated, not replaced.
+        new aws.secretsmanager.SecretVersion(
+            `${name}-bundle-value`,
+            {
+                secretId: bundle.id,
+                secretString: pulumi.secret(
+                    pulumi.jsonStringify({
+                        certificatePem: cert.certPem,
+                        privateKeyPem: key.privateKeyPem,
+                        caCertPem: args.ca.certPem,
+                        collectorCaPem: args.swarm.collectorCaPem,
+                        nodeToken: token.result,
+                        vpn,
+                        tunnelToken: args.siteTunnel.token,
+                        workerTokenSecretArn: args.swarm.workerTokenSecretArn,
+                        installScript: this.installScript,
+                        installScriptSha256: this.installScript.apply(installScriptSha256),
+                    }),
+                ),
+            },
+            { parent: this },
+        );
         this.commonName = commonName;
         this.certPem = cert.certPem;
         this.certNotAfter = cert.validityEndTime;

@@ -9,7 +9,7 @@ import { globalName, globalNameSuffixProblem } from "../shared/names";
 import { privateBucket } from "../shared/private-bucket";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { ManagerHostSettings, renderManagerUserData } from "./user-data";
+import { ManagerHostSettings, packUserData, renderManagerUserData } from "./user-data";
 
 export const SWARM_PORTS = {
     /** Cluster management (managers). */
@@ -83,7 +83,7 @@ export function al2023AmiParameter(arch: Arch): string {
  * over the AZs. An ASG of one (rather than a bare instance) replaces a failed host by itself and runs
  * the termination hook that drains and demotes it first; one group per manager means replacements
  * happen one manager at a time, never a batch that breaks quorum. On-demand only, EC2 health checks,
- * IMDSv2 (hop limit 1: containers cannot reach the instance role), encrypted root, SSM instead of SSH.
+ * IMDSv2 (hop limit 1: no container behind the host's forwarding reaches the instance role; the collector, on the host's network, does), encrypted root, SSM instead of SSH.
  * An internal load balancer fronts the TLS Docker API; a public one fronts Traefik on 80/443.
  */
 export class SwarmManagers extends pulumi.ComponentResource {
@@ -179,6 +179,10 @@ export class SwarmManagers extends pulumi.ComponentResource {
                         { Sid: "FindManagers", Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" },
                         { Sid: "Telemetry", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: telemetryLogs.flatMap((g) => [g.arn, pulumi.interpolate`${g.arn}:*`]) },
                         { Sid: "FinishTermination", Effect: "Allow", Action: "autoscaling:CompleteLifecycleAction", Resource: arn("autoscaling", pulumi.interpolate`autoScalingGroup:*:autoScalingGroupName/${swarm}-manager-*`) },
+                        // The backup takes its host out of the load balancers first (swarm-backup.sh).
+                        { Sid: "BackupStandby", Effect: "Allow", Action: ["autoscaling:EnterStandby", "autoscaling:ExitStandby"], Resource: arn("autoscaling", pulumi.interpolate`autoScalingGroup:*:autoScalingGroupName/${swarm}-manager-*`) },
+                        // Describe actions take no resource (Service Authorization Reference, Amazon EC2 Auto Scaling).
+                        { Sid: "BackupStandbyState", Effect: "Allow", Action: "autoscaling:DescribeAutoScalingInstances", Resource: "*" },
                     ],
                 }),
             },
@@ -264,7 +268,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
                 backupBucket: bucket,
                 lifecycleHook,
             };
-            return Buffer.from(renderManagerUserData(settings)).toString("base64");
+            return packUserData(renderManagerUserData(settings));
         });
         const template = new aws.ec2.LaunchTemplate(
             `${name}-lt`,
@@ -290,7 +294,10 @@ export class SwarmManagers extends pulumi.ComponentResource {
                 `${name}-manager-${i}`,
                 {
                     name: asgName(i),
-                    minSize: 1,
+                    // 0, not 1: the hourly backup puts its host in Standby with the desired capacity decremented
+                    // (so no replacement is launched), which EnterStandby allows only down to the minimum
+                    // (Auto Scaling API reference, EnterStandby). The desired capacity keeps one running.
+                    minSize: 0,
                     maxSize: 1,
                     desiredCapacity: 1,
                     vpcZoneIdentifiers: [args.privateSubnetIds[i % args.privateSubnetIds.length]],

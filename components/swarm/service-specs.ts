@@ -5,7 +5,40 @@ import * as YAML from "yaml";
 export const SWARM_IMAGES = {
     traefik: "traefik:v3.4.4",
     collector: "otel/opentelemetry-collector-contrib:0.128.0",
+    socketProxy: "wollomatic/socket-proxy:1.13.1",
 };
+
+/**
+ * Where Traefik reaches the Docker API: the socket proxy's filtered socket, in a node-local volume both
+ * tasks mount (both are global on managers, so each Traefik has its node's proxy). No TCP listener: the
+ * proxy's `-proxysocketendpoint` turns it off (wollomatic/socket-proxy 1.13.1 README, main.go).
+ */
+export const DOCKER_API_VOLUME = "traefik-docker-api";
+export const FILTERED_SOCKET_DIR = "/run/docker-api";
+export const FILTERED_SOCKET = `${FILTERED_SOCKET_DIR}/docker.sock`;
+
+/**
+ * The only requests Traefik's Swarm provider makes (traefik v3.4.4 pkg/provider/docker/pswarm.go:
+ * ServerVersion, ServiceList, NetworkList, TaskList, all at the pinned API version SwarmAPIVersion
+ * "1.24", so no /_ping negotiation; ContainerInspect in config.go is reached only for a container's
+ * `container:` network mode, which a swarm task never has). GET only: every other method is refused
+ * with 405, every other path with 403. socket-proxy anchors each pattern (`^...$`, config.go
+ * compileRegexp) and matches the path only, so the tasks list's filter query passes.
+ */
+export const SOCKET_PROXY_ALLOW_GET = String.raw`/v1\.[0-9]+/(version|services|networks|tasks)`;
+
+/** The socket proxy's arguments (flags of wollomatic/socket-proxy 1.13.1, README "Parameters"). */
+export function socketProxyArgs(): string[] {
+    return [
+        "-socketpath=/var/run/docker.sock",
+        `-proxysocketendpoint=${FILTERED_SOCKET}`,
+        "-proxysocketendpointfilemode=0600",
+        `-allowGET=${SOCKET_PROXY_ALLOW_GET}`,
+        "-allowhealthcheck",
+        "-shutdowngracetime=5",
+        "-logjson",
+    ];
+}
 
 /**
  * Docker secrets and configs are immutable and cannot be deleted while in use: naming them after a
@@ -24,7 +57,9 @@ export function traefikStaticConfig(args: { acmeEmail: string; network: string }
             // Not published by the service: reachable only from inside the overlay network.
             traefik: { address: ":8080" },
         },
-        providers: { swarm: { endpoint: "unix:///var/run/docker.sock", exposedByDefault: false, network: args.network } },
+        // The socket proxy's filtered socket, never the engine's own: a read-only bind of the engine's
+        // socket still allows every API call (a container with one creates networks).
+        providers: { swarm: { endpoint: `unix://${FILTERED_SOCKET}`, exposedByDefault: false, network: args.network } },
         certificatesResolvers: {
             letsencrypt: { acme: { email: args.acmeEmail, storage: "/data/acme.json", dnsChallenge: { provider: "cloudflare", resolvers: ["1.1.1.1:53", "1.0.0.1:53"] } } },
         },
@@ -54,7 +89,8 @@ export function collectorConfig(args: { region: string; logGroup: string; namesp
             awsemf: { region: args.region, namespace: args.namespace, log_group_name: `${args.logGroup}/metrics` },
             awscloudwatchlogs: { region: args.region, log_group_name: `${args.logGroup}/logs`, log_stream_name: "edge" },
         },
-        extensions: { health_check: { endpoint: "0.0.0.0:13133" } },
+        // On the host's network (services.ts): the health endpoint answers the host only.
+        extensions: { health_check: { endpoint: "127.0.0.1:13133" } },
         service: {
             extensions: ["health_check"],
             pipelines: {

@@ -6,10 +6,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { IssuedCert } from "./pki";
-import { COLLECTOR_USER, collectorConfig, contentName, RESTART_POLICY, rollout, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
+import { COLLECTOR_USER, collectorConfig, contentName, DOCKER_API_VOLUME, FILTERED_SOCKET_DIR, RESTART_POLICY, rollout, socketProxyArgs, SWARM_IMAGES, traefikStaticConfig } from "./service-specs";
 
 /** The option a swarm's engine adds to every overlay it creates (its VXLAN id), seen on Engine 20.10 by swarm-overlay-read-back. */
 export const OVERLAY_VXLAN_OPTION = "com.docker.network.driver.overlay.vxlanid_list";
+
+/** The overlay driver's option for the MTU of the links under it (libnetwork overlay driver). */
+export const OVERLAY_MTU_OPTION = "com.docker.network.driver.mtu";
+
+/** Tailscale's interface MTU (tailscale0: 1280, the IPv6 minimum, so WireGuard fits any path). */
+export const TAILSCALE_MTU = 1280;
+
+/** The engine's predefined network of the host's own stack (a swarm service may attach to it by name). */
+export const HOST_NETWORK = "host";
 
 export interface SwarmServicesArgs {
     readonly swarmName: string;
@@ -28,11 +37,21 @@ export interface SwarmServicesArgs {
     readonly cloudflareDnsTokenSecretId: string;
     /** What must exist before the Docker API can answer (the managers). Defaults to []. */
     readonly hosts?: pulumi.Resource[];
+    /**
+     * The smallest MTU of the links the overlays' VXLAN crosses (Tailscale's 1280 when an edge node uses
+     * it), set as `com.docker.network.driver.mtu`: the engine takes it as the underlay's MTU and gives
+     * containers that less the VXLAN (50 bytes) and, encrypted, the ESP overhead (swarm-overlay-mtu).
+     * Defaults to unset (the engine's 1500).
+     */
+    readonly overlayLinkMtu?: number;
 }
 
 export function validateSwarmServicesArgs(args: SwarmServicesArgs): void {
     const problems: ArgProblem[] = [];
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(args.acmeEmail)) problems.push({ path: "acmeEmail", reason: `"${args.acmeEmail}" is not an email address` });
+    const mtu = args.overlayLinkMtu;
+    // IPv4's minimum is 576 (RFC 791); above 9001 no EC2 link carries it.
+    if (mtu !== undefined && (!Number.isInteger(mtu) || mtu < 576 || mtu > 9001)) problems.push({ path: "overlayLinkMtu", reason: `${mtu} is not an MTU between 576 and 9001` });
     throwIfProblems("SwarmServices", problems);
 }
 
@@ -41,7 +60,8 @@ const WAIT_FOR_DOCKER_API = fs.readFileSync(path.join(__dirname, "host", "wait-f
 
 /**
  * The swarm's own services, deployed through the TLS Docker API: encrypted overlay networks, Traefik
- * (global on managers, host ports 80/443, ACME through Cloudflare DNS) and the telemetry collector
+ * (global on managers, host ports 80/443, ACME through Cloudflare DNS) behind a Docker socket proxy that
+ * answers only its reads, and the telemetry collector
  * (OTLP over mutual TLS from edge nodes, to CloudWatch). Secrets and configs carry a content hash in
  * their name; every service converges, updates one task at a time and rolls back on failure.
  */
@@ -73,17 +93,17 @@ export class SwarmServices extends pulumi.ComponentResource {
         );
         const inSwarm = { parent: this, provider };
 
+        const overlayOptions: Record<string, string> = { encrypted: "true", ...(args.overlayLinkMtu ? { [OVERLAY_MTU_OPTION]: String(args.overlayLinkMtu) } : {}) };
         const network = (role: string) =>
             new docker.Network(
                 `${name}-${role}-net`,
-                { name: `${swarm}-${role}`, driver: "overlay", attachable: true, options: { encrypted: "true" }, labels: [{ label: "pr-cybr.io/swarm", value: swarm }] },
+                { name: `${swarm}-${role}`, driver: "overlay", attachable: true, options: overlayOptions, labels: [{ label: "pr-cybr.io/swarm", value: swarm }] },
                 // The engine adds the VXLAN id it picked to a swarm overlay's options, the provider reads
                 // them back as they are, and `options` is ForceNew: without this every `up` would
                 // replace the networks (kreuzwerker/docker resource_docker_network_funcs.go, read).
                 { ...inSwarm, ignoreChanges: [`options["${OVERLAY_VXLAN_OPTION}"]`] },
             );
         const edge = network("edge");
-        const telemetry = network("telemetry");
         const edgeName = `${swarm}-edge`;
 
         const secret = (base: string, value: pulumi.Input<string>) =>
@@ -97,6 +117,38 @@ export class SwarmServices extends pulumi.ComponentResource {
         const dnsToken = pulumi.secret(aws.secretsmanager.getSecretVersionOutput({ secretId: args.cloudflareDnsTokenSecretId }, { parent: this }).secretString);
         const cfToken = secret("cloudflare-dns-token", dnsToken);
         const traefikConfig = config("traefik-static", traefikStaticConfig({ acmeEmail: args.acmeEmail, network: edgeName }));
+        // Traefik faces the internet; the engine's socket, even bound read-only, answers every API call
+        // (create networks, services, exec). The proxy holds the socket and serves Traefik a filtered one
+        // that answers only the reads its Swarm provider makes (service-specs.ts SOCKET_PROXY_ALLOW_GET).
+        new docker.Service(
+            `${name}-socket-proxy`,
+            {
+                name: "socket-proxy",
+                mode: { global: true },
+                taskSpec: {
+                    containerSpec: {
+                        image: SWARM_IMAGES.socketProxy,
+                        args: socketProxyArgs(),
+                        // Root, not the image's 65534: the engine's socket is root:docker 0660 and the docker
+                        // group's id differs per host (no group name resolves in the scratch image). The
+                        // process opens nothing but the two sockets; its root file system is read-only.
+                        user: "0:0",
+                        readOnly: true,
+                        mounts: [
+                            { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+                            { type: "volume", source: DOCKER_API_VOLUME, target: FILTERED_SOCKET_DIR },
+                        ],
+                        // The image's own probe (socket-proxy's cmd/healthcheck): answered only with -allowhealthcheck.
+                        healthcheck: { tests: ["CMD", "/healthcheck"], interval: "10s", timeout: "3s", retries: 3, startPeriod: "5s" },
+                    },
+                    placement: { constraints: ["node.role == manager"] },
+                    resources: { limits: { memoryBytes: 64 * 2 ** 20, nanoCpus: 250_000_000 }, reservation: { memoryBytes: 16 * 2 ** 20, nanoCpus: 10_000_000 } },
+                    restartPolicy: RESTART_POLICY,
+                },
+                ...rollout("stop-first", "global"),
+            },
+            inSwarm,
+        );
         new docker.Service(
             `${name}-traefik`,
             {
@@ -110,8 +162,8 @@ export class SwarmServices extends pulumi.ComponentResource {
                         secrets: [{ secretId: cfToken.id, secretName: cfToken.name, fileName: "cf_dns_api_token", fileMode: 0o400 }],
                         configs: [{ configId: traefikConfig.id, configName: traefikConfig.name, fileName: "/etc/traefik/traefik.yml" }],
                         mounts: [
-                            // Read-only socket: Traefik discovers services; it runs on managers only.
-                            { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true },
+                            // The proxy's filtered socket (a socket on a read-only mount still connects).
+                            { type: "volume", source: DOCKER_API_VOLUME, target: FILTERED_SOCKET_DIR, readOnly: true },
                             { type: "volume", source: "traefik-acme", target: "/data" },
                         ],
                         healthcheck: { tests: ["CMD", "traefik", "healthcheck", "--ping"], interval: "10s", timeout: "3s", retries: 3, startPeriod: "20s" },
@@ -161,15 +213,22 @@ export class SwarmServices extends pulumi.ComponentResource {
                     placement: { constraints: ["node.role == manager"] },
                     resources: { limits: { memoryBytes: 512 * 2 ** 20, nanoCpus: 1_000_000_000 }, reservation: { memoryBytes: 128 * 2 ** 20, nanoCpus: 100_000_000 } },
                     restartPolicy: RESTART_POLICY,
-                    networksAdvanceds: [{ id: telemetry.id }],
+                    // The host's network, not an overlay: the CloudWatch exporters take the instance role from
+                    // IMDS, whose token answer carries the managers' hop limit of 1 (managers.ts), which keeps
+                    // it from every container behind the host's forwarding (Traefik's above all). On the host's
+                    // network the collector is no hop further than the host; it listens on 4317 itself, so no
+                    // port is published (swarm-collector-imds shows both on a real engine).
+                    networksAdvanceds: [{ id: HOST_NETWORK }],
                 },
-                endpointSpec: { ports: [{ name: "otlp", targetPort: 4317, publishedPort: 4317, publishMode: "host", protocol: "tcp" }] },
                 ...rollout("stop-first", "global"),
             },
-            { ...inSwarm, dependsOn: [telemetry] },
+            // The engine stores the id of the swarm's predefined "host" network for the name, and the
+            // provider reads that back into `id` (ForceNew): without this every up would replace the
+            // collector (kreuzwerker v4.5.0 flattenTaskNetworksAdvanced; the read-back in swarm-collector-imds).
+            { ...inSwarm, ignoreChanges: ["taskSpec.networksAdvanceds"] },
         );
 
-        this.networkNames = [edgeName, `${swarm}-telemetry`];
+        this.networkNames = [edgeName];
         this.registerOutputs({ networkNames: this.networkNames });
     }
 }

@@ -1,9 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
+import * as zlib from "zlib";
 import * as YAML from "yaml";
 import { shellAssignments } from "../shared/shell";
 
-/** EC2 refuses user data over 16 KiB (before base64). */
+/** EC2 refuses user data over 16 KiB (before base64): what counts is the bytes sent, here gzip's. */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 
 /** Everything a manager needs to know at boot; none of it is secret (secrets are only named here). */
@@ -68,9 +69,26 @@ export function renderManagerUserData(settings: ManagerHostSettings): string {
         .filter((line, i) => i === 0 || !/^ {0,2}#/.test(line))
         .join("\n");
     if (!text.startsWith("#cloud-config\n")) throw new Error("cloud-init.yaml must start with #cloud-config");
-    const size = Buffer.byteLength(text, "utf8");
-    if (size > USER_DATA_LIMIT_BYTES) throw new Error(`manager user data is ${size} bytes, over EC2's ${USER_DATA_LIMIT_BYTES}`);
     return text;
+}
+
+/**
+ * User data as the launch template takes it: the cloud-config gzip-compressed, base64-encoded. The text
+ * had reached EC2's 16 KiB; cloud-init uncompresses gzip user data before it reads it ("User-data
+ * formats": "Content found to be gzip compressed will be uncompressed", docs.cloud-init.io), and
+ * EC2's limit applies to the bytes sent. gzip's header carries no time (Node writes mtime 0), so the
+ * same text always gives the same bytes and the plan does not change between runs.
+ */
+export function packUserData(text: string): string {
+    const packed = zlib.gzipSync(Buffer.from(text, "utf8"), { level: 9 });
+    if (packed.length > USER_DATA_LIMIT_BYTES) throw new Error(`manager user data is ${packed.length} bytes gzip-compressed, over EC2's ${USER_DATA_LIMIT_BYTES}`);
+    return packed.toString("base64");
+}
+
+/** The text of launch-template user data: base64, gzip-compressed or not. */
+export function unpackUserData(base64: string): string {
+    const bytes = Buffer.from(base64, "base64");
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes) : bytes).toString("utf8");
 }
 
 /**

@@ -1,3 +1,4 @@
+import * as zlib from "zlib";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, kindOf, podSpecOf, WORKLOAD_KINDS } from "./lib/k8s";
 import { Deferred } from "./lib/unknowns";
@@ -34,14 +35,20 @@ function strings(value: unknown, at: string, deferred: Deferred, out: [string, s
     return out;
 }
 
+/** Base64 user data as the host reads it: cloud-init uncompresses gzip (magic 1f 8b) before anything else. */
+function fromBase64(value: string): string {
+    const bytes = Buffer.from(value, "base64");
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes) : bytes).toString("utf8");
+}
+
 function decodeUserData(args: ResourceValidationArgs): string | undefined {
     const p = args.props;
     if (typeof p.userData === "string") {
         // Launch templates take base64; instances take text (or userDataBase64).
-        if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") return Buffer.from(p.userData, "base64").toString("utf8");
+        if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") return fromBase64(p.userData);
         return p.userData;
     }
-    return typeof p.userDataBase64 === "string" ? Buffer.from(p.userDataBase64, "base64").toString("utf8") : undefined;
+    return typeof p.userDataBase64 === "string" ? fromBase64(p.userDataBase64) : undefined;
 }
 
 /**

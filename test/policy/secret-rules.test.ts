@@ -1,3 +1,4 @@
+import * as zlib from "zlib";
 import * as aws from "@pulumi/aws";
 import { findSecretShapes, noPlaintextSecrets, tlsCertMaxValidity } from "../../policy/rules";
 import { runResource } from "./harness";
@@ -16,6 +17,11 @@ describe("no-plaintext-secrets", () => {
     it("fails a join token in user data, a key in a ConfigMap, a literal credential env and a webhook in Helm values", async () => {
         const token = `SWMTKN-1-${"a".repeat(50)}-${"b".repeat(25)}`;
         expect((await runResource(noPlaintextSecrets, aws.ec2.LaunchTemplate, { userData: b64(`docker swarm join --token ${token} 10.0.0.1:2377`) }, { name: "mgr" })).messages).toEqual([
+            'aws:ec2/launchTemplate:LaunchTemplate "mgr": user data holds a Docker Swarm join token.',
+        ]);
+        // The managers' user data is gzip-compressed (cloud-init uncompresses it): compressed, the token is still found.
+        const gz = zlib.gzipSync(Buffer.from(`#cloud-config\nruncmd:\n  - [docker, swarm, join, --token, ${token}, 10.0.0.1:2377]\n`)).toString("base64");
+        expect((await runResource(noPlaintextSecrets, aws.ec2.LaunchTemplate, { userData: gz }, { name: "mgr" })).messages).toEqual([
             'aws:ec2/launchTemplate:LaunchTemplate "mgr": user data holds a Docker Swarm join token.',
         ]);
         expect((await runResource(noPlaintextSecrets, "kubernetes:core/v1:ConfigMap", { data: { "key.pem": "-----BEGIN RSA PRIVATE KEY-----\nMII..." } }, { name: "cm" })).messages).toEqual([

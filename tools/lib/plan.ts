@@ -1,6 +1,7 @@
 import type { RecordedResource } from "../../test/mocks";
 import type { RecordedAlias } from "../../test/mocks/recorder";
 import { PolicyReport } from "./policy-engine";
+import * as zlib from "zlib";
 import { SECRET_MARK, toPlanValue } from "./values";
 
 /** One resource in a plan file (DESIGN §5). */
@@ -132,6 +133,12 @@ export class SecretScanner {
     }
 }
 
+/** The text of a launch template's user data: base64, gzip-compressed or not. */
+export function launchTemplateUserData(base64: string): string {
+    const bytes = Buffer.from(base64, "base64");
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes) : bytes).toString("utf8");
+}
+
 /** Where a known secret value (or any PEM private key) appears in plain text in the plan. */
 export function findLeaks(plan: Plan, secrets: Iterable<string>): string[] {
     const scanner = new SecretScanner([...secrets].filter((s) => s !== SECRET_MARK));
@@ -143,7 +150,11 @@ export function findLeaks(plan: Plan, secrets: Iterable<string>): string[] {
         } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${where}[${i}]`));
         else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) visit(v, where ? `${where}.${k}` : k);
     };
-    for (const r of plan.resources) visit(r.inputs, `${r.urn} inputs`);
+    for (const r of plan.resources) {
+        visit(r.inputs, `${r.urn} inputs`);
+        // A launch template's user data is base64, gzip-compressed for the managers: read what the host gets.
+        if (r.type === "aws:ec2/launchTemplate:LaunchTemplate" && typeof r.inputs.userData === "string") visit(launchTemplateUserData(r.inputs.userData), `${r.urn} inputs.userData (decoded)`);
+    }
     visit(plan.outputs, "outputs");
     return leaks;
 }

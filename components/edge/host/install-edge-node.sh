@@ -10,8 +10,8 @@
 #  3. fetch the node's bundle from Secrets Manager with a Roles Anywhere session (the certificate is
 #     the credential: revoking the node deletes the bundle it could read);
 #  4. join the VPN, label the engine (site, arch, profile, capabilities), join the swarm as a worker
-#     over the VPN, run the site's tunnel connector and the telemetry agent (mTLS to the collector,
-#     disk-buffered while offline).
+#     over the VPN, run the sites' origin (Traefik on the loopback), the site's tunnel connector and
+#     the telemetry agent (mTLS to the collector, disk-buffered while offline).
 set -euo pipefail
 umask 077
 
@@ -143,6 +143,28 @@ fetch_bundle() {
     write_if_changed "${STATE}/node-token" < <(field .nodeToken) || true
     write_if_changed "${STATE}/tunnel.env" < <(printf 'TUNNEL_TOKEN=%s\n' "$(field .tunnelToken)") || true
     WORKER_TOKEN_SECRET_ARN=$(field .workerTokenSecretArn)
+}
+
+# The timer runs the copy of this script made at the last install; the bundle carries the current
+# rendered one (a new agent image, endpoint or pinned version) and its sha256. A different one runs in
+# place of this copy, but only once its bytes match that hash; it then installs itself as the timer's
+# copy. The bundle is the trusted source: read with the node's own certificate, from its own secret.
+update_installer() {
+    local want have next="${STATE}/install-edge-node.next.sh"
+    want=$(jq -r '.installScriptSha256 // empty' "${STATE}/bundle.json")
+    [ -n "${want}" ] || return 0
+    have=$(sha256sum <"$0" | cut -d' ' -f1)
+    [ "${have}" = "${want}" ] && return 0
+    [ -z "${PR_CYBR_EDGE_UPDATED:-}" ] || fail "the updated installer's hash ${have} is not the bundle's ${want}"
+    jq -j '.installScript // empty' "${STATE}/bundle.json" >"${next}"
+    have=$(sha256sum <"${next}" | cut -d' ' -f1)
+    if [ "${have}" != "${want}" ]; then
+        rm -f "${next}"
+        fail "the bundle's installer does not match its sha256 (${have}, want ${want}): not running it"
+    fi
+    chmod 0700 "${next}"
+    log "the bundle has a newer installer (sha256 ${want}): running it"
+    PR_CYBR_EDGE_UPDATED=1 exec bash "${next}" "$@"
 }
 
 install_docker() {
@@ -287,6 +309,16 @@ run_tunnel_connector() {
         -- tunnel --no-autoupdate run
 }
 
+# The sites' origin: each site's tunnel sends its hostname to http://localhost:${ORIGIN_PORT} on the
+# node (components/edge/site.ts). Traefik answers there, on the host's network beside the connector but
+# bound to the loopback only (nothing on the LAN or the VPN reaches it but through the tunnel), as
+# nobody: the port is above 1024, so it needs no capability.
+run_origin() {
+    ensure_container pr-cybr-traefik "traefik:${TRAEFIK_VERSION}" \
+        --network host --user 65534:65534 --memory 128m --cpus 0.25 --read-only --cap-drop ALL --security-opt no-new-privileges \
+        -- "--entryPoints.web.address=127.0.0.1:${ORIGIN_PORT}" --ping=true --ping.entryPoint=web --log.format=json --accesslog=true --accesslog.format=json
+}
+
 run_agent() {
     if ! docker image inspect "${AGENT_IMAGE}" >/dev/null 2>&1; then
         aws_edge ecr get-login-password | docker login --username AWS --password-stdin "${AGENT_IMAGE%%/*}"
@@ -340,12 +372,14 @@ main() {
     check_host
     install_aws_tools
     fetch_bundle
+    update_installer "$@"
     install_docker
     configure_docker
     check_memory_cgroup
     "join_${VPN}"
     wait_for_vpn
     join_swarm
+    run_origin
     run_tunnel_connector
     run_agent
     install_timer

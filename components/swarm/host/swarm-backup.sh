@@ -21,11 +21,37 @@ if [ "${count}" -gt 1 ]; then
     if [ "${designated}" != "${self}" ]; then log "the follower ${designated} takes the backup"; exit 0; fi
 fi
 
+# Stopping dockerd stops this node's tasks: live restore "only pertains to standalone containers, and
+# not to swarm services" (Docker docs, "Live restore"), and the load balancers still route to them. So
+# the host first leaves them: Standby deregisters it from its group's target groups, after their
+# deregistration delay (Auto Scaling user guide, "Temporarily remove instances from your Auto Scaling
+# group"; desired capacity drops with it, so no replacement is launched); then the node is drained and
+# its tasks stop while no traffic reaches them. Both are undone after the copy, also on failure.
+instance=$(imds meta-data/instance-id)
+group=$(imds meta-data/tags/instance/aws:autoscaling:groupName)
+asg_state() { aws autoscaling describe-auto-scaling-instances --region "${AWS_REGION}" --instance-ids "${instance}" --query 'AutoScalingInstances[0].LifecycleState' --output text; }
+wait_state() {
+    for _ in $(seq "${STANDBY_WAIT_SECONDS:-600}"); do [ "$(asg_state)" = "$1" ] && return 0; sleep 1; done
+    log "the instance did not reach $1 (it is $(asg_state))"
+    return 1
+}
+restore() {
+    systemctl start docker
+    docker node update --availability active "${self}" >/dev/null || true
+    if [ "$(asg_state)" = Standby ]; then
+        aws autoscaling exit-standby --region "${AWS_REGION}" --auto-scaling-group-name "${group}" --instance-ids "${instance}" >/dev/null
+        wait_state InService || true
+    fi
+}
 archive=$(mktemp --suffix .tar.gz)
-trap 'rm -f "${archive}"; systemctl start docker' EXIT
+trap 'rm -f "${archive}"; restore' EXIT
+aws autoscaling enter-standby --region "${AWS_REGION}" --auto-scaling-group-name "${group}" --instance-ids "${instance}" --should-decrement-desired-capacity >/dev/null
+wait_state Standby
+docker node update --availability drain "${self}" >/dev/null
+for _ in $(seq 120); do [ -z "$(docker ps -q --filter label=com.docker.swarm.task.id)" ] && break; sleep 1; done
 systemctl stop docker
 tar -czf "${archive}" -C "${ROOT}/var/lib/docker" swarm
-systemctl start docker
+restore
 # The address is in the name: a restored Raft member keeps it (swarm init --force-new-cluster ignores
 # --advertise-addr, docker/for-linux#523), so the restore host must take it over (runbook, Restore).
 key="raft/$(date -u +%Y/%m/%d/%H%M%S)-$(imds meta-data/instance-id)-$(imds meta-data/local-ipv4).tar.gz"

@@ -2,7 +2,8 @@
 // engine per host, each in its own network and mount namespace on the bridge prc-br0. `up` prepares
 // what every host suite shares (packages, bridge, the stand-in image) and boots one standing manager
 // host, m0, whose engine is the DOCKER_HOST of env.sh; the suites boot their own hosts per scenario.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { aptInstall, run, waitFor } from "../lib/engine-context.mjs";
 
@@ -36,9 +37,41 @@ function standInImage(ctx) {
     return { tarball, version };
 }
 
+/** Every file under `dir`, relative, sorted. */
+function filesUnder(dir, rel = "") {
+    return readdirSync(join(dir, rel), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? filesUnder(dir, join(rel, e.name)) : [join(rel, e.name)]))
+        .sort();
+}
+
+/**
+ * The socket proxy's image context: its two programs built from the vendored release source
+ * (hosts/swarm-services/socket-proxy/src) as its release Dockerfile builds them, cached by a hash of
+ * that source, and the stand-in's Dockerfile beside them.
+ */
+function socketProxyContext(ctx) {
+    const home = join(ctx.root, "test/integration/hosts/swarm-services/socket-proxy");
+    const src = join(home, "src");
+    const hash = createHash("sha256");
+    for (const f of filesUnder(src)) hash.update(f).update("\0").update(readFileSync(join(src, f))).update("\0");
+    const dir = join(ctx.cache, `socket-proxy-${hash.digest("hex").slice(0, 12)}`);
+    if (!existsSync(join(dir, "socket-proxy")) || !existsSync(join(dir, "healthcheck"))) {
+        mkdirSync(dir, { recursive: true });
+        const go = existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : "go";
+        run(go, ["build", "-trimpath", "-tags=netgo", "-ldflags=-w -s", "-o", `${dir}/`, "./..."], {
+            cwd: src,
+            // No toolchain download: the machine's Go must satisfy go.mod's `go` line.
+            env: { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod", GOCACHE: join(ctx.cache, "go-build") },
+        });
+    }
+    copyFileSync(join(home, "Dockerfile"), join(dir, "Dockerfile"));
+    return dir;
+}
+
 export async function up(ctx, state) {
     aptInstall(ctx, ["docker.io", "busybox-static", "iproute2", "util-linux", "curl", "openssl"]);
     const image = standInImage(ctx);
+    const socketProxy = socketProxyContext(ctx);
     mkdirSync(hostsDir(ctx), { recursive: true });
     const env = { ...process.env, PR_CYBR_HOSTS_DIR: hostsDir(ctx) };
     run("bash", [simHost(ctx), "destroy", STANDING.name], { env });
@@ -60,6 +93,7 @@ export async function up(ctx, state) {
             PR_CYBR_SIM_HOST: simHost(ctx),
             PR_CYBR_HOST_SHIMS: shims,
             PR_CYBR_STANDIN_IMAGE: image.tarball,
+            PR_CYBR_SOCKET_PROXY_CONTEXT: socketProxy,
         },
         versions: { docker: version, "busybox-static": image.version },
     };

@@ -8,7 +8,7 @@
 #
 #   sim-host.sh bridge-up | bridge-down
 #   sim-host.sh create <name> <ip>          namespace, link, file system, the holder of the mount namespace
-#   sim-host.sh metadata <name> <config.json> [emulator flags...]   (re)start its metadata emulator
+#   sim-host.sh metadata <name> <config.json> <hop limit> [emulator flags...]   (re)start its metadata emulator
 #   sim-host.sh forward <name> <port>       moto's port on the host's loopback
 #   sim-host.sh exec <name> <command...>    run inside the host (both namespaces)
 #   sim-host.sh power-off <name>            the host is lost: every process in it killed, its link down
@@ -79,6 +79,9 @@ create() {
     ip -n "${n}-m" addr add 169.254.169.254/24 dev imds0
     ip -n "${n}-m" link set imds0 up
     ip -n "${n}-m" link set lo up
+    # Answers to a container's own address go back through the instance, which forwards them to the
+    # container (one routed hop, as behind Docker's NAT on EC2; dockerd here runs without iptables).
+    ip -n "${n}-m" route add default via 169.254.169.1 dev imds0
     # nsenter and unshare exec (no fork), so the pid recorded is the holder's: sleep in both namespaces.
     setsid nsenter "--net=/var/run/netns/${n}" unshare --mount --propagation private \
         bash -c "${mounts} touch '${h}/ready'; exec sleep infinity" </dev/null >"${h}/holder.log" 2>&1 &
@@ -89,10 +92,15 @@ create() {
 }
 
 metadata() {
-    local name=$1 config=$2 h
-    shift 2
+    local name=$1 config=$2 hops=$3 h
+    shift 3
     h=$(home "${name}")
     stop_pidfile "${h}/metadata.pid"
+    # EC2 sends the IMDSv2 token's PUT response with an IP TTL of the instance's hop limit, so a
+    # container one routed hop further (bridge or overlay, behind the host's forwarding) gets no token
+    # (EC2 user guide, "Use IMDSv2": "the PUT response ... hop limit"). The emulator's namespace sends
+    # every packet with that TTL: its SYN-ACK already dies where the host forwards it, as on EC2.
+    ip netns exec "$(ns "${name}")-m" sysctl -qw "net.ipv4.ip_default_ttl=${hops}"
     setsid nsenter "--net=/var/run/netns/$(ns "${name}")-m" "${PR_CYBR_EC2_METADATA_MOCK:?}" \
         --hostname 169.254.169.254 --port 80 --config-file "${config}" "$@" </dev/null >>"${h}/metadata.log" 2>&1 &
     echo $! >"${h}/metadata.pid"

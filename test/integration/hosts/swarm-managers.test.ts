@@ -6,7 +6,7 @@ import * as fs from "fs";
 import { engine, integrationEnv } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
 import { loadPlan } from "./lib/plan";
-import { aws, recordRequests } from "./lib/aws";
+import { aws, awsEnv, recordRequests } from "./lib/aws";
 import { dockerStoppedIntervals, expectSuccess, fileFingerprint, leaderOf, servedCertFingerprint, localState, nodes, SwarmFixture, until, watchQuorum } from "./lib/swarm";
 import { RunResult, SimHost } from "./lib/host";
 
@@ -85,12 +85,53 @@ scenario("swarm-leader-loss", "the leader's host is lost; its replacement finds 
     expect(lost).toEqual([]);
 });
 
-scenario("swarm-backups", "all three backup timers fire together: one manager stopped at a time, quorum kept, backups under the swarm's key", async () => {
+/** The instance's Auto Scaling lifecycle state, asked of moto directly (the CLI is too slow to sample a short window). */
+async function lifecycleState(instanceId: string): Promise<string> {
+    const body = new URLSearchParams({ Action: "DescribeAutoScalingInstances", Version: "2011-01-01", "InstanceIds.member.1": instanceId });
+    const r = await fetch(awsEnv().AWS_ENDPOINT_URL, {
+        method: "POST",
+        body,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/autoscaling/aws4_request, SignedHeaders=host, Signature=0" },
+    });
+    return /<LifecycleState>([^<]+)<\/LifecycleState>/.exec(await r.text())?.[1] ?? "none";
+}
+
+/** Samples, every 100 ms, whether each host's dockerd runs and where Auto Scaling has its instance. */
+function watchBackups(hosts: SimHost[]) {
+    const samples: { at: number; host: string; dockerd: boolean; state: string }[] = [];
+    let running = true;
+    const alive = (h: SimHost) => {
+        try {
+            process.kill(Number(fs.readFileSync(`${h.dir}/fs/run/docker.pid`, "utf8")), 0);
+            return true;
+        } catch {
+            return false;
+        }
+    };
+    const loop = (async () => {
+        while (running) {
+            for (const h of hosts) samples.push({ at: Date.now(), host: h.name, dockerd: alive(h), state: await lifecycleState(h.id.instanceId) });
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    })();
+    return { stop: async () => ((running = false), await loop, samples) };
+}
+
+scenario("swarm-backups", "all three backup timers fire together: one manager stopped at a time, quorum kept, backups under the swarm's key; the one that backs up leaves the load balancers (Standby) and drains before dockerd stops, and a routed global service runs on every manager again after", async () => {
     if (live.length !== 3 || !leaderOf(live)) await bootThree();
     const hosts = live;
+    // A routed service as Traefik is: global on managers, a host-mode port behind the load balancer.
+    const tarball = (engine("docker-hosts").env as Record<string, string>).PR_CYBR_STANDIN_IMAGE;
+    for (const h of hosts) expect((await h.run(["docker", "import", "--change", 'CMD ["sleep", "2147483647"]', tarball, "pr-cybr/standin-base"])).code).toBe(0);
+    hosts[0].docker(["service", "create", "--detach", "--name", "routed", "--mode", "global", "--constraint", "node.role == manager", "--publish", "mode=host,target=8080,published=8080", "pr-cybr/standin-base"]);
+    // Running tasks (one per node for a global service; the simulated hosts share one host name).
+    const runningTasks = () => hosts[0].docker(["service", "ps", "routed", "--filter", "desired-state=running", "--format", "{{.CurrentState}}"]).split("\n").filter((l) => l.startsWith("Running")).length;
+    await until("the routed service runs on every manager", () => runningTasks() === 3, 60000);
     const quorum = watchQuorum(() => hosts);
+    const watch = watchBackups(hosts);
     const firedAt = Date.now();
     let lost: string[];
+    let samples: Awaited<ReturnType<ReturnType<typeof watchBackups>["stop"]>> = [];
     let runs: RunResult[] = [];
     let requests;
     try {
@@ -99,7 +140,9 @@ scenario("swarm-backups", "all three backup timers fire together: one manager st
         });
     } finally {
         lost = await quorum.stop();
+        samples = await watch.stop();
     }
+    const doneAt = Date.now();
     runs.forEach((r, i) => expectSuccess(hosts[i], r));
     await until("every manager Ready again", () => nodes(hosts[0]).every((n) => n.status === "Ready") && nodes(hosts[0]).length === 3, 60000);
 
@@ -107,6 +150,29 @@ scenario("swarm-backups", "all three backup timers fire together: one manager st
     const overlapping = stopped.filter((a) => stopped.some((b) => a !== b && a.from < b.to && b.from < a.to));
     expect(overlapping).toEqual([]);
     expect(lost).toEqual([]);
+    expect(stopped.length).toBe(1);
+
+    // While dockerd was down its instance was out of the load balancers (Standby deregisters it from the
+    // group's target groups), and the node had been drained before the stop (the swarm's own events).
+    const backupHost = hosts.find((h) => h.name === stopped[0].host)!;
+    const down = samples.filter((x) => x.host === backupHost.name && !x.dockerd);
+    expect(down.length).toBeGreaterThan(0);
+    expect(down.filter((x) => x.state !== "Standby")).toEqual([]);
+    const watcher = hosts.find((h) => h !== backupHost)!;
+    const events = watcher
+        .docker(["events", "--since", String(Math.floor(firedAt / 1000) - 1), "--until", String(Math.ceil(doneAt / 1000) + 1), "--filter", "type=node", "--format", "{{.TimeNano}} {{index .Actor.Attributes \"availability.new\"}}"])
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => ({ at: Number(l.split(" ")[0]) / 1e6, availability: l.split(" ")[1] }));
+    const drained = events.find((e) => e.availability === "drain");
+    expect(drained && drained.at < stopped[0].from).toBe(true);
+    expect(events.some((e) => e.availability === "active" && e.at > stopped[0].to - 1000)).toBe(true);
+    // Nothing was lost without replacement: every instance InService, every node active, and the routed
+    // service's task back on every manager.
+    for (const h of hosts) expect(await lifecycleState(h.id.instanceId)).toBe("InService");
+    expect(nodes(hosts[0]).map((n: any) => n.availability ?? "Active")).not.toContain("Drain");
+    await until("the routed service runs on every manager again", () => runningTasks() === 3, 60000);
+    hosts[0].docker(["service", "rm", "routed"]);
 
     // S3 encrypts an upload that names aws:kms without a key id with the account's aws/s3 key, not the
     // bucket default (PutObject, x-amz-server-side-encryption-aws-kms-key-id); moto does not model that

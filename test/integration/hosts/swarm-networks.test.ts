@@ -5,7 +5,7 @@
 // map, verbatim, for a swarm-scoped network), and compared with the inputs: `options` is ForceNew, so
 // any key the engine adds or changes must be under the resource's ignoreChanges, or every `up` would
 // replace the network.
-import { integrationEnv } from "../lib/env";
+import { engine, integrationEnv } from "../lib/env";
 import { recordEngines, scenario } from "../lib/summary";
 import { parsePath } from "../../../tools/lib/paths";
 import { resetMoto } from "./lib/aws";
@@ -54,6 +54,25 @@ scenario("swarm-overlay-read-back", "every overlay of the plan, created on a rea
         }
         if (read.Attachable !== Boolean(i.attachable)) problems.push(`${n.name}: attachable sent ${i.attachable}, read back ${read.Attachable}`);
         for (const l of i.labels ?? []) if (read.Labels?.[l.label] !== l.value) problems.push(`${n.name}: label ${l.label} not read back`);
+    }
+    expect(problems).toEqual([]);
+}, 180000);
+
+scenario("swarm-overlay-mtu", "where an edge node's VPN is Tailscale (link MTU 1280), a container on each of the plan's overlays gets an MTU whose VXLAN packets (50 bytes more, libnetwork's overlay encapsulation) fit that link", async () => {
+    const plan = loadPlan("prod");
+    const vpns = Object.values((plan.outputs?.edgeInstallScripts ?? {}) as Record<string, string>).map((s) => /^VPN='([a-z]+)'$/m.exec(s)?.[1]);
+    // Tailscale's interface MTU (tailscale0 is 1280 unless TS_DEBUG_MTU says otherwise).
+    const link = vpns.includes("tailscale") ? 1280 : 1500;
+    expect(link).toBe(1280);
+    const tarball = (engine("docker-hosts").env as Record<string, string>).PR_CYBR_STANDIN_IMAGE;
+    expect((await host.run(["docker", "import", tarball, "pr-cybr/standin-base"])).code).toBe(0);
+    const problems: string[] = [];
+    for (const n of resources(plan, "docker:index/network:Network")) {
+        const r = await host.run(["docker", "run", "--rm", "--network", n.inputs.name, "pr-cybr/standin-base", "cat", "/sys/class/net/eth0/mtu"]);
+        const mtu = Number(r.output.trim());
+        if (r.code !== 0 || !Number.isInteger(mtu)) problems.push(`${n.name}: no container on it (${r.output.trim()})`);
+        else if (mtu + 50 > link) problems.push(`${n.name}: containers get MTU ${mtu}, whose VXLAN packets (${mtu + 50}) do not fit the ${link}-byte Tailscale link`);
+        else if (mtu < link - 50 - 64) problems.push(`${n.name}: containers get MTU ${mtu}, far below what the link carries`);
     }
     expect(problems).toEqual([]);
 }, 180000);

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ROTATION_FUNCTION_FILE } from "../../../components/secrets";
+import { unpackUserData } from "../../../components/swarm/user-data";
 import { engine, ROOT } from "../lib/env";
 import { recordEngines } from "../lib/summary";
 
@@ -76,7 +77,8 @@ describe("cloud-init schema", () => {
         it(`accepts the ${stack} managers' user data as the launch template carries it`, () => {
             const lt = plan(stack).resources.find((r: any) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.name.endsWith("-swarm-lt"));
             const file = path.join(tmp("cloud-init"), "user-data.yaml");
-            fs.writeFileSync(file, Buffer.from(lt.inputs.userData, "base64"));
+            // gzip-compressed in the template; cloud-init uncompresses it before it reads it, as here.
+            fs.writeFileSync(file, unpackUserData(lt.inputs.userData));
             const run = spawnSync("cloud-init", ["schema", "-c", file], { encoding: "utf8" });
             expect(`${run.stdout}${run.stderr}`).toContain("Valid cloud-config");
             expect(run.status).toBe(0);

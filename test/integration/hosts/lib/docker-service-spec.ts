@@ -114,7 +114,9 @@ export function serviceSpec(inputs: any, ids: IdMaps): any {
                 ? { RestartPolicy: { Condition: rp.condition, Delay: goDuration(rp.delay, "restartPolicy.delay"), MaxAttempts: rp.maxAttempts, Window: goDuration(rp.window, "restartPolicy.window") } }
                 : {}),
             Placement: { Constraints: t.placement?.constraints ?? [] },
-            Networks: (t.networksAdvanceds ?? []).map((n: any) => ({ Target: lookup(ids.networks, n.id ?? n.name, "network"), Aliases: n.aliases ?? [] })),
+            // The id as given (createServiceAdvancedNetworks): the plan's own networks by their real ids, the
+            // engine's predefined "host" network by its name, which the engine resolves.
+            Networks: (t.networksAdvanceds ?? []).map((n: any) => ({ Target: (n.id ?? n.name) === "host" ? "host" : lookup(ids.networks, n.id ?? n.name, "network"), Aliases: n.aliases ?? [] })),
         },
         Mode: inputs.mode?.global ? { Global: {} } : { Replicated: { Replicas: inputs.mode?.replicated?.replicas ?? 1 } },
         UpdateConfig: updateConfig(inputs.updateConfig, "updateConfig"),

@@ -30,6 +30,8 @@ export interface HostIdentity {
     group: number;
     /** Instance tags EC2 would serve in metadata (only when the launch template enables it). */
     metadataTags?: Record<string, string>;
+    /** The launch template's IMDS PUT response hop limit, which the emulator's replies then obey. Defaults to none (64). */
+    hopLimit?: number;
 }
 
 export class SimHost {
@@ -85,7 +87,7 @@ export class SimHost {
         };
         const file = path.join(this.dir, "metadata.json");
         fs.writeFileSync(file, JSON.stringify(config, null, 2));
-        simHost(["metadata", this.name, file, ...this.metadataFlags]);
+        simHost(["metadata", this.name, file, String(this.id.hopLimit ?? 64), ...this.metadataFlags]);
     }
 
     /** Runs a command inside the host, in the environment a unit gets there (credentials from metadata). */

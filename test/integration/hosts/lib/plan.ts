@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { unpackUserData } from "../../../../components/swarm/user-data";
 
 export interface PlanResource {
     urn: string;
@@ -43,7 +44,7 @@ export interface WriteFile {
 /** The manager launch template's cloud-config: its files and the settings file the scripts source. */
 export function managerUserData(plan: Plan) {
     const lt = one(plan, "aws:ec2/launchTemplate:LaunchTemplate", "swarm-lt");
-    const text = Buffer.from(lt.inputs.userData, "base64").toString("utf8");
+    const text = unpackUserData(lt.inputs.userData);
     const doc = YAML.parse(text) as { write_files: WriteFile[]; runcmd: string[][] };
     const envFile = doc.write_files.find((f) => f.path === "/etc/pr-cybr/swarm.env");
     if (!envFile) throw new Error("manager user data has no /etc/pr-cybr/swarm.env");

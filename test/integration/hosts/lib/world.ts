@@ -76,6 +76,8 @@ export function createSwarmWorld(plan: Plan, pki: SwarmPki): SwarmWorld {
 
     const launched = [0, 0, 0];
     const metadataTagsEnabled = launchTemplate.inputs.metadataOptions?.instanceMetadataTags === "enabled";
+    // EC2's default PUT response hop limit is 1 when the launch template sets none (EC2 user guide, "Configure the instance metadata options").
+    const hopLimit: number = launchTemplate.inputs.metadataOptions?.httpPutResponseHopLimit ?? 1;
     return {
         plan,
         settings,
@@ -90,7 +92,7 @@ export function createSwarmWorld(plan: Plan, pki: SwarmPki): SwarmWorld {
             const instanceId: string = aws(["ec2", "run-instances", "--image-id", image, "--instance-type", launchTemplate.inputs.instanceType, "--subnet-id", subnets[index % subnets.length], "--private-ip-address", ip, "--count", "1", "--tag-specifications", JSON.stringify(spec)]).Instances[0].InstanceId;
             aws(["autoscaling", "attach-instances", "--auto-scaling-group-name", group.name, "--instance-ids", instanceId]);
             const metadataTags = metadataTagsEnabled ? { Name: tags.Name, "aws:autoscaling:groupName": group.name } : undefined;
-            return { name, ip, az: zone.az, instanceId, group: index, metadataTags };
+            return { name, ip, az: zone.az, instanceId, group: index, metadataTags, hopLimit };
         },
         terminate(instanceId) {
             // As an Auto Scaling group does with a terminated instance: it leaves the group, which launches another.

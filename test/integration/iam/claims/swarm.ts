@@ -38,6 +38,13 @@ export async function swarmClaims(world: World): Promise<Claim[]> {
     claims.push(request(`${env}: a Raft backup cannot name another KMS key`, RESTORE_DOC, "Denied", upload({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": otherKey })));
     claims.push(request(`${env}: a Raft backup cannot ask for SSE-S3`, RESTORE_DOC, "Denied", upload({ "s3:x-amz-server-side-encryption": "AES256" })));
     claims.push(request(`${env}: a manager decrypts what the swarm key encrypts (secrets, backups)`, RESTORE_DOC, "Allowed", () => ({ ...host, action: "kms:Decrypt", resource: swarmKey, resourcePolicy: world.keyPolicy(swarmKey) })));
+    // The hourly backup takes its host out of the load balancers first (Standby) and back after.
+    const group = (name: string) => `arn:aws:autoscaling:${world.region}:${world.account}:autoScalingGroup:00000000-0000-4000-8000-000000000001:autoScalingGroupName/${name}`;
+    for (const action of ["autoscaling:EnterStandby", "autoscaling:ExitStandby"]) {
+        claims.push(request(`${env}: a manager may ${action} its swarm's manager group for a backup`, RESTORE_DOC, "Allowed", () => ({ ...host, action, resource: group(`${swarm}-manager-0`) })));
+        claims.push(request(`${env}: a manager cannot ${action} another group`, RESTORE_DOC, "Denied", () => ({ ...host, action, resource: group(`pr-cybr-${env}-ng-system`) })));
+    }
+    claims.push(request(`${env}: a manager reads its instance's Standby state`, RESTORE_DOC, "Allowed", () => ({ ...host, action: "autoscaling:DescribeAutoScalingInstances", resource: "*" })));
     const edge = await world.role(`pr-cybr-${env}-edge-access-role`);
     const rotation = await world.role(`pr-cybr-${env}-swarm-token-rotation-role`);
     for (const [who, role] of [["an edge node", edge], ["the rotation function", rotation]] as const) {
