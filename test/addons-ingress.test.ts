@@ -53,10 +53,10 @@ describe("the AWS Load Balancer Controller", () => {
         expect(values).toMatchObject({ clusterName: "c", region: "us-east-1", vpcId: "vpc-1" });
     });
 
-    it("declares Pod Identity for its service account and waits for the pod network, nodes and DNS", () => {
+    it("declares Pod Identity for its service account and waits for the pod network and nodes, not CoreDNS (its pods retry until DNS answers)", () => {
         const spec = awsLoadBalancerControllerSpec("3.5.0");
         expect(spec.podIdentity).toEqual([{ namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" }]);
-        expect(spec.needs).toEqual(["pod-network", "nodes", "cluster-dns"]);
+        expect(spec.needs).toEqual(["pod-network", "nodes"]);
     });
 
     it("refuses a chart of unknown compatibility or IAM policy, and a cluster it is not published for", () => {
@@ -109,10 +109,10 @@ describe.each(["dev", "prod"] as const)("the %s plan's load balancer controller"
         expect(plan.outputs.addons["aws-load-balancer-controller"]).toBe("3.5.0");
     });
 
-    it("waits for Cilium, the node groups and CoreDNS", () => {
+    it("waits for Cilium and the node groups, not CoreDNS (a fresh up's critical path)", () => {
         const deps = release.dependsOn.map((u) => byUrn.get(u)!);
         expect(deps.some((d) => d.name.endsWith("-cilium-release"))).toBe(true);
         expect(deps.some((d) => d.type === "aws:eks/nodeGroup:NodeGroup")).toBe(true);
-        expect(deps.some((d) => d.type === "aws:eks/addon:Addon" && d.inputs.addonName === "coredns")).toBe(true);
+        expect(deps.some((d) => d.type === "aws:eks/addon:Addon" && d.inputs.addonName === "coredns")).toBe(false);
     });
 });

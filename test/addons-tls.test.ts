@@ -36,8 +36,8 @@ describe("cert-manager", () => {
         expect(spec.acme.server).toBe("https://acme-v02.api.letsencrypt.org/directory");
         expect(spec.acme.solvers).toEqual([{ selector: { dnsZones: ["pr-cybr.example"] }, dns01: { cloudflare: { apiTokenSecretRef: { name: "cloudflare-dns-token", key: "api-token" } } } }]);
     });
-    it("has no AWS identity and waits for DNS; refuses unknown versions and bad args", () => {
-        expect(certManagerSpec(CERT_MANAGER_CHART.version)).toMatchObject({ podIdentity: [], needs: ["pod-network", "nodes", "cluster-dns"] });
+    it("has no AWS identity and does not wait for CoreDNS (off a fresh up's critical path); refuses unknown versions and bad args", () => {
+        expect(certManagerSpec(CERT_MANAGER_CHART.version)).toMatchObject({ podIdentity: [], needs: ["pod-network", "nodes"] });
         const ok = { kubernetesVersion: "1.35", zoneName: "pr-cybr.example", acmeEmail: "a@b.example", cloudflareTokenSecretId: "x" };
         expect(() => validateCertManagerArgs(ok)).not.toThrow();
         expect(() => validateCertManagerArgs({ ...ok, chartVersion: "v1.20.0" })).toThrow(/chartVersion: "v1.20.0" is not a chart version whose compatibility is known/);

@@ -76,8 +76,11 @@ export function certManagerSpec(version: string): AddonSpec {
         kubernetesVersions: (CERT_MANAGER_CHARTS.find((v) => v.version === version) ?? CERT_MANAGER_CHART).kubernetesVersions,
         namespace: CERT_MANAGER_NAMESPACE,
         podIdentity: [],
-        // The release waits for its start-up API check (the webhook answering); ACME needs DNS.
-        needs: ["pod-network", "nodes", "cluster-dns"],
+        // The release waits for its pods and the start-up API check (the API server calling the webhook by
+        // its Service, no cluster DNS). ACME and Cloudflare need names only when a certificate is ordered,
+        // which cert-manager retries, so the release need not wait for CoreDNS (that put it, and Argo CD's
+        // certificate behind it, on the critical path of a fresh up: npm run critical-path).
+        needs: ["pod-network", "nodes"],
     };
 }
 

@@ -65,8 +65,10 @@ export function externalDnsSpec(version: string): AddonSpec {
         kubernetesVersions: (EXTERNAL_DNS_CHARTS.find((v) => v.version === version) ?? EXTERNAL_DNS_CHART).kubernetesVersions,
         namespace: EXTERNAL_DNS_NAMESPACE,
         podIdentity: [],
-        // It resolves api.cloudflare.com; nothing waits for it (records follow when it runs).
-        needs: ["pod-network", "nodes", "cluster-dns"],
+        // It resolves api.cloudflare.com: started before CoreDNS answers, it restarts until it does (within
+        // Helm's wait). Nothing waits for it (records follow when it runs), and a Pulumi dependency on
+        // CoreDNS would set the end of a fresh up (npm run critical-path).
+        needs: ["pod-network", "nodes"],
     };
 }
 
