@@ -185,6 +185,8 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddon 
     public readonly spec: AddonSpec;
     public readonly ready: pulumi.Resource[];
     public readonly controllerRoleArn: pulumi.Output<string>;
+    /** The controller's role, as the GitOps bridge announces it (`karpenter_iam_role_arn`): an add-on moved to Git keeps its identity. */
+    public readonly roleArn: pulumi.Output<string>;
     public readonly nodeRoleArn: pulumi.Output<string>;
     public readonly queueName: pulumi.Output<string>;
 
@@ -264,6 +266,8 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddon 
         );
 
         this.controllerRoleArn = role.arn;
+
+        this.roleArn = this.controllerRoleArn;
         this.nodeRoleArn = nodeRole.arn;
         this.queueName = queue.name;
         this.ready = [release, nodeClass, ...pools];

@@ -42,7 +42,7 @@ for (const stack of ["dev", "prod"] as const) {
         }
         templates.cluster = "{{ .metadata.annotations.aws_cluster_name }} {{ .metadata.annotations.aws_region }} {{ .metadata.annotations.aws_account_id }} {{ .server }} {{ .nameNormalized }}";
         templates.repo = "{{ .metadata.annotations.addons_repo_url }}@{{ .metadata.annotations.addons_repo_revision }}:{{ .metadata.annotations.addons_repo_basepath }}{{ .metadata.annotations.addons_repo_path }}";
-        templates.missing = '{{ index .metadata.annotations "karpenter_iam_role_arn" }}';
+        templates.missing = '{{ index .metadata.annotations "no_such_addon_iam_role_arn" }}';
         const out = render(templates, params);
         const resolved = addons.map((key) => out[key]);
         const expected = addons.map((key) => {
@@ -50,9 +50,13 @@ for (const stack of ["dev", "prod"] as const) {
             const a = associations.find((x) => x.namespace === ns && x.serviceAccount === secret.metadata.annotations[`${key}_service_account`]);
             // An EKS add-on carries its association inside the add-on resource (podIdentityAssociations).
             const inAddon = plan.resources.filter((r) => r.type === "aws:eks/addon:Addon").flatMap((r) => r.inputs.podIdentityAssociations ?? []).find((x: any) => x.serviceAccount === secret.metadata.annotations[`${key}_service_account`]);
-            return `${ns}/${(a ?? inAddon)?.serviceAccount} ${(a ?? inAddon)?.roleArn}`;
+            // An add-on without AWS identity announces none: a template over it sees Go's "<no value>".
+            const grant = a ?? inAddon;
+            return grant ? `${ns}/${grant.serviceAccount} ${grant.roleArn}` : `${ns}/<no value> <no value>`;
         });
         expect(resolved).toEqual(expected);
+        // Every platform add-on identity reaches Git: each association is announced by some add-on.
+        for (const a of associations) expect(resolved).toContain(`${a.namespace}/${a.serviceAccount} ${a.roleArn}`);
         const cluster = plan.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!.inputs;
         expect(out.cluster).toBe(`${cluster.name} ${secret.metadata.annotations.aws_region} ${secret.metadata.annotations.aws_account_id} ${IN_CLUSTER} in-cluster`);
         expect(out.repo).toMatch(new RegExp(`^https://\\S+\\.git@\\S+:envs/${stack}/addons$`));
