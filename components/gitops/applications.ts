@@ -1,3 +1,4 @@
+import { certManagerServiceMonitor } from "../shared/cert-manager-monitoring";
 import { ciliumServiceMonitors } from "../shared/cilium-monitoring";
 import { ALERTMANAGER_SLACK_SECRET, alertmanagerConfig, platformAlertGroups } from "./alerting";
 import { IN_CLUSTER } from "../shared/kubernetes";
@@ -111,7 +112,8 @@ export function kubePrometheusStackSpec(args: {
                     kubeEtcd: { enabled: false },
                     kubeProxy: { enabled: false },
                     prometheus: {
-                        additionalServiceMonitors: ciliumServiceMonitors(),
+                        // cert-manager's gauges feed the certificate alerts (alerting.ts); with the add-on off it selects nothing.
+                        additionalServiceMonitors: [...ciliumServiceMonitors(), certManagerServiceMonitor()],
                         prometheusSpec: {
                             replicas: args.ha ? 2 : 1,
                             retention: args.retention,
