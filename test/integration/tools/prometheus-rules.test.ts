@@ -174,6 +174,17 @@ describe("alertmanager", () => {
             expect(routeOf(file, { alertname: "CertificateExpiresWithinAWeek", severity: "critical", namespace: "org-a" })).toBe("slack");
             expect(routeOf(file, { alertname: "KubePodCrashLooping", severity: "warning", namespace: "org-a" })).toBe("slack");
         }
+        // Alertmanager parses a receiver's templates only when it notifies: render the Slack title and text
+        // as it would for a group of two firing alerts (amtool's template render, Alertmanager's template.Data).
+        const slack = (kubePrometheusStackValues("prod").alertmanager.config.receivers as any[]).find((r) => r.name === "slack").slack_configs[0];
+        const alert = (name: string) => ({ status: "firing", labels: { alertname: "CertificateNotRenewed", severity: "warning", namespace: "org-a", name }, annotations: { summary: `Certificate org-a/${name} is in its renewal window but was not renewed` }, startsAt: "2026-01-01T00:00:00Z", endsAt: "0001-01-01T00:00:00Z", generatorURL: "", fingerprint: name });
+        const data = { receiver: "slack", status: "firing", alerts: [alert("web"), alert("api")], groupLabels: { alertname: "CertificateNotRenewed", namespace: "org-a" }, commonLabels: { alertname: "CertificateNotRenewed", severity: "warning", namespace: "org-a" }, commonAnnotations: {}, externalURL: "http://alertmanager:9093" };
+        const dir = tmp("amtool-template");
+        fs.writeFileSync(path.join(dir, "data.json"), JSON.stringify(data));
+        fs.writeFileSync(path.join(dir, "none.tmpl"), "");
+        const render = (text: string) => exec("PR_CYBR_AMTOOL", ["template", "render", `--template.glob=${dir}/*.tmpl`, `--template.data=${dir}/data.json`, `--template.text=${text}`]);
+        expect(render(slack.title)).toEqual({ status: 0, output: "[FIRING] CertificateNotRenewed" });
+        expect(render(slack.text)).toEqual({ status: 0, output: `${data.alerts.map((a) => a.annotations.summary).join("\n")}\n` });
         // Without a Slack channel (no alertsSlackWebhookSecretId) everything goes to null, and the config still loads.
         const bare = writeAlertmanagerConfig(renderedAlertmanagerConfig(alertmanagerConfig(undefined)));
         expect(exec("PR_CYBR_AMTOOL", ["check-config", bare]).status).toBe(0);
