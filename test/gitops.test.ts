@@ -240,6 +240,14 @@ describe.each(["dev", "prod"] as const)("monitoring in %s (kube-prometheus-stack
         expect(monitor.endpoints).toEqual([expect.objectContaining({ port: "http-metrics", honorLabels: true })]);
     });
 
+    it("turns off the chart's KubeNodePressure, which NodeUnderPressure replaces, so a node pages once", () => {
+        // kube-prometheus-stack 81.6.2 templates/prometheus/rules-1.14/kubernetes-system-kubelet.yaml renders
+        // KubeNodePressure unless defaultRules.disabled.KubeNodePressure (the key exists in its values.yaml).
+        expect(values.defaultRules.disabled).toEqual({ KubeNodePressure: true });
+        const rules = values.additionalPrometheusRulesMap["pr-cybr-platform"].groups.flatMap((g: any) => g.rules);
+        expect(rules.map((r: any) => r.alert)).toContain("NodeUnderPressure");
+    });
+
     it("hands the platform's alert rules to the chart", () => {
         const groups = values.additionalPrometheusRulesMap["pr-cybr-platform"].groups.map((g: any) => g.name);
         expect(groups).toEqual(["pr-cybr-certificates", "pr-cybr-eks-control-plane", "pr-cybr-eks-nodes"]);

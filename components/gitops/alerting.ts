@@ -7,9 +7,9 @@
  *   before its first issuance), scraped by components/shared/cert-manager-monitoring.ts;
  * - the API server's own metrics on EKS (`apiserver_storage_size_bytes`, Kubernetes >= 1.28, the etcd
  *   database EKS caps at 8 GiB; `apiserver_flowcontrol_rejected_requests_total`, API priority and fairness);
- * - kube-state-metrics' `kube_node_status_condition` (the chart's KubeNodeNotReady covers one node and its
- *   KubeNodePressure reports pressure at severity info, which the InfoInhibitor keeps quiet on its own;
- *   these page: pressure at warning and a cluster-wide share of nodes not Ready).
+ * - kube-state-metrics' `kube_node_status_condition` (the chart's KubeNodeNotReady covers one node; these
+ *   page on pressure at warning, replacing the chart's info-level KubeNodePressure, and on a cluster-wide
+ *   share of nodes not Ready).
  * Each rule has promtool unit tests, firing and look-alike silent cases: test/integration/prometheus/.
  * The Swarm, Raft-backup and edge alerts of issue 19 are not here: no metric of them reaches Prometheus
  * (the collector on the managers exports to CloudWatch only, dockerd's metrics endpoint is off and the
@@ -29,6 +29,13 @@ export interface AlertRule {
 
 /** The EKS cluster's etcd database quota (EKS best practices, "Control plane monitoring": 8 GiB). */
 const EKS_ETCD_QUOTA_BYTES = 8 * 2 ** 30;
+
+/**
+ * The chart's default alerts the platform's replace (the chart's `defaultRules.disabled`). KubeNodePressure
+ * is NodeUnderPressure at severity info; with both, a pressure warning in namespace monitoring (where
+ * kube-state-metrics' alerts land) stops the InfoInhibitor there and Slack gets the same node twice.
+ */
+export const REPLACED_DEFAULT_ALERTS = ["KubeNodePressure"] as const;
 
 export function platformAlertGroups(): { name: string; rules: AlertRule[] }[] {
     return [
@@ -78,7 +85,9 @@ export function platformAlertGroups(): { name: string; rules: AlertRule[] }[] {
             rules: [
                 {
                     alert: "NodeUnderPressure",
-                    expr: 'kube_node_status_condition{condition=~"MemoryPressure|DiskPressure|PIDPressure",status="true"} == 1',
+                    // The chart's KubeNodePressure (info) with the same expression, which this replaces at warning:
+                    // a cordoned node (kubectl drain) is left out (rules-1.14/kubernetes-system-kubelet.yaml).
+                    expr: 'kube_node_status_condition{condition=~"MemoryPressure|DiskPressure|PIDPressure",status="true"} == 1 and on (node) kube_node_spec_unschedulable == 0',
                     for: "10m",
                     labels: { severity: "warning" },
                     annotations: { summary: "Node {{ $labels.node }} reports {{ $labels.condition }}", description: "The kubelet is evicting or about to evict pods." },
