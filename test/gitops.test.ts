@@ -228,6 +228,26 @@ describe.each(["dev", "prod"] as const)("monitoring in %s (kube-prometheus-stack
         expect(app.dependsOn).toContain(secret.urn);
     });
 
+    it("scrapes cert-manager's controller, keeping each certificate gauge's own namespace", () => {
+        // The Service the cert-manager v1.21.1 chart renders with prometheus.enabled (its default):
+        // deploy/charts/cert-manager/templates/service.yaml at 24e33194 (labels, port http-metrics 9402).
+        // Its own ServiceMonitor is off by default; nothing else scrapes the certificate gauges the alerts use.
+        const release = plan.resources.find((r: any) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "cert-manager");
+        const serviceLabels = { app: "cert-manager", "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" };
+        const monitor = values.prometheus.additionalServiceMonitors.find((m: any) => m.name === "cert-manager");
+        expect(monitor.namespaceSelector).toEqual({ matchNames: [release.inputs.namespace] });
+        expect(Object.entries(monitor.selector.matchLabels).filter(([k, v]) => (serviceLabels as Record<string, unknown>)[k] !== v)).toEqual([]);
+        expect(monitor.endpoints).toEqual([expect.objectContaining({ port: "http-metrics", honorLabels: true })]);
+    });
+
+    it("turns off the chart's KubeNodePressure, which NodeUnderPressure replaces, so a node pages once", () => {
+        // kube-prometheus-stack 81.6.2 templates/prometheus/rules-1.14/kubernetes-system-kubelet.yaml renders
+        // KubeNodePressure unless defaultRules.disabled.KubeNodePressure (the key exists in its values.yaml).
+        expect(values.defaultRules.disabled).toEqual({ KubeNodePressure: true });
+        const rules = values.additionalPrometheusRulesMap["pr-cybr-platform"].groups.flatMap((g: any) => g.rules);
+        expect(rules.map((r: any) => r.alert)).toContain("NodeUnderPressure");
+    });
+
     it("hands the platform's alert rules to the chart", () => {
         const groups = values.additionalPrometheusRulesMap["pr-cybr-platform"].groups.map((g: any) => g.name);
         expect(groups).toEqual(["pr-cybr-certificates", "pr-cybr-eks-control-plane", "pr-cybr-eks-nodes"]);

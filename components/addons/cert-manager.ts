@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CERT_MANAGER_NAMESPACE } from "../shared/cert-manager-monitoring";
 import { isHostname } from "../shared/hostnames";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { AddonSpec, ClusterAddon, compatibilityProblem, forwardedDependsOn, PinnedVersion } from "./addon";
@@ -18,7 +19,8 @@ export const CERT_MANAGER_CHART: PinnedVersion = {
 };
 export const CERT_MANAGER_CHARTS: readonly PinnedVersion[] = [CERT_MANAGER_CHART];
 export const CERT_MANAGER_REPOSITORY = "https://charts.jetstack.io";
-export const CERT_MANAGER_NAMESPACE = "cert-manager";
+// Shared with monitoring, which scrapes the controller there (components/shared/cert-manager-monitoring.ts).
+export { CERT_MANAGER_NAMESPACE };
 /** The ClusterIssuer every platform Certificate names. */
 export const CLUSTER_ISSUER_NAME = "letsencrypt";
 /** The Secret (in cert-manager's namespace, where a ClusterIssuer's secrets are read) with the Cloudflare token. */

@@ -1,5 +1,6 @@
+import { certManagerServiceMonitor } from "../shared/cert-manager-monitoring";
 import { ciliumServiceMonitors } from "../shared/cilium-monitoring";
-import { ALERTMANAGER_SLACK_SECRET, alertmanagerConfig, platformAlertGroups } from "./alerting";
+import { ALERTMANAGER_SLACK_SECRET, alertmanagerConfig, platformAlertGroups, REPLACED_DEFAULT_ALERTS } from "./alerting";
 import { IN_CLUSTER } from "../shared/kubernetes";
 import { KUBE_PROMETHEUS_STACK_REPOSITORY, KUBE_PROMETHEUS_STACK_VERSION } from "./versions";
 
@@ -111,7 +112,8 @@ export function kubePrometheusStackSpec(args: {
                     kubeEtcd: { enabled: false },
                     kubeProxy: { enabled: false },
                     prometheus: {
-                        additionalServiceMonitors: ciliumServiceMonitors(),
+                        // cert-manager's gauges feed the certificate alerts (alerting.ts); with the add-on off it selects nothing.
+                        additionalServiceMonitors: [...ciliumServiceMonitors(), certManagerServiceMonitor()],
                         prometheusSpec: {
                             replicas: args.ha ? 2 : 1,
                             retention: args.retention,
@@ -125,6 +127,7 @@ export function kubePrometheusStackSpec(args: {
                     },
                     // Rules rendered by the chart itself (its PrometheusRule objects), so they exist as soon as its CRDs do.
                     additionalPrometheusRulesMap: { "pr-cybr-platform": { groups: platformAlertGroups() } },
+                    defaultRules: { disabled: Object.fromEntries(REPLACED_DEFAULT_ALERTS.map((a) => [a, true])) },
                     alertmanager: {
                         config: alertmanagerConfig(args.alertsSlack ? { slackChannel: args.alertsSlack.channel } : undefined),
                         alertmanagerSpec: {
