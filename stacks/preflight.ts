@@ -221,6 +221,13 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
             if (grafana && !isUnder(grafana, zoneName)) problems.push({ path: "gitops.grafanaHostname", message: `"${grafana}" is not in the zone ${zoneName} (cloudflare.zoneName)` });
         }
     }
+    if (cfg.gitops.serveGrafana) {
+        // The NLB is the controller's to build and the record external-dns's to publish; the certificate's name must be in the zone.
+        const off = "set gitops.serveGrafana: false to leave Grafana unserved";
+        if (!cfg.addons.loadBalancerController.enabled) problems.push({ path: "gitops.serveGrafana", message: `needs addons.loadBalancerController.enabled (it builds Grafana's NLB): enable it, or ${off}` });
+        if (!dns.enabled) problems.push({ path: "gitops.serveGrafana", message: `needs addons.externalDns.enabled (it publishes ${grafanaHostnameOf(cfg) ?? "Grafana's hostname"}): enable it, or ${off}` });
+        if (!grafanaHostnameOf(cfg)) problems.push({ path: "gitops.grafanaHostname", message: `is missing (gitops.serveGrafana needs Grafana's hostname: set it or cloudflare.zoneName, or ${off})` });
+    }
     for (const [check, toConfigPath] of checks) {
         try {
             check();
