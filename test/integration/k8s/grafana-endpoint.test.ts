@@ -3,7 +3,8 @@
 // renders them (test/fixtures/charts/grafana-11.1.1.deployment.yaml): the endpoint-slice controller,
 // whose slices the load balancer controller registers as IP targets, must resolve the Service's
 // named target port to Grafana's HTTP port. And no tenant persona may create or change a Service in
-// the platform's monitoring namespace: the load balancer is the platform's.
+// the platform's monitoring namespace, nor name the platform's ACM certificate on a load balancer of
+// its own: the load balancer and the certificate are the platform's.
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -38,7 +39,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     }
 }
 
-scenario("k8s-grafana-endpoint", "Grafana's NLB Service is admitted in monitoring, resolves to the chart's Grafana pods on their HTTP port, and no tenant persona may create or change Services there", async () => {
+scenario("k8s-grafana-endpoint", "Grafana's NLB Service is admitted in monitoring, resolves to the chart's Grafana pods on their HTTP port; no tenant persona may create or change Services there, nor put the platform's certificate on its own NLB or ALB", async () => {
     const problems: string[] = [];
     const planned = plan.resources.find((r) => r.type === "kubernetes:core/v1:Service" && r.inputs.metadata.name === "grafana-nlb")!.inputs;
     const stored = await kube.get(planned);
@@ -89,5 +90,31 @@ scenario("k8s-grafana-endpoint", "Grafana's NLB Service is admitted in monitorin
         const patch = await as.request("PATCH", "/api/v1/namespaces/monitoring/services/grafana-nlb", { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } } }, "application/merge-patch+json");
         if (patch.status !== 403) problems.push(`${p.tenant} ${p.persona}: changing grafana-nlb: ${msg(patch)} (want 403)`);
     }
+
+    // Nor may a tenant put the platform's certificate (Grafana's) on a load balancer of its own, in a
+    // namespace whose quota allows one: the compliant Service passes, the same with the certificate does not.
+    const quota = plan.resources.find((r) => r.type === "kubernetes:core/v1:ResourceQuota" && Number(r.inputs.spec.hard["services.loadbalancers"]) > 0)!.inputs;
+    const ns = quota.metadata.namespace;
+    const tenant = tenantPrincipals(plan.resources).find((p) => ns.startsWith(p.tenant) && p.persona === "developers")!;
+    const dev = kube.impersonate(tenant.identity);
+    const certificateArn = planned.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"];
+    const tenantLb = (annotations: Record<string, string>) => ({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "web", namespace: ns, annotations: { "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing", ...annotations } },
+        spec: { type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb", allocateLoadBalancerNodePorts: false, selector: { app: "web" }, ports: [{ port: 443, targetPort: 8443 }] },
+    });
+    const plain = await dev.create(tenantLb({}), true);
+    if (plain.status !== 201) problems.push(`${ns}: a compliant tenant load balancer: ${msg(plain)} (want admitted)`);
+    const withCert = await dev.create(tenantLb({ "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": certificateArn }), true);
+    if (withCert.status < 400 || !String(withCert.json?.message).includes("may not name ACM certificates")) problems.push(`${ns}: a tenant NLB with Grafana's certificate: ${msg(withCert)} (want refused)`);
+    const ingress = {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: "web", namespace: ns, annotations: { "alb.ingress.kubernetes.io/certificate-arn": certificateArn, "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]' } },
+        spec: { ingressClassName: "alb", defaultBackend: { service: { name: "web", port: { number: 80 } } } },
+    };
+    const alb = await dev.create(ingress, true);
+    if (alb.status < 400 || !String(alb.json?.message).includes("may not name ACM certificates")) problems.push(`${ns}: a tenant ALB with Grafana's certificate: ${msg(alb)} (want refused)`);
     expect(problems).toEqual([]);
 });
