@@ -16,7 +16,7 @@ import { certManagerAcmeEmail, certManagerTokenSecretId, containerLogRetention, 
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, validateEdgeVpnRoutesArgs } from "../components/edge";
-import { tenantRepo, TenantRepo, validateArgoCdArgs } from "../components/gitops";
+import { tenantRepo, TenantRepo, validateArgoCdArgs, validateGrafanaEndpointArgs } from "../components/gitops";
 import { validateVpcArgs, validateVpcFlowLogsArgs } from "../components/network";
 import { validateJoinTokenRotationArgs } from "../components/secrets";
 import { validateSwarmDnsArgs, validateSwarmManagersArgs, validateSwarmServicesArgs } from "../components/swarm";
@@ -226,7 +226,14 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
         const off = "set gitops.serveGrafana: false to leave Grafana unserved";
         if (!cfg.addons.loadBalancerController.enabled) problems.push({ path: "gitops.serveGrafana", message: `needs addons.loadBalancerController.enabled (it builds Grafana's NLB): enable it, or ${off}` });
         if (!dns.enabled) problems.push({ path: "gitops.serveGrafana", message: `needs addons.externalDns.enabled (it publishes ${grafanaHostnameOf(cfg) ?? "Grafana's hostname"}): enable it, or ${off}` });
-        if (!grafanaHostnameOf(cfg)) problems.push({ path: "gitops.grafanaHostname", message: `is missing (gitops.serveGrafana needs Grafana's hostname: set it or cloudflare.zoneName, or ${off})` });
+        const hostname = grafanaHostnameOf(cfg);
+        if (!hostname) problems.push({ path: "gitops.grafanaHostname", message: `is missing (gitops.serveGrafana needs Grafana's hostname: set it or cloudflare.zoneName, or ${off})` });
+        else {
+            checks.push([
+                () => validateGrafanaEndpointArgs({ hostname, zoneId: cfg.cloudflare.zoneId, scheme: cfg.addons.loadBalancerController.platformScheme, namespace: LATER as never, loadBalancerReady: [] }),
+                (p) => (p === "hostname" ? "gitops.grafanaHostname" : `cloudflare.${p}`),
+            ]);
+        }
     }
     for (const [check, toConfigPath] of checks) {
         try {
