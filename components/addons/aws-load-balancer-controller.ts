@@ -152,7 +152,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource implemen
 
         const role = new aws.iam.Role(
             `${name}-role`,
-            { description: "AWS Load Balancer Controller (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn }), tags: { ...tags, Name: `${name}-role` } },
+            { description: "AWS Load Balancer Controller (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn, serviceAccount: { namespace: LBC_NAMESPACE, name: LBC_SERVICE_ACCOUNT } }), tags: { ...tags, Name: `${name}-role` } },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: JSON.stringify(AWS_LOAD_BALANCER_CONTROLLER_POLICIES[version]) }, { parent: this });

@@ -143,7 +143,7 @@ export class ContainerLogs extends pulumi.ComponentResource implements ClusterAd
 
         this.logGroupName = containerLogGroupName(args.environment);
         const group = new aws.cloudwatch.LogGroup(`${name}-group`, { name: this.logGroupName, retentionInDays: args.retentionDays, tags: { ...tags, Name: this.logGroupName } }, { parent: this });
-        const role = new aws.iam.Role(`${name}-role`, { description: "Fluent Bit: container logs (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn }), tags: { ...tags, Name: `${name}-role` } }, { parent: this });
+        const role = new aws.iam.Role(`${name}-role`, { description: "Fluent Bit: container logs (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn, serviceAccount: { namespace: FLUENT_BIT_NAMESPACE, name: FLUENT_BIT_SERVICE_ACCOUNT } }), tags: { ...tags, Name: `${name}-role` } }, { parent: this });
         const policy = new aws.iam.RolePolicy(`${name}-write`, { role: role.id, policy: fluentBitPolicy(group.arn) }, { parent: this });
         const association = new aws.eks.PodIdentityAssociation(
             `${name}-pod-identity`,

@@ -168,7 +168,7 @@ export class EbsCsiDriver extends pulumi.ComponentResource implements ClusterAdd
 
         const role = new aws.iam.Role(
             `${name}-role`,
-            { description: "EBS CSI driver controller (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn }), tags: { ...tags, Name: `${name}-role` } },
+            { description: "EBS CSI driver controller (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn, serviceAccount: { namespace: EBS_CSI_NAMESPACE, name: EBS_CSI_CONTROLLER_SERVICE_ACCOUNT } }), tags: { ...tags, Name: `${name}-role` } },
             { parent: this },
         );
         const managed = new aws.iam.RolePolicyAttachment(`${name}-managed`, { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${EBS_CSI_MANAGED_POLICY}` }, { parent: this });

@@ -195,7 +195,7 @@ export class ExternalSecrets extends pulumi.ComponentResource implements Cluster
 
         const controller = new aws.iam.Role(
             `${name}-controller-role`,
-            { description: "External Secrets Operator controller (EKS Pod Identity): assumes tenants' reader roles only", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn }), tags: { ...tags, Name: `${name}-controller-role` } },
+            { description: "External Secrets Operator controller (EKS Pod Identity): assumes tenants' reader roles only", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn, serviceAccount: { namespace: EXTERNAL_SECRETS_NAMESPACE, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT } }), tags: { ...tags, Name: `${name}-controller-role` } },
             { parent: this },
         );
 

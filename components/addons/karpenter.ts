@@ -219,7 +219,7 @@ export class Karpenter extends pulumi.ComponentResource implements ClusterAddon 
         });
         const queuePolicy = new aws.sqs.QueuePolicy(`${name}-interruptions-policy`, { queueUrl: queue.url, policy: interruptionQueuePolicy(queue.arn, rules.map((r) => r.arn)) }, { parent: this });
 
-        const role = new aws.iam.Role(`${name}-controller-role`, { description: "Karpenter controller (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn }), tags: { ...tags, Name: `${name}-controller-role` } }, { parent: this });
+        const role = new aws.iam.Role(`${name}-controller-role`, { description: "Karpenter controller (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn, serviceAccount: { namespace: KARPENTER_NAMESPACE, name: KARPENTER_SERVICE_ACCOUNT } }), tags: { ...tags, Name: `${name}-controller-role` } }, { parent: this });
         const controllerPolicy = new aws.iam.RolePolicy(
             `${name}-controller`,
             { role: role.id, policy: karpenterControllerPolicy({ partition, region, account, clusterName: args.clusterName, nodeRoleArn: nodeRole.arn, queueArn: queue.arn }) },

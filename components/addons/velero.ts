@@ -189,7 +189,7 @@ export class Velero extends pulumi.ComponentResource implements ClusterAddon {
         const bucket = privateBucket(this, `${name}-backups`, { bucketName: args.bucketName, kmsKeyArn: args.kmsKeyArn, noncurrentVersionDays: 7, refuseOtherEncryption: true, protect: args.protect ?? d.protect, tags });
         const role = new aws.iam.Role(
             `${name}-role`,
-            { description: "Velero server (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn }), tags: { ...tags, Name: `${name}-role` } },
+            { description: "Velero server (EKS Pod Identity)", assumeRolePolicy: podIdentityTrustPolicy({ account, clusterArn: args.clusterArn, serviceAccount: { namespace: VELERO_NAMESPACE, name: VELERO_SERVICE_ACCOUNT } }), tags: { ...tags, Name: `${name}-role` } },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicy(`${name}-access`, { role: role.id, policy: veleroPolicy({ bucketArn: bucket.arn, kmsKeyArn: args.kmsKeyArn, region, partition, account }) }, { parent: this });

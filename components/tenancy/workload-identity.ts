@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { isDnsLabel } from "../shared/names";
 import { Tags } from "../shared/tags";
+import { podIdentityTrustPolicy } from "../shared/iam";
 import { tenantSecretsReadStatements } from "../shared/tenant-secrets";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 
@@ -59,31 +60,14 @@ export function validateTenantWorkloadIdentityArgs(name: string, args: TenantWor
 }
 
 /**
- * Who may assume a tenant's workload role: EKS Pod Identity (`pods.eks.amazonaws.com`, AssumeRole and
- * TagSession) acting for this account's one cluster (`aws:SourceAccount`, `aws:SourceArn`), and only for
- * a pod in one of the tenant's namespaces: Pod Identity tags the session with `kubernetes-namespace`,
- * which the trust checks as `aws:RequestTag/kubernetes-namespace` (EKS user guide, pod-id-role.html,
- * "Setting Conditions", and pod-id-abac.html for the tags). So an association that maps another
- * tenant's service account to this role is refused by STS, not just by review. The associations must
- * keep session tags on (`disableSessionTags` false, the default).
+ * Who may assume a tenant's workload role: EKS Pod Identity of this account's one cluster, and only for
+ * a pod in one of the tenant's namespaces (the session tag `kubernetes-namespace`, EKS user guide
+ * pod-id-role.html "Setting Conditions" and pod-id-abac.html), whichever of its service accounts the
+ * associations name. So an association that maps another tenant's service account to this role is
+ * refused by STS, not just by review.
  */
-export function tenantWorkloadTrustPolicy(args: { account: pulumi.Input<string>; clusterArn: pulumi.Input<string>; namespaces: string[] }): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "EksPodIdentityOfTheTenantsNamespaces",
-                Effect: "Allow",
-                Principal: { Service: "pods.eks.amazonaws.com" },
-                Action: ["sts:AssumeRole", "sts:TagSession"],
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": args.account, "aws:RequestTag/kubernetes-namespace": args.namespaces },
-                    ArnEquals: { "aws:SourceArn": args.clusterArn },
-                },
-            },
-        ],
-    });
-}
+export const tenantWorkloadTrustPolicy = (args: { account: pulumi.Input<string>; clusterArn: pulumi.Input<string>; namespaces: string[] }) =>
+    podIdentityTrustPolicy({ account: args.account, clusterArn: args.clusterArn, serviceAccount: { namespace: args.namespaces } });
 
 /**
  * A tenant's workload identity (issue 19 item 5): one IAM role (the account's permissions boundary is

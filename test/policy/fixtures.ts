@@ -13,7 +13,7 @@ export const appProject = (tenant: string, spec: Record<string, unknown>) =>
 export const nodeGroup = (name: string, instanceTypes: string[], size: number) =>
     stackResource("aws:eks/nodeGroup:NodeGroup", name, { nodeGroupName: name, instanceTypes, scalingConfig: { minSize: size, maxSize: size, desiredSize: size } });
 
-export const hard = (cpu: string, memory: string, extra: Record<string, string> = {}) => ({ "requests.cpu": cpu, "requests.memory": memory, pods: "20", "services.loadbalancers": "0", ...extra });
+export const hard = (cpu: string, memory: string, extra: Record<string, string> = {}) => ({ "requests.cpu": cpu, "requests.memory": memory, pods: "20", "services.loadbalancers": "0", "count/ingresses.networking.k8s.io": "0", ...extra });
 
 /** org-a (namespaces org-a, org-a-data) and org-b (org-b), each with quota, limits and default deny. */
 export function twoTenants(overrides: { quotas?: Record<string, Record<string, string>> } = {}): PolicyResource[] {

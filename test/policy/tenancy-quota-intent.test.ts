@@ -190,8 +190,14 @@ describe("tenant-no-loadbalancer: intent", () => {
         expect((await runStack(tenantNoLoadBalancer, resources, { allowed: { "org-a": 1 } })).messages).toEqual(["tenant org-a: the program creates 2 LoadBalancer Services in its namespaces; policy allows 1."]);
     });
 
+    it("does not let a quota that bounds Services leave Ingresses, which are ALBs too, unbounded", async () => {
+        const { "count/ingresses.networking.k8s.io": _, ...noIngressBound } = lb("1");
+        const out = await runStack(tenantNoLoadBalancer, twoTenants({ quotas: { "org-a": noIngressBound, "org-a-data": lb("0") } }), { allowed: { "org-a": 1 } });
+        expect(out.messages).toEqual(['tenant org-a: namespace org-a quota allows unlimited Ingresses (one ALB each); policy allows 1 for the tenant: set hard["count/ingresses.networking.k8s.io"].']);
+    });
+
     it("leaves namespaces that are no tenant's alone", async () => {
-        const platform = [ns("ingress"), quota("ingress", { "services.loadbalancers": "9" }), limits("ingress"), cnp("ingress")];
+        const platform = [ns("ingress"), quota("ingress", { "services.loadbalancers": "9", "count/ingresses.networking.k8s.io": "9" }), limits("ingress"), cnp("ingress")];
         expect((await runStack(tenantNoLoadBalancer, [...twoTenants(), ...platform])).messages).toEqual([]);
     });
 });

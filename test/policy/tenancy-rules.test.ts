@@ -115,7 +115,21 @@ describe("tenant-no-loadbalancer", () => {
         expect(out.messages).toEqual([
             "tenant org-a: quotas allow 2 LoadBalancer Services over org-a, org-a-data; policy allows 1 for the tenant.",
             'tenant org-b: namespace org-b quota allows unlimited LoadBalancer Services; policy allows 0 for the tenant: set hard["services.loadbalancers"].',
+            'tenant org-b: namespace org-b quota allows unlimited Ingresses (one ALB each); policy allows 0 for the tenant: set hard["count/ingresses.networking.k8s.io"].',
         ]);
+    });
+
+    it("bounds Ingresses, each its own ALB, by the same allowance", async () => {
+        const resources = twoTenants({ quotas: { "org-a": hard("2", "4Gi", { "services.loadbalancers": "1", "count/ingresses.networking.k8s.io": "2" }) } });
+        expect((await runStack(tenantNoLoadBalancer, resources, { allowed: { "org-a": 1 } })).messages).toEqual(["tenant org-a: quotas allow 2 Ingresses (one ALB each) over org-a, org-a-data; policy allows 1 for the tenant."]);
+        const within = twoTenants({ quotas: { "org-a": hard("2", "4Gi", { "services.loadbalancers": "1", "count/ingresses.networking.k8s.io": "1" }) } });
+        expect((await runStack(tenantNoLoadBalancer, within, { allowed: { "org-a": 1 } })).messages).toEqual([]);
+    });
+
+    it("counts Ingresses the program creates in tenant namespaces", async () => {
+        const { stackResource } = await import("./harness");
+        const ing = stackResource("kubernetes:networking.k8s.io/v1:Ingress", "web", { metadata: { name: "web", namespace: "org-b" }, spec: { ingressClassName: "alb", rules: [{ host: "web.org-b.apps.example.com" }] } });
+        expect((await runStack(tenantNoLoadBalancer, [...twoTenants(), ing])).messages).toEqual(["tenant org-b: the program creates 1 Ingresses (one ALB each) in its namespaces; policy allows 0."]);
     });
 
     it("counts LoadBalancer Services the program creates in tenant namespaces", async () => {

@@ -16,6 +16,7 @@ import { logsClaims } from "./claims/logs";
 import { previewClaims } from "./claims/preview";
 import { rotationClaims } from "./claims/rotation";
 import { swarmClaims } from "./claims/swarm";
+import { tenantAppClaims } from "./claims/tenant-app";
 import { tenantIdentityClaims } from "./claims/tenant-identity";
 import { veleroClaims } from "./claims/velero";
 import { Claim, evaluateClaims, renderTable } from "./lib/claims";
@@ -56,6 +57,8 @@ beforeAll(async () => {
         ...(await containerLogsClaims(prod)),
         ...(await tenantIdentityClaims(dev)),
         ...(await tenantIdentityClaims(prod)),
+        ...(await tenantAppClaims(dev)),
+        ...(await tenantAppClaims(prod)),
         ...(await externalSecretsClaims(dev)),
         ...(await externalSecretsClaims(prod)),
         ...(await veleroClaims(dev)),

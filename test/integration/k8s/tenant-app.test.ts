@@ -92,14 +92,18 @@ for (const [id, env, overlay] of [
             expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "StatefulSet", name: "asset-injector" });
             expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(3);
         }
-        for (const kind of ["ServiceMonitor", "PrometheusRule", "CiliumNetworkPolicy"]) expect(objects.filter((o) => o.kind === kind)).toHaveLength(1);
+        for (const kind of ["ServiceMonitor", "PrometheusRule", "CiliumNetworkPolicy", "ExternalSecret"]) expect(objects.filter((o) => o.kind === kind)).toHaveLength(1);
+        // Its AWS identity: the pods' service account has the tenant's Pod Identity association in this plan
+        // (EKS hands credentials only to a pod whose namespace and service account an association names).
+        const associations = plan.resources.filter((r: any) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((r: any) => `${r.inputs.namespace}/${r.inputs.serviceAccount}`);
+        expect(associations).toContain(`${NS}/${pods[0].spec.serviceAccountName}`);
         // Production's public entry: an NLB under the tenant's load-balancer allowance and a certificate for its own name.
         if (env === "prod") expect(objects.filter((o) => o.kind === "Certificate" || (o.kind === "Service" && o.spec.type === "LoadBalancer")).map((o) => o.kind).sort()).toEqual(["Certificate", "Service"]);
         await removeApp(objects);
     });
 }
 
-scenario("tenant-app-refused", "the production app breaking a platform rule is refused (no resources, privileged, a registry not allowed, unpinned, a name outside its domain, an internal load balancer, an allow-all network policy), and past the quota its extra pods are refused", async () => {
+scenario("tenant-app-refused", "the production app breaking a platform rule is refused (no resources, privileged, a registry not allowed, unpinned, a name outside its domain, an internal load balancer, an allow-all network policy, a secret from another store), and past the quota its extra pods are refused", async () => {
     const plan = readPlan(path.join(process.env.PR_CYBR_SHARED_PLANS!, "prod.plan.json"));
     await applyPlan(kube, plan);
     const deployer = deployerOf(plan);
@@ -133,6 +137,13 @@ scenario("tenant-app-refused", "the production app breaking a platform rule is r
     const internal = copy("Service");
     internal.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] = "internal";
     broken.push(["an internal load balancer (its pods admit the public subnets only)", internal, /aws-load-balancer-scheme: internet-facing/]);
+    const externalSecret = () => JSON.parse(JSON.stringify(objects.find((o) => o.kind === "ExternalSecret")));
+    const viaCluster = externalSecret();
+    viaCluster.spec.secretStoreRef.kind = "ClusterSecretStore";
+    broken.push(["its secret through a ClusterSecretStore of the platform store's name", viaCluster, /reads only from the platform's SecretStore tenant-secrets/]);
+    const ownStore = externalSecret();
+    ownStore.spec.data[1].sourceRef = { storeRef: { name: "my-store", kind: "SecretStore" } };
+    broken.push(["one key through a store of its own", ownStore, /reads only from the platform's SecretStore tenant-secrets/]);
     const cnp = JSON.parse(JSON.stringify(objects.find((o) => o.kind === "CiliumNetworkPolicy")));
     cnp.spec.ingress = [{ fromEntities: ["all"] }];
     broken.push(["a network policy that opens ingress", cnp, /deny rules only/]);

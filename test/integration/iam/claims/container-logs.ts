@@ -2,11 +2,11 @@
 // it; it writes container logs to the environment's one group and can neither create, delete nor
 // re-tain groups, nor write any other group (the flow logs', the cluster's).
 import { Claim, request } from "../lib/claims";
+import { podIdentityTrustClaims } from "../lib/pod-identity";
 import { resourceNamed } from "../lib/plans";
 import { World } from "../lib/world";
 
 const DOC = "components/addons/container-logs.ts (ContainerLogs, fluentBitPolicy)";
-const POD_ID_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html";
 
 export async function containerLogsClaims(world: World): Promise<Claim[]> {
     const env = world.plan.stack;
@@ -14,12 +14,10 @@ export async function containerLogsClaims(world: World): Promise<Claim[]> {
     const group = String(resourceNamed(world.plan, `pr-cybr-${env}-container-logs-group`).inputs.name);
     const flowLogs = String(resourceNamed(world.plan, `pr-cybr-${env}-flow-logs-group`).inputs.name);
     const clusterArn = world.arn("eks", `cluster/pr-cybr-${env}`);
-    const assume = (sourceArn: string) => () => ({ principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", resource: role.arn, resourceAccount: world.account, resourcePolicy: role.trust, context: { "aws:SourceAccount": world.account, "aws:SourceArn": sourceArn } });
     const as = { principal: world.session(role, "eks-pods"), identityPolicies: role.identityPolicies, boundary: role.boundary, resourceAccount: world.account };
     const stream = (g: string) => world.arn("logs", `log-group:${g}:log-stream:org-a.web-0.app`);
     return [
-        request(`${env}: EKS Pod Identity of this cluster may assume Fluent Bit's role`, POD_ID_DOC, "Allowed", assume(clusterArn)),
-        request(`${env}: EKS Pod Identity of another cluster cannot assume Fluent Bit's role`, POD_ID_DOC, "Denied", assume(world.arn("eks", "cluster/someone-else"))),
+        ...podIdentityTrustClaims(world, { label: "Fluent Bit's role", role, clusterArn }),
         request(`${env}: Fluent Bit may create a stream in the container log group`, DOC, "Allowed", () => ({ ...as, action: "logs:CreateLogStream", resource: world.arn("logs", `log-group:${group}:*`) })),
         request(`${env}: Fluent Bit may write container logs to their group`, DOC, "Allowed", () => ({ ...as, action: "logs:PutLogEvents", resource: stream(group) })),
         request(`${env}: Fluent Bit cannot write the VPC flow logs' group`, DOC, "Denied", () => ({ ...as, action: "logs:PutLogEvents", resource: stream(flowLogs) })),

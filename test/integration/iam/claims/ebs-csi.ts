@@ -4,11 +4,11 @@
 // for AWS resources (aws-ebs-csi-driver docs/install.md "Encrypted EBS Volumes via KMS", at
 // 429e202e589798e55c0f8ddcc81b2850b7f000d0); it uses no other key.
 import { Claim, request } from "../lib/claims";
+import { podIdentityTrustClaims } from "../lib/pod-identity";
 import { resourcesOfType } from "../lib/plans";
 import { World } from "../lib/world";
 
 const DRIVER_DOC = "aws-ebs-csi-driver 429e202e docs/install.md#set-up-driver-permissions";
-const POD_ID_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html";
 
 export async function ebsCsiClaims(world: World): Promise<Claim[]> {
     const env = world.plan.stack;
@@ -21,17 +21,7 @@ export async function ebsCsiClaims(world: World): Promise<Claim[]> {
     const clusterArn = world.arn("eks", `cluster/${addon.inputs.clusterName}`);
     const claims: Claim[] = [];
 
-    const assume = (action: string, sourceArn: string, sourceAccount = world.account) => () => ({
-        principal: "pods.eks.amazonaws.com",
-        action,
-        resource: role.arn,
-        resourceAccount: world.account,
-        resourcePolicy: role.trust,
-        context: { "aws:SourceAccount": sourceAccount, "aws:SourceArn": sourceArn },
-    });
-    for (const action of ["sts:AssumeRole", "sts:TagSession"]) claims.push(request(`${env}: EKS Pod Identity of this cluster may ${action} the EBS CSI role`, POD_ID_DOC, "Allowed", assume(action, clusterArn)));
-    claims.push(request(`${env}: EKS Pod Identity of another cluster in the account cannot assume the EBS CSI role`, POD_ID_DOC, "Denied", assume("sts:AssumeRole", world.arn("eks", "cluster/someone-else"))));
-    claims.push(request(`${env}: EKS Pod Identity acting for another account cannot assume the EBS CSI role`, POD_ID_DOC, "Denied", assume("sts:AssumeRole", clusterArn, "210987654321")));
+    claims.push(...podIdentityTrustClaims(world, { label: "the EBS CSI role", role, clusterArn }));
 
     const as = { principal: world.session(role, "eks-pods"), identityPolicies: role.identityPolicies, boundary: role.boundary, resourceAccount: world.account };
     const volume = world.arn("ec2", "volume/vol-0a1b2c3d4e5f60718");

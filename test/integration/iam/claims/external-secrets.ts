@@ -5,6 +5,7 @@
 // of the platform's store; a reader session reads that tenant's secrets and no other tenant's or the
 // platform's.
 import { Claim, request } from "../lib/claims";
+import { podIdentityTrustClaims } from "../lib/pod-identity";
 import { resourcesOfType } from "../lib/plans";
 import { World } from "../lib/world";
 import { secretArn, tenantSecretClaims, tenantWorkloadRoles } from "./tenant-identity";
@@ -24,18 +25,7 @@ export async function externalSecretsClaims(world: World): Promise<Claim[]> {
     const namespacesOf = (t: string) => stores.filter((s) => s.inputs.metadata.labels["pr-cybr.io/tenant"] === t).map((s) => s.inputs.metadata.namespace as string);
     const claims: Claim[] = [];
 
-    const podIdentity = (action: string, sourceArn: string) => () => ({
-        principal: "pods.eks.amazonaws.com",
-        action,
-        resource: controller.arn,
-        resourceAccount: world.account,
-        resourcePolicy: controller.trust,
-        context: { "aws:SourceAccount": world.account, "aws:SourceArn": sourceArn },
-    });
-    claims.push(
-        request(`${env}: EKS Pod Identity of this cluster may assume the ESO controller role`, POD_ID_DOC, "Allowed", podIdentity("sts:AssumeRole", clusterArn)),
-        request(`${env}: EKS Pod Identity of another cluster cannot assume the ESO controller role`, POD_ID_DOC, "Denied", podIdentity("sts:AssumeRole", world.arn("eks", "cluster/someone-else"))),
-    );
+    claims.push(...podIdentityTrustClaims(world, { label: "the ESO controller role", role: controller, clusterArn }));
 
     // The controller's Pod Identity session, as EKS tags it.
     const podTags = { "aws:PrincipalTag/kubernetes-namespace": "external-secrets", "aws:PrincipalTag/kubernetes-service-account": "external-secrets", "aws:PrincipalTag/eks-cluster-arn": clusterArn };

@@ -5,11 +5,11 @@
 // cloudformation.yaml and troubleshooting.md "Node terminates before ready on failed encrypted EBS
 // volume"). Only this queue's EventBridge rules may send to it, and only over TLS.
 import { Claim, request } from "../lib/claims";
+import { podIdentityTrustClaims } from "../lib/pod-identity";
 import { resourceNamed, resourcesOfType } from "../lib/plans";
 import { World } from "../lib/world";
 
 const CFN = "aws/karpenter-provider-aws v1.13.1 website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml";
-const POD_ID_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html";
 const EVENTS_DOC = "EventBridge user guide: Amazon SQS permissions (aws:SourceArn)";
 
 export async function karpenterClaims(world: World): Promise<Claim[]> {
@@ -26,10 +26,8 @@ export async function karpenterClaims(world: World): Promise<Claim[]> {
     const clusterArn = world.arn("eks", `cluster/${cluster}`);
     const claims: Claim[] = [];
 
-    const assume = (sourceArn: string) => () => ({ principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", resource: role.arn, resourceAccount: world.account, resourcePolicy: role.trust, context: { "aws:SourceAccount": world.account, "aws:SourceArn": sourceArn } });
     claims.push(
-        request(`${env}: EKS Pod Identity of this cluster may assume the Karpenter controller role`, POD_ID_DOC, "Allowed", assume(clusterArn)),
-        request(`${env}: EKS Pod Identity of another cluster cannot assume the Karpenter controller role`, POD_ID_DOC, "Denied", assume(world.arn("eks", "cluster/someone-else"))),
+        ...podIdentityTrustClaims(world, { label: "the Karpenter controller role", role, clusterArn }),
         request(`${env}: EC2 may assume Karpenter's node role`, CFN, "Allowed", () => ({ principal: "ec2.amazonaws.com", action: "sts:AssumeRole", resource: nodeRole.arn, resourceAccount: world.account, resourcePolicy: nodeRole.trust })),
         request(`${env}: EKS Pod Identity cannot assume Karpenter's node role`, CFN, "Denied", () => ({ principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", resource: nodeRole.arn, resourceAccount: world.account, resourcePolicy: nodeRole.trust, context: { "aws:SourceAccount": world.account, "aws:SourceArn": clusterArn } })),
     );

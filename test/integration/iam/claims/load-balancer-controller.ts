@@ -4,11 +4,11 @@
 // `elbv2.k8s.aws/cluster` tag the controller puts on what it creates. What it cannot do is as much the
 // claim as what it can: delete or take over a load balancer or security group it did not create.
 import { Claim, request } from "../lib/claims";
+import { podIdentityTrustClaims } from "../lib/pod-identity";
 import { resourcesOfType } from "../lib/plans";
 import { World } from "../lib/world";
 
 const POLICY_DOC = "kubernetes-sigs/aws-load-balancer-controller v3.5.0 docs/install/iam_policy.json";
-const POD_ID_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html";
 const CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 
 export async function loadBalancerControllerClaims(world: World): Promise<Claim[]> {
@@ -19,16 +19,7 @@ export async function loadBalancerControllerClaims(world: World): Promise<Claim[
     const clusterArn = world.arn("eks", `cluster/${association.inputs.clusterName}`);
     const claims: Claim[] = [];
 
-    const assume = (action: string, sourceArn: string) => () => ({
-        principal: "pods.eks.amazonaws.com",
-        action,
-        resource: role.arn,
-        resourceAccount: world.account,
-        resourcePolicy: role.trust,
-        context: { "aws:SourceAccount": world.account, "aws:SourceArn": sourceArn },
-    });
-    for (const action of ["sts:AssumeRole", "sts:TagSession"]) claims.push(request(`${env}: EKS Pod Identity of this cluster may ${action} the load balancer controller role`, POD_ID_DOC, "Allowed", assume(action, clusterArn)));
-    claims.push(request(`${env}: EKS Pod Identity of another cluster cannot assume the load balancer controller role`, POD_ID_DOC, "Denied", assume("sts:AssumeRole", world.arn("eks", "cluster/someone-else"))));
+    claims.push(...podIdentityTrustClaims(world, { label: "the load balancer controller role", role, clusterArn }));
 
     const as = { principal: world.session(role, "eks-pods"), identityPolicies: role.identityPolicies, boundary: role.boundary, resourceAccount: world.account };
     const lb = world.arn("elasticloadbalancing", "loadbalancer/net/k8s-orga-web-0a1b2c3d4e/0a1b2c3d4e5f6071");

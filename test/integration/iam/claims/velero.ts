@@ -3,11 +3,11 @@
 // no other bucket and never the bucket's settings; it snapshots volumes and deletes only the snapshots
 // Velero tagged; the key through EC2 only for restored volumes. The bucket refuses plain HTTP.
 import { Claim, request } from "../lib/claims";
+import { podIdentityTrustClaims } from "../lib/pod-identity";
 import { resourcesOfType } from "../lib/plans";
 import { World } from "../lib/world";
 
 const PLUGIN_DOC = "velero-plugin-for-aws v1.13.2 README.md#set-permissions-for-velero";
-const POD_ID_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html";
 
 export async function veleroClaims(world: World): Promise<Claim[]> {
     const env = world.plan.stack;
@@ -25,10 +25,8 @@ export async function veleroClaims(world: World): Promise<Claim[]> {
     const snapshot = `arn:aws:ec2:${world.region}::snapshot/snap-0a1b2c3d4e5f60718`;
     const volume = world.arn("ec2", "volume/vol-0a1b2c3d4e5f60718");
     const kms = (action: string, context: Record<string, string>) => () => ({ ...as, action, resource: keyArn, resourcePolicy: world.keyPolicy(keyArn), context });
-    const assume = (sourceArn: string) => () => ({ principal: "pods.eks.amazonaws.com", action: "sts:AssumeRole", resource: role.arn, resourceAccount: world.account, resourcePolicy: role.trust, context: { "aws:SourceAccount": world.account, "aws:SourceArn": sourceArn } });
     return [
-        request(`${env}: EKS Pod Identity of this cluster may assume the Velero role`, POD_ID_DOC, "Allowed", assume(clusterArn)),
-        request(`${env}: EKS Pod Identity of another cluster cannot assume the Velero role`, POD_ID_DOC, "Denied", assume(world.arn("eks", "cluster/someone-else"))),
+        ...podIdentityTrustClaims(world, { label: "the Velero role", role, clusterArn }),
         request(`${env}: Velero writes a backup object with the environment key`, PLUGIN_DOC, "Allowed", () => ({
             ...as,
             action: "s3:PutObject",
