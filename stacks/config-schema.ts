@@ -256,6 +256,11 @@ export function stackConfigSchema(env: Environment) {
             hostname: pattern(HOSTNAME, "the Argo CD UI hostname, e.g. argocd.dev.example.com"),
             /** The Grafana UI hostname (under cloudflare.zoneName); defaults to grafana.<cloudflare.zoneName>. */
             grafanaHostname: pattern(HOSTNAME, "the Grafana UI hostname, e.g. grafana.dev.example.com").optional(),
+            /**
+             * Serve Grafana at https://<grafanaHostname> (an ACM certificate on an NLB of the load balancer
+             * controller, its record by external-dns). On in both environments: dev must test what prod runs.
+             */
+            serveGrafana: bool.default(true),
             chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'an argo-cd chart version such as "9.5.4"').default(ARGOCD_CHART_VERSION),
             // "none": every signed-in user holds policy.default whatever else applies, and role:readonly reads every
             // tenant's apps and logs (Argo CD v3.3.8 rbac.md, builtin-policy.csv); project roles grant the rest.

@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
 import { EnvironmentBudget } from "../components/cost";
-import { ArgoCd } from "../components/gitops";
+import { ArgoCd, GrafanaEndpoint } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, planSubnets, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices, TAILSCALE_MTU } from "../components/swarm";
 import { Tenant, TenantWorkloadIdentity, TenantWorkloadPolicy } from "../components/tenancy";
 import { AwsLoadBalancerController, CertManager, ClusterAddon, ExternalSecretsTenant } from "../components/addons";
-import { buildAddons, buildExternalSecrets, buildGitopsBridge } from "./addons";
+import { buildAddons, buildExternalSecrets, buildGitopsBridge, grafanaHostnameOf } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
 import { clusterAdminsOf, tenantReposOf } from "./preflight";
@@ -188,6 +188,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             tenantRepos: tenantReposOf(cfg).map(({ configPath: _, ...repo }) => repo),
             prometheusRetention: prod ? "30d" : "7d",
             tls: platformTls(cfg, addons),
+            grafanaHostname: cfg.gitops.serveGrafana ? grafanaHostnameOf(cfg) : undefined,
             monitoringStorageClass: cfg.addons.ebsCsi.enabled ? cfg.addons.ebsCsi.storageClass : undefined,
             alertsSlack: cfg.gitops.notifications?.alertsSlackWebhookSecretId
                 ? { webhookSecretId: cfg.gitops.notifications.alertsSlackWebhookSecretId, channel: cfg.gitops.notifications.alertsSlackChannel }
@@ -198,6 +199,24 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         // CoreDNS instead of following them (`npm run critical-path`).
         { providers: k8sProviders },
     );
+
+    const cloudflare = cloudflareProvider(cfg, aws);
+    const lbc = addons.find((a): a is AwsLoadBalancerController => a instanceof AwsLoadBalancerController);
+    // Preflight guarantees the hostname and the controller (and external-dns) when Grafana is served.
+    if (cfg.gitops.serveGrafana && lbc) {
+        new GrafanaEndpoint(
+            `${prefix}-grafana`,
+            {
+                hostname: grafanaHostnameOf(cfg)!,
+                zoneId: cfg.cloudflare.zoneId,
+                scheme: cfg.addons.loadBalancerController.platformScheme,
+                namespace: argocd.monitoringNamespace,
+                loadBalancerReady: lbc.ready,
+                tags: { component: "gitops" },
+            },
+            { providers: { ...k8sProviders, cloudflare } },
+        );
+    }
 
     // Tenants' hostnames are checked wherever the platform publishes or certifies names.
     const tenantNames = cfg.addons.externalDns.enabled || cfg.addons.certManager.enabled;
@@ -257,7 +276,6 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });
-    const cloudflare = cloudflareProvider(cfg, aws);
     const swarm = buildSwarm(cfg, { aws, cloudflare, network, prefix, telemetryClientCaPem: edgeCa.certPem });
     const privateRouteTableIds = Array.from({ length: cfg.network.azCount }, (_, i) => network.privateRouteTableIds.apply((ids) => ids[i]));
     const edge = buildEdge(cfg, { aws, cloudflare, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn, privateRouteTableIds });

@@ -16,7 +16,7 @@ import { certManagerAcmeEmail, certManagerTokenSecretId, containerLogRetention, 
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, validateEdgeVpnRoutesArgs } from "../components/edge";
-import { tenantRepo, TenantRepo, validateArgoCdArgs } from "../components/gitops";
+import { tenantRepo, TenantRepo, validateArgoCdArgs, validateGrafanaEndpointArgs } from "../components/gitops";
 import { validateVpcArgs, validateVpcFlowLogsArgs } from "../components/network";
 import { validateJoinTokenRotationArgs } from "../components/secrets";
 import { validateSwarmDnsArgs, validateSwarmManagersArgs, validateSwarmServicesArgs } from "../components/swarm";
@@ -219,6 +219,20 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
             if (!isUnder(cfg.gitops.hostname, zoneName)) problems.push({ path: "gitops.hostname", message: `"${cfg.gitops.hostname}" is not in the zone ${zoneName} (cloudflare.zoneName; the certificate and DNS record are made there)` });
             const grafana = grafanaHostnameOf(cfg);
             if (grafana && !isUnder(grafana, zoneName)) problems.push({ path: "gitops.grafanaHostname", message: `"${grafana}" is not in the zone ${zoneName} (cloudflare.zoneName)` });
+        }
+    }
+    if (cfg.gitops.serveGrafana) {
+        // The NLB is the controller's to build and the record external-dns's to publish; the certificate's name must be in the zone.
+        const off = "set gitops.serveGrafana: false to leave Grafana unserved";
+        if (!cfg.addons.loadBalancerController.enabled) problems.push({ path: "gitops.serveGrafana", message: `needs addons.loadBalancerController.enabled (it builds Grafana's NLB): enable it, or ${off}` });
+        if (!dns.enabled) problems.push({ path: "gitops.serveGrafana", message: `needs addons.externalDns.enabled (it publishes ${grafanaHostnameOf(cfg) ?? "Grafana's hostname"}): enable it, or ${off}` });
+        const hostname = grafanaHostnameOf(cfg);
+        if (!hostname) problems.push({ path: "gitops.grafanaHostname", message: `is missing (gitops.serveGrafana needs Grafana's hostname: set it or cloudflare.zoneName, or ${off})` });
+        else {
+            checks.push([
+                () => validateGrafanaEndpointArgs({ hostname, zoneId: cfg.cloudflare.zoneId, scheme: cfg.addons.loadBalancerController.platformScheme, namespace: LATER as never, loadBalancerReady: [] }),
+                (p) => (p === "hostname" ? "gitops.grafanaHostname" : `cloudflare.${p}`),
+            ]);
         }
     }
     for (const [check, toConfigPath] of checks) {

@@ -5,10 +5,13 @@ import { ArgProblem, throwIfProblems } from "../shared/validation";
 import { AddonSpec, ClusterAddon, compatibilityProblem, PinnedVersion } from "./addon";
 
 /**
- * The pinned EKS community add-on version of metrics-server (kubernetes-sigs/metrics-server v0.8.1):
- * what `aws eks describe-addon-versions --kubernetes-version 1.35` listed first in a public project's
- * pinned table (no AWS account here to ask). A community add-on is built and versioned by AWS like the
- * others, so it is pinned and updated the same way. Confirm a bump with
+ * The pinned EKS community add-on version of metrics-server (kubernetes-sigs/metrics-server v0.8.1). Not
+ * verified against a primary source: AWS publishes add-on builds only through the DescribeAddonVersions
+ * API (the EKS user guide names no build numbers, botocore carries none), and there is no AWS account
+ * here. Public configurations pinning EKS 1.35 add-ons list v0.8.1-eksbuild.6 as compatible with 1.35
+ * and later builds up to v0.8.1-eksbuild.10 (one names it 1.35's default); .6 stays pinned because it
+ * is the build those sources agree is listed. A community add-on is built and versioned by AWS like the
+ * others, so it is pinned and updated the same way: before the first `up`, and per bump, run
  * `aws eks describe-addon-versions --addon-name metrics-server --kubernetes-version <1.NN>`.
  */
 export const METRICS_SERVER_ADDON_VERSION: PinnedVersion = {

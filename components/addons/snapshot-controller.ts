@@ -13,10 +13,12 @@ import { EBS_CSI_PROVISIONER } from "./ebs-csi";
  * project supports Kubernetes 1.25 and later, README "Compatibility"). The add-on installs the
  * snapshot CRDs with the controller (EKS user guide, "Enable snapshot functionality for CSI volumes",
  * awsdocs/amazon-eks-user-guide latest/ug/storage/csi-snapshot-controller.adoc at 4d52b4d0) and needs no
- * IAM ("Required IAM permissions: none", workloads/eks-add-ons.adoc). v8.5.0-eksbuild.3 is what
- * `aws eks describe-addon-versions --kubernetes-version 1.35` listed first in a public project's pinned
- * table (no AWS account here to ask); confirm a bump per cluster version with
- * `aws eks describe-addon-versions --addon-name snapshot-controller --kubernetes-version <1.NN>`.
+ * IAM ("Required IAM permissions: none", workloads/eks-add-ons.adoc). The build, v8.5.0-eksbuild.3, is
+ * not verified against a primary source: AWS publishes add-on builds only through the
+ * DescribeAddonVersions API (the user guide names builds only in passing, none for 8.5; botocore carries
+ * none), and there is no AWS account here. Public configurations pinning EKS 1.35 add-ons list
+ * v8.5.0-eksbuild.3 for 1.35, and later ones v8.5.0-eksbuild.4 and .5. Before the first `up`, and per
+ * bump, run `aws eks describe-addon-versions --addon-name snapshot-controller --kubernetes-version <1.NN>`.
  */
 export const SNAPSHOT_CONTROLLER_ADDON_VERSION: PinnedVersion = {
     version: "v8.5.0-eksbuild.3",

@@ -82,6 +82,18 @@ export function tenantApplicationSetSpec(args: { environment: string; repos: Ten
     };
 }
 
+/**
+ * Grafana's public URL, so the links and OAuth redirects it builds (`<root_url>login/generic_oauth`) name
+ * the hostname the browser uses, over https: behind the NLB's TLS listener Grafana itself serves HTTP, and
+ * its default root_url, `%(protocol)s://%(domain)s:%(http_port)s/`, would say http and port 3000
+ * (grafana/grafana conf/defaults.ini). Helm merges these keys into the chart's grafana.ini. Session
+ * cookies only over TLS, the only way in from outside. No enforce_domain: the kubelet's probes come by
+ * pod IP and would be redirected.
+ */
+export function grafanaServerIni(hostname: string): Record<string, unknown> {
+    return { server: { domain: hostname, root_url: `https://${hostname}/` }, security: { cookie_secure: true } };
+}
+
 /** kube-prometheus-stack, scraping Cilium and Hubble and picking up tenants' ServiceMonitors, PodMonitors and PrometheusRules. */
 export function kubePrometheusStackSpec(args: {
     ha: boolean;
@@ -93,6 +105,8 @@ export function kubePrometheusStackSpec(args: {
     prometheusStorage?: string;
     /** Alertmanager posts to Slack through the webhook in Secret ALERTMANAGER_SLACK_SECRET; unset, alerts go nowhere. */
     alertsSlack?: { channel: string };
+    /** Grafana's public hostname when it is served (GrafanaEndpoint); unset, Grafana keeps the chart's server settings. */
+    grafanaHostname?: string;
 }): Record<string, unknown> {
     const volume = (size: string) => (args.storageClass ? { volumeClaimTemplate: { spec: { storageClassName: args.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } } } : undefined);
     return {
@@ -136,7 +150,10 @@ export function kubePrometheusStackSpec(args: {
                             ...(args.alertsSlack ? { secrets: [ALERTMANAGER_SLACK_SECRET] } : {}),
                         },
                     },
-                    grafana: { admin: { existingSecret: args.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" } },
+                    grafana: {
+                        admin: { existingSecret: args.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
+                        ...(args.grafanaHostname ? { "grafana.ini": grafanaServerIni(args.grafanaHostname) } : {}),
+                    },
                 },
             },
         },

@@ -54,6 +54,8 @@ export interface ArgoCdArgs {
     readonly monitoringStorageClass?: string;
     /** Alertmanager's Slack webhook (Secrets Manager) and the channel it names. Defaults to none (alerts go nowhere). */
     readonly alertsSlack?: { readonly webhookSecretId: string; readonly channel: string };
+    /** Grafana's public hostname when a GrafanaEndpoint serves it (its root_url). Defaults to none (not served). */
+    readonly grafanaHostname?: string;
 }
 
 export const ARGOCD_DEFAULTS = {
@@ -70,6 +72,7 @@ export const ARGOCD_DEFAULTS = {
 export function validateArgoCdArgs(args: ArgoCdArgs): void {
     const problems: ArgProblem[] = [];
     if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(args.hostname)) problems.push({ path: "hostname", reason: `"${args.hostname}" is not a hostname` });
+    if (args.grafanaHostname !== undefined && !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(args.grafanaHostname)) problems.push({ path: "grafanaHostname", reason: `"${args.grafanaHostname}" is not a hostname` });
     if (!/^https:\/\//.test(args.repoUrl)) problems.push({ path: "repoUrl", reason: `"${args.repoUrl}" is not an https URL` });
     if (args.sso && args.sso.adminGroups.length === 0) problems.push({ path: "sso.adminGroups", reason: "is empty (with SSO the local admin is off: name the platform team's group)" });
     const names = new Set<string>();
@@ -100,6 +103,8 @@ export class ArgoCd extends pulumi.ComponentResource {
     public readonly chartVersion: string;
     /** The Helm release; what needs Argo CD's CRDs depends on it. */
     public readonly release: k8s.helm.v3.Release;
+    /** The monitoring Namespace object (kube-prometheus-stack's, Grafana's load balancer's). */
+    public readonly monitoringNamespace: k8s.core.v1.Namespace;
 
     constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
         validateArgoCdArgs(args);
@@ -215,6 +220,7 @@ export class ArgoCd extends pulumi.ComponentResource {
                 storageClass: args.monitoringStorageClass,
                 prometheusStorage: ha ? "100Gi" : "20Gi",
                 alertsSlack: args.alertsSlack && { channel: args.alertsSlack.channel },
+                grafanaHostname: args.grafanaHostname,
             }),
             [platformProject, ...monitoringSecrets],
         );
@@ -222,6 +228,7 @@ export class ArgoCd extends pulumi.ComponentResource {
 
         this.namespace = ARGOCD_NAMESPACE;
         this.namespaceObject = namespace;
+        this.monitoringNamespace = monitoring;
         this.registerOutputs({ namespace: this.namespace, chartVersion: this.chartVersion });
     }
 

@@ -4,3 +4,4 @@ export * from "./argocd-values";
 export * from "./versions";
 export * from "./repo-credentials";
 export * from "./cluster-secret";
+export * from "./grafana-endpoint";

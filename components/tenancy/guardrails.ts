@@ -20,6 +20,14 @@ export const NLB_TARGET_TYPE_ANNOTATION = "service.beta.kubernetes.io/aws-load-b
 export const TENANT_LOAD_BALANCER_CLASS = NLB_CLASS;
 /** The AWS Load Balancer Controller's IngressGroup annotation (v3.5.0 docs/guide/ingress/annotations.md). */
 export const ALB_GROUP_ANNOTATION = "alb.ingress.kubernetes.io/group.name";
+/**
+ * The annotations that put ACM certificates on a controller's TLS listener, by ARN (v3.5.0
+ * docs/guide/service/annotations.md "ssl-cert", docs/guide/ingress/annotations.md "certificate-arn").
+ * The account's ACM certificates are the platform's (Grafana's, components/gitops/grafana-endpoint.ts):
+ * a tenant naming one would serve the platform's hostname from its own load balancer.
+ */
+export const NLB_CERTIFICATE_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert";
+export const ALB_CERTIFICATE_ANNOTATION = "alb.ingress.kubernetes.io/certificate-arn";
 
 /**
  * CEL checks for what GitOps deploys into tenant namespaces (Pulumi never sees those objects): no
@@ -178,6 +186,11 @@ export function loadBalancerPolicySpec(): Record<string, unknown> {
                 message: `a tenant LoadBalancer Service must be annotated ${NLB_SCHEME_ANNOTATION}: internet-facing (tenant pods admit load balancers from the public subnets only; the controller's default is internal)`,
                 reason: "Invalid",
             },
+            {
+                expression: `!has(object.metadata.annotations) || !('${NLB_CERTIFICATE_ANNOTATION}' in object.metadata.annotations)`,
+                message: `a tenant LoadBalancer Service may not name ACM certificates (${NLB_CERTIFICATE_ANNOTATION}): the account's certificates are the platform's; terminate TLS in the pod with a cert-manager Certificate under the tenant's domain`,
+                reason: "Forbidden",
+            },
         ],
     };
 }
@@ -205,6 +218,11 @@ export function ingressPolicySpec(): Record<string, unknown> {
             {
                 expression: `!has(object.metadata.annotations) || !('${ALB_GROUP_ANNOTATION}' in object.metadata.annotations)`,
                 message: `a tenant Ingress may not join an IngressGroup (${ALB_GROUP_ANNOTATION}): each Ingress is its own ALB, counted by the quota`,
+                reason: "Forbidden",
+            },
+            {
+                expression: `!has(object.metadata.annotations) || !('${ALB_CERTIFICATE_ANNOTATION}' in object.metadata.annotations)`,
+                message: `a tenant Ingress may not name ACM certificates (${ALB_CERTIFICATE_ANNOTATION}): the account's certificates are the platform's`,
                 reason: "Forbidden",
             },
         ],

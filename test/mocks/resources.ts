@@ -150,6 +150,24 @@ const COMPUTED: Record<string, Computed> = {
         return { key, createdAt: MOCK_EPOCH.toISOString(), expiresAt: MOCK_EPOCH.toISOString(), invalid: false };
     },
     "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": () => ({ status: "inactive", createdAt: MOCK_EPOCH.toISOString(), tunType: "cfd_tunnel", remoteConfig: true }),
+    // ACM's DNS validation record, as DescribeCertificate returns it (names with the trailing dot).
+    "aws:acm/certificate:Certificate": ({ id, inputs, seed }) => {
+        const domainName = String(inputs.domainName);
+        return {
+            arn: id,
+            domainValidationOptions: [
+                {
+                    domainName,
+                    resourceRecordName: `_${hexOf(`${seed}:name`, 32)}.${domainName}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: `_${hexOf(`${seed}:value`, 32)}.${hexOf(`${seed}:zone`, 10)}.acm-validations.aws.`,
+                },
+            ],
+            subjectAlternativeNames: [domainName],
+            status: "PENDING_VALIDATION",
+            type: "AMAZON_ISSUED",
+        };
+    },
     "cloudflare:index/dnsRecord:DnsRecord": ({ inputs }) => ({ proxiable: true, createdOn: MOCK_EPOCH.toISOString(), name: inputs.name }),
     "aws:ecr/repository:Repository": ({ inputs, cloud }) => ({
         arn: arn(cloud, "ecr", `repository/${String(inputs.name)}`),
@@ -189,6 +207,9 @@ function fakeId(type: string, name: string, inputs: Inputs, seed: string, cloud:
     if (type === "aws:kms/key:Key" || type === "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared") return uuidOf(seed);
     // Secrets Manager ids are the secret's ARN (with AWS's 6-character suffix).
     if (type === "aws:secretsmanager/secret:Secret") return arn(cloud, "secretsmanager", `secret:${String(inputs.name)}-${hexOf(seed, 6)}`);
+    // A certificate's id is its ARN; a validation's, the time it was issued (terraform-provider-aws internal/service/acm).
+    if (type === "aws:acm/certificate:Certificate") return arn(cloud, "acm", `certificate/${uuidOf(seed)}`);
+    if (type === "aws:acm/certificateValidation:CertificateValidation") return MOCK_EPOCH.toISOString().replace("T", " ").replace(".000Z", " +0000 UTC");
     if (typeof inputs.name === "string") return inputs.name;
     // A role's id is its name, auto-named ones too (terraform-provider-aws internal/service/iam/role.go: d.SetId(roleName)),
     // so a RolePolicy's `role: role.id` names the role its ARN names.

@@ -130,6 +130,14 @@ async function ownAccountClaims(project: string, own: Account): Promise<Claim[]>
             request(`${stack} deploy role cannot add a policy to ${role.name}`, DOC, "Denied", () => ({ ...as, action: "iam:PutRolePolicy", resource: role.arn, context: bounded })),
         );
     }
+    // Grafana's ACM certificate (components/gitops/grafana-endpoint.ts): what the provider calls to request,
+    // tag, read, wait for and delete it (terraform-provider-aws internal/service/acm certificate.go,
+    // certificate_validation.go). RequestCertificate names no resource (AWS service authorization reference, ACM).
+    const certificate = own.platform.arn("acm", "certificate/0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9");
+    claims.push(request(`${stack} deploy role may acm:RequestCertificate (Grafana's)`, DOC, "Allowed", () => ({ ...as, action: "acm:RequestCertificate", resource: "*" })));
+    for (const action of ["acm:AddTagsToCertificate", "acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:DeleteCertificate"]) {
+        claims.push(request(`${stack} deploy role may ${action} on a certificate of its account (Grafana's)`, DOC, "Allowed", () => ({ ...as, action, resource: certificate })));
+    }
     for (const action of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"]) {
         claims.push(request(`${stack} deploy role cannot ${action} on its own boundary`, DOC, "Denied", () => ({ ...as, action, resource: boundaryArn })));
     }

@@ -26,6 +26,9 @@ export async function loadBalancerControllerClaims(world: World): Promise<Claim[
     const swarmLb = world.arn("elasticloadbalancing", "loadbalancer/net/pr-cybr-swarm-api/0f1e2d3c4b5a6978");
     const tg = world.arn("elasticloadbalancing", "targetgroup/k8s-orga-web-0a1b2c3d4e/0a1b2c3d4e5f6071");
     const sg = world.arn("ec2", "security-group/sg-0a1b2c3d4e5f60718");
+    const validation = resourcesOfType(world.plan, "aws:acm/certificateValidation:CertificateValidation")[0];
+    if (!validation) throw new Error(`${env}: no Grafana certificate validation in the plan`);
+    const grafanaCertificate = String(validation.inputs.certificateArn);
     const tagged = { [`aws:ResourceTag/${CLUSTER_TAG}`]: "pr-cybr" };
     const tagging = { [`aws:RequestTag/${CLUSTER_TAG}`]: "pr-cybr", "aws:TagKeys": CLUSTER_TAG };
     const act = (action: string, resource: string, context: Record<string, string> = {}) => () => ({ ...as, action, resource, context });
@@ -48,6 +51,12 @@ export async function loadBalancerControllerClaims(world: World): Promise<Claim[
         request(`${env}: the controller may add an ingress rule to any security group (upstream policy: the nodes' group for its targets)`, POLICY_DOC, "Allowed", act("ec2:AuthorizeSecurityGroupIngress", sg)),
         request(`${env}: the controller may create the ELB service-linked role`, POLICY_DOC, "Allowed", act("iam:CreateServiceLinkedRole", world.arn("iam", "role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing", false), { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" })),
         request(`${env}: the controller cannot create another service's linked role`, POLICY_DOC, "Denied", act("iam:CreateServiceLinkedRole", world.arn("iam", "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", false), { "iam:AWSServiceName": "autoscaling.amazonaws.com" })),
+        // Grafana's TLS listener (components/gitops/grafana-endpoint.ts): the controller reads the certificate
+        // the Service names and creates the listener with it; the certificate itself stays out of its reach.
+        request(`${env}: the controller may read Grafana's ACM certificate (to put it on the NLB's TLS listener)`, POLICY_DOC, "Allowed", act("acm:DescribeCertificate", grafanaCertificate)),
+        request(`${env}: the controller may create a TLS listener on its load balancer`, POLICY_DOC, "Allowed", act("elasticloadbalancing:CreateListener", lb)),
+        request(`${env}: the controller cannot delete Grafana's ACM certificate`, POLICY_DOC, "Denied", act("acm:DeleteCertificate", grafanaCertificate)),
+        request(`${env}: the controller cannot export Grafana's ACM certificate`, POLICY_DOC, "Denied", act("acm:ExportCertificate", grafanaCertificate)),
         request(`${env}: the controller cannot terminate an instance`, POLICY_DOC, "Denied", act("ec2:TerminateInstances", world.arn("ec2", "instance/i-0a1b2c3d4e5f60718"))),
         request(`${env}: the controller cannot read a secret`, POLICY_DOC, "Denied", act("secretsmanager:GetSecretValue", world.arn("secretsmanager", "secret:pr-cybr/x-AbCdEf"))),
     );
