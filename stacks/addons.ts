@@ -231,6 +231,26 @@ export const externalDnsTokenSecretId = (cfg: PlatformConfig) => cfg.addons.exte
 /** Grafana's hostname: configured, else grafana.<zone>; none without a zone. */
 export const grafanaHostnameOf = (cfg: PlatformConfig) => cfg.gitops.grafanaHostname ?? (cfg.cloudflare.zoneName ? `grafana.${cfg.cloudflare.zoneName}` : undefined);
 
+/**
+ * Grafana's sign-in: gitops.grafanaSso's client and endpoints, gitops.sso's admin groups. The endpoints
+ * default to Keycloak's for a realm issuer (`<issuer>/protocol/openid-connect/{auth,token,userinfo}`,
+ * Grafana docs "Configure Keycloak OAuth2 authentication"): Grafana's grafana.ini takes no discovery URL.
+ */
+export function grafanaSsoOf(cfg: PlatformConfig) {
+    const g = cfg.gitops.grafanaSso;
+    const sso = cfg.gitops.sso;
+    if (!g || !sso) return undefined;
+    const keycloak = KEYCLOAK_REALM.test(sso.issuerUrl) ? `${sso.issuerUrl.replace(/\/$/, "")}/protocol/openid-connect` : undefined;
+    const authUrl = g.authUrl ?? (keycloak && `${keycloak}/auth`);
+    const tokenUrl = g.tokenUrl ?? (keycloak && `${keycloak}/token`);
+    const apiUrl = g.apiUrl ?? (keycloak && `${keycloak}/userinfo`);
+    if (!authUrl || !tokenUrl || !apiUrl) return undefined;
+    return { clientId: g.clientId, clientSecretId: g.clientSecretId, authUrl, tokenUrl, apiUrl, adminGroups: sso.adminGroups };
+}
+
+/** A Keycloak realm's issuer URL (`https://<host>/realms/<realm>`, or under /auth on older Keycloak). */
+const KEYCLOAK_REALM = /^https:\/\/[^/]+(\/auth)?\/realms\/[^/]+\/?$/;
+
 /** Container logs' retention: the config's, else 30 days in dev and a year in prod (as the swarm's telemetry). */
 export function containerLogRetention(cfg: PlatformConfig): number {
     return cfg.addons.containerLogs.retentionDays ?? (cfg.environment === "prod" ? 365 : 30);

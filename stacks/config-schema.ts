@@ -261,6 +261,17 @@ export function stackConfigSchema(env: Environment) {
              * controller, its record by external-dns). On in both environments: dev must test what prod runs.
              */
             serveGrafana: bool.default(true),
+            /**
+             * Grafana's OIDC sign-in (generic OAuth) through gitops.sso's issuer: only gitops.sso.adminGroups sign in,
+             * as Admin (the dashboards show every tenant). Endpoints default to the issuer's Keycloak paths.
+             */
+            grafanaSso: strict({
+                clientId: nonEmpty("Grafana's OIDC client id"),
+                clientSecretId: nonEmpty("the Secrets Manager secret (name or ARN) holding Grafana's OIDC client secret"),
+                authUrl: pattern(/^https:\/\/\S+$/, "the OIDC authorization endpoint (https)").optional(),
+                tokenUrl: pattern(/^https:\/\/\S+$/, "the OIDC token endpoint (https)").optional(),
+                apiUrl: pattern(/^https:\/\/\S+$/, "the OIDC userinfo endpoint (https)").optional(),
+            }).optional(),
             chartVersion: pattern(/^\d+\.\d+\.\d+$/, 'an argo-cd chart version such as "9.5.4"').default(ARGOCD_CHART_VERSION),
             // "none": every signed-in user holds policy.default whatever else applies, and role:readonly reads every
             // tenant's apps and logs (Argo CD v3.3.8 rbac.md, builtin-policy.csv); project roles grant the rest.

@@ -8,7 +8,7 @@ import { EdgeCa } from "../components/edge";
 import { SwarmDns, SwarmManagers, SwarmPki, SwarmServices, TAILSCALE_MTU } from "../components/swarm";
 import { Tenant, TenantWorkloadIdentity, TenantWorkloadPolicy } from "../components/tenancy";
 import { AwsLoadBalancerController, CertManager, ClusterAddon, ExternalSecretsTenant } from "../components/addons";
-import { buildAddons, buildExternalSecrets, buildGitopsBridge, grafanaHostnameOf } from "./addons";
+import { buildAddons, buildExternalSecrets, buildGitopsBridge, grafanaHostnameOf, grafanaSsoOf } from "./addons";
 import { PlatformConfig } from "./config";
 import { buildEdge, EdgeOutputs } from "./edge";
 import { clusterAdminsOf, tenantReposOf } from "./preflight";
@@ -189,6 +189,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             prometheusRetention: prod ? "30d" : "7d",
             tls: platformTls(cfg, addons),
             grafanaHostname: cfg.gitops.serveGrafana ? grafanaHostnameOf(cfg) : undefined,
+            grafanaSso: grafanaSsoOf(cfg),
             monitoringStorageClass: cfg.addons.ebsCsi.enabled ? cfg.addons.ebsCsi.storageClass : undefined,
             alertsSlack: cfg.gitops.notifications?.alertsSlackWebhookSecretId
                 ? { webhookSecretId: cfg.gitops.notifications.alertsSlackWebhookSecretId, channel: cfg.gitops.notifications.alertsSlackChannel }

@@ -12,7 +12,7 @@ import {
     validateVeleroArgs,
 } from "../components/addons";
 import { isUnder } from "../components/shared/hostnames";
-import { certManagerAcmeEmail, certManagerTokenSecretId, containerLogRetention, externalDnsTokenSecretId, grafanaHostnameOf } from "./addons";
+import { certManagerAcmeEmail, certManagerTokenSecretId, containerLogRetention, externalDnsTokenSecretId, grafanaHostnameOf, grafanaSsoOf } from "./addons";
 import { validateCiliumArgs, validateEksClusterArgs, validateManagedNodeGroupArgs } from "../components/cluster";
 import { validateEnvironmentBudgetArgs } from "../components/cost";
 import { validateEdgeAccessArgs, validateEdgeAgentImageArgs, validateEdgeNodeArgs, validateEdgeSiteArgs, validateEdgeVpnRoutesArgs } from "../components/edge";
@@ -234,6 +234,16 @@ export function componentArgProblems(cfg: PlatformConfig): ConfigProblem[] {
                 (p) => (p === "hostname" ? "gitops.grafanaHostname" : `cloudflare.${p}`),
             ]);
         }
+    }
+    const grafanaSso = cfg.gitops.grafanaSso;
+    if (grafanaSso) {
+        if (!cfg.gitops.sso) problems.push({ path: "gitops.grafanaSso", message: "needs gitops.sso (Grafana signs in through its issuer, and only its adminGroups may): configure it, or remove gitops.grafanaSso" });
+        else if (!grafanaSsoOf(cfg)) {
+            for (const key of ["authUrl", "tokenUrl", "apiUrl"] as const) {
+                if (!grafanaSso[key]) problems.push({ path: `gitops.grafanaSso.${key}`, message: `is missing (gitops.sso.issuerUrl ${cfg.gitops.sso.issuerUrl} is not a Keycloak realm, whose endpoints are derived): set the issuer's endpoint` });
+            }
+        }
+        if (!cfg.gitops.serveGrafana) problems.push({ path: "gitops.grafanaSso", message: "needs gitops.serveGrafana (the OAuth redirect goes to https://<gitops.grafanaHostname>/login/generic_oauth): serve Grafana, or remove gitops.grafanaSso" });
     }
     for (const [check, toConfigPath] of checks) {
         try {

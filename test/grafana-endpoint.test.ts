@@ -49,7 +49,12 @@ describe("Grafana config", () => {
         expect(notBool.problems).toEqual([expect.objectContaining({ path: "gitops.serveGrafana", message: expect.stringContaining("is not true or false") })]);
     });
     it("with serveGrafana false the plan holds no certificate, record or load balancer, and the chart keeps its grafana.ini", async () => {
-        const config = parseStackConfig(withEdit("dev", (raw) => ((raw.gitops as any).serveGrafana = false))).config!;
+        const config = parseStackConfig(
+            withEdit("dev", (raw) => {
+                (raw.gitops as any).serveGrafana = false;
+                delete (raw.gitops as any).grafanaSso;
+            }),
+        ).config!;
         const { harness } = await platformUnderMocks("dev", config);
         expect(harness.ofType("aws:acm/certificate:Certificate")).toEqual([]);
         expect(harness.ofType("kubernetes:core/v1:Service").filter((r) => (r.inputs as any).metadata.name === "grafana-nlb")).toEqual([]);
@@ -118,7 +123,52 @@ describe.each(["dev", "prod"] as const)("the %s plan's Grafana endpoint", (stack
     it("tells Grafana (kube-prometheus-stack's values) its public https URL, the name the certificate carries", () => {
         const app = one("kubernetes:argoproj.io/v1alpha1:Application", (r) => r.inputs.metadata.name === "kube-prometheus-stack");
         const grafana = app.inputs.spec.source.helm.valuesObject.grafana;
-        expect(grafana["grafana.ini"]).toEqual({ server: { domain: host, root_url: `https://${host}/` }, security: { cookie_secure: true } });
+        expect(grafana["grafana.ini"]).toMatchObject({ server: { domain: host, root_url: `https://${host}/` }, security: { cookie_secure: true } });
         expect(grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+    });
+});
+
+describe("Grafana's SSO config", () => {
+    it("derives a Keycloak realm's endpoints and lets only gitops.sso.adminGroups in", async () => {
+        const { grafanaSsoOf } = await import("../stacks/addons");
+        const config = parseStackConfig(withEdit("prod", () => undefined)).config!;
+        expect(grafanaSsoOf(config)).toEqual({
+            clientId: "grafana-prod",
+            clientSecretId: "pr-cybr/prod/monitoring/grafana-oidc-client-secret",
+            authUrl: "https://sso.pr-cybr.example/realms/platform/protocol/openid-connect/auth",
+            tokenUrl: "https://sso.pr-cybr.example/realms/platform/protocol/openid-connect/token",
+            apiUrl: "https://sso.pr-cybr.example/realms/platform/protocol/openid-connect/userinfo",
+            adminGroups: ["platform-team"],
+        });
+    });
+    it("asks for the endpoints of an issuer that is no Keycloak realm, naming each path", () => {
+        const other = parseStackConfig(withEdit("dev", (raw) => ((raw.gitops as any).sso.issuerUrl = "https://login.example.com/oauth2/default")));
+        expect(other.problems!.map((p) => p.path)).toEqual(["gitops.grafanaSso.apiUrl", "gitops.grafanaSso.authUrl", "gitops.grafanaSso.tokenUrl"]);
+        expect(other.problems![0].message).toContain("is not a Keycloak realm");
+        const given = parseStackConfig(
+            withEdit("dev", (raw) => {
+                (raw.gitops as any).sso.issuerUrl = "https://login.example.com/oauth2/default";
+                Object.assign((raw.gitops as any).grafanaSso, { authUrl: "https://login.example.com/oauth2/default/v1/authorize", tokenUrl: "https://login.example.com/oauth2/default/v1/token", apiUrl: "https://login.example.com/oauth2/default/v1/userinfo" });
+            }),
+        );
+        expect(given.problems ?? []).toEqual([]);
+        expect(given.config).toBeDefined();
+    });
+    it("needs gitops.sso and a served Grafana, and says how to fix it", () => {
+        const noSso = parseStackConfig(withEdit("dev", (raw) => delete (raw.gitops as any).sso));
+        expect(noSso.problems).toEqual(expect.arrayContaining([{ path: "gitops.grafanaSso", message: expect.stringContaining("needs gitops.sso") }]));
+        const unserved = parseStackConfig(withEdit("dev", (raw) => ((raw.gitops as any).serveGrafana = false)));
+        expect(unserved.problems).toEqual([{ path: "gitops.grafanaSso", message: expect.stringContaining("needs gitops.serveGrafana") }]);
+    });
+    it("puts the client secret in a Secret Grafana reads from its environment, never in the values", () => {
+        const plan = planOf("prod");
+        const secret = plan.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.inputs.metadata.name === "grafana-oidc")!;
+        expect(secret.inputs.metadata.namespace).toBe("monitoring");
+        expect(JSON.stringify(secret.inputs.stringData)).not.toMatch(/client-secret":"[^[]/);
+        const app = plan.resources.find((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Application" && r.inputs.metadata.name === "kube-prometheus-stack")!;
+        const grafana = app.inputs.spec.source.helm.valuesObject.grafana;
+        expect(grafana.envValueFrom).toEqual({ GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: "grafana-oidc", key: "client-secret" } } });
+        expect(grafana["grafana.ini"]["auth.generic_oauth"]).not.toHaveProperty("client_secret");
+        expect(app.dependsOn).toContain(secret.urn);
     });
 });

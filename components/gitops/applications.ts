@@ -94,6 +94,54 @@ export function grafanaServerIni(hostname: string): Record<string, unknown> {
     return { server: { domain: hostname, root_url: `https://${hostname}/` }, security: { cookie_secure: true } };
 }
 
+/** Grafana's OIDC sign-in (GrafanaSso below). */
+export interface GrafanaSso {
+    readonly clientId: string;
+    readonly authUrl: string;
+    readonly tokenUrl: string;
+    readonly apiUrl: string;
+    /** The only groups that may sign in, as Admin: the dashboards show every tenant's metrics. */
+    readonly adminGroups: string[];
+    /** The Secret in the monitoring namespace holding the client secret under GRAFANA_OIDC_SECRET_KEY. */
+    readonly secretName: string;
+}
+
+export const GRAFANA_OIDC_SECRET_KEY = "client-secret";
+
+/** A JMESPath raw string literal (`'...'`, `\'` inside). */
+const jmespathString = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/**
+ * Grafana's generic OAuth (grafana.ini `[auth.generic_oauth]`, Grafana docs "Configure Generic OAuth
+ * authentication"): PKCE, the groups claim, and only the admin groups in (`allowed_groups`; with
+ * `role_attribute_strict` a user whose groups map to no role is refused rather than made Viewer). The
+ * client secret never enters the values: Grafana reads `GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET` (its
+ * `GF_<section>_<key>` override) from the Secret through the chart's `envValueFrom`.
+ */
+export function grafanaSsoValues(sso: GrafanaSso): { ini: Record<string, unknown>; envValueFrom: Record<string, unknown> } {
+    const admins = sso.adminGroups.map((g) => `contains(groups[*], ${jmespathString(g)})`).join(" || ");
+    return {
+        ini: {
+            "auth.generic_oauth": {
+                enabled: true,
+                name: "SSO",
+                allow_sign_up: true,
+                client_id: sso.clientId,
+                scopes: "openid email profile groups",
+                auth_url: sso.authUrl,
+                token_url: sso.tokenUrl,
+                api_url: sso.apiUrl,
+                use_pkce: true,
+                groups_attribute_path: "groups",
+                allowed_groups: sso.adminGroups.join(","),
+                role_attribute_path: `(${admins}) && 'Admin'`,
+                role_attribute_strict: true,
+            },
+        },
+        envValueFrom: { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: sso.secretName, key: GRAFANA_OIDC_SECRET_KEY } } },
+    };
+}
+
 /** kube-prometheus-stack, scraping Cilium and Hubble and picking up tenants' ServiceMonitors, PodMonitors and PrometheusRules. */
 export function kubePrometheusStackSpec(args: {
     ha: boolean;
@@ -107,7 +155,11 @@ export function kubePrometheusStackSpec(args: {
     alertsSlack?: { channel: string };
     /** Grafana's public hostname when it is served (GrafanaEndpoint); unset, Grafana keeps the chart's server settings. */
     grafanaHostname?: string;
+    /** Grafana's OIDC sign-in; unset, only the local admin signs in. */
+    grafanaSso?: GrafanaSso;
 }): Record<string, unknown> {
+    const sso = args.grafanaSso && grafanaSsoValues(args.grafanaSso);
+    const ini = { ...(args.grafanaHostname ? grafanaServerIni(args.grafanaHostname) : {}), ...(sso?.ini ?? {}) };
     const volume = (size: string) => (args.storageClass ? { volumeClaimTemplate: { spec: { storageClassName: args.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } } } : undefined);
     return {
         project: PLATFORM_PROJECT,
@@ -152,7 +204,8 @@ export function kubePrometheusStackSpec(args: {
                     },
                     grafana: {
                         admin: { existingSecret: args.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
-                        ...(args.grafanaHostname ? { "grafana.ini": grafanaServerIni(args.grafanaHostname) } : {}),
+                        ...(Object.keys(ini).length > 0 ? { "grafana.ini": ini } : {}),
+                        ...(sso ? { envValueFrom: sso.envValueFrom } : {}),
                     },
                 },
             },

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { isDnsLabel } from "../shared/names";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
+import { GRAFANA_OIDC_SECRET_KEY, GrafanaSso, kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
 import { certificateSpec } from "../shared/certificates";
 import { ARGOCD_NAMESPACE, ARGOCD_SERVER_TLS_SECRET, ArgoCdSso, argocdServerLoadBalancer, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
 import { RepoCredential, REPO_CREDS_LABEL, repoCredsData, repoCredsSecretName } from "./repo-credentials";
@@ -56,6 +56,8 @@ export interface ArgoCdArgs {
     readonly alertsSlack?: { readonly webhookSecretId: string; readonly channel: string };
     /** Grafana's public hostname when a GrafanaEndpoint serves it (its root_url). Defaults to none (not served). */
     readonly grafanaHostname?: string;
+    /** Grafana's OIDC sign-in; its client secret is read from Secrets Manager at deploy time. Defaults to none (local admin only). */
+    readonly grafanaSso?: Omit<GrafanaSso, "secretName"> & { readonly clientSecretId: string };
 }
 
 export const ARGOCD_DEFAULTS = {
@@ -96,6 +98,9 @@ export function validateArgoCdArgs(args: ArgoCdArgs): void {
  * Kubernetes Secrets (never into Helm values), the platform AppProject, the root app-of-apps, the
  * ApplicationSet that generates tenants' apps, and the platform add-ons it delivers (monitoring).
  */
+/** The Secret in the monitoring namespace holding Grafana's OIDC client secret. */
+export const GRAFANA_OIDC_SECRET = "grafana-oidc";
+
 export class ArgoCd extends pulumi.ComponentResource {
     public readonly namespace: string;
     /** The Namespace object (what must exist before objects in it; the release takes minutes more). */
@@ -200,6 +205,17 @@ export class ArgoCd extends pulumi.ComponentResource {
             );
         }
 
+        // Grafana's OIDC client secret, likewise (the env var GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET reads it).
+        let grafanaSso: GrafanaSso | undefined;
+        if (args.grafanaSso) {
+            const { clientSecretId, ...sso } = args.grafanaSso;
+            const clientSecret = this.secretFromSecretsManager(clientSecretId);
+            monitoringSecrets.push(
+                new k8s.core.v1.Secret(`${name}-grafana-oidc`, { metadata: { name: GRAFANA_OIDC_SECRET, namespace: MONITORING_NAMESPACE }, stringData: { [GRAFANA_OIDC_SECRET_KEY]: clientSecret } }, { parent: this, dependsOn: [monitoring] }),
+            );
+            grafanaSso = { ...sso, secretName: GRAFANA_OIDC_SECRET };
+        }
+
         // Argo CD's own objects need its CRDs, which the release installs.
         const crd = (role: string, kind: string, metadataName: string, spec: Record<string, unknown>, extra: pulumi.Resource[] = []) =>
             new k8s.apiextensions.CustomResource(
@@ -221,6 +237,7 @@ export class ArgoCd extends pulumi.ComponentResource {
                 prometheusStorage: ha ? "100Gi" : "20Gi",
                 alertsSlack: args.alertsSlack && { channel: args.alertsSlack.channel },
                 grafanaHostname: args.grafanaHostname,
+                grafanaSso,
             }),
             [platformProject, ...monitoringSecrets],
         );
