@@ -65,6 +65,28 @@ export interface ClusterAddon {
 }
 
 /** Why `pinned` cannot run on a cluster of `kubernetesVersion`, or undefined when it can. */
+/**
+ * The one check every add-on makes of its version arg: it is one of the pinned versions (whose
+ * compatibility is known), and that one is published for the cluster's Kubernetes version.
+ */
+export function pinnedVersionProblem(args: {
+    addon: string;
+    /** The arg's path, e.g. "chartVersion". */
+    path: string;
+    version: string;
+    known: readonly PinnedVersion[];
+    /** Where a new version is added, e.g. "CERT_MANAGER_CHARTS". */
+    knownName: string;
+    kubernetesVersion: string;
+    /** What the version is called in the message. Defaults to "version". */
+    what?: string;
+}): { path: string; reason: string } | undefined {
+    const pinned = args.known.find((v) => v.version === args.version);
+    if (!pinned) return { path: args.path, reason: `"${args.version}" is not a ${args.what ?? "version"} whose compatibility is known (${args.known.map((v) => v.version).join(", ")}; add one to ${args.knownName})` };
+    const p = compatibilityProblem(args.addon, pinned, args.kubernetesVersion);
+    return p ? { path: args.path, reason: p } : undefined;
+}
+
 export function compatibilityProblem(addon: string, pinned: PinnedVersion, kubernetesVersion: string): string | undefined {
     if (pinned.kubernetesVersions.includes(kubernetesVersion)) return undefined;
     return `${addon} ${pinned.version} is not published for Kubernetes ${kubernetesVersion} (it is for ${pinned.kubernetesVersions.join(", ")}; pin a version that lists ${kubernetesVersion}, see ${pinned.source})`;

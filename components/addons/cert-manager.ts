@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CERT_MANAGER_NAMESPACE } from "../shared/cert-manager-monitoring";
 import { isHostname } from "../shared/hostnames";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, forwardedDependsOn, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, forwardedDependsOn, PinnedVersion } from "./addon";
 
 /**
  * The pinned cert-manager chart (https://charts.jetstack.io, chart and app v1.21.1: cert-manager/cert-manager
@@ -56,12 +56,8 @@ export const CERT_MANAGER_DEFAULTS = { chartVersion: CERT_MANAGER_CHART.version,
 export function validateCertManagerArgs(args: CertManagerArgs): void {
     const problems: ArgProblem[] = [];
     const version = args.chartVersion ?? CERT_MANAGER_DEFAULTS.chartVersion;
-    const pinned = CERT_MANAGER_CHARTS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "chartVersion", reason: `"${version}" is not a chart version whose compatibility is known (${CERT_MANAGER_CHARTS.map((v) => v.version).join(", ")}; add one to CERT_MANAGER_CHARTS)` });
-    else {
-        const p = compatibilityProblem("cert-manager", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "chartVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "cert-manager", path: "chartVersion", version, known: CERT_MANAGER_CHARTS, knownName: "CERT_MANAGER_CHARTS", kubernetesVersion: args.kubernetesVersion, what: "chart version" });
+    if (versionProblem) problems.push(versionProblem);
     if (!isHostname(args.zoneName)) problems.push({ path: "zoneName", reason: `"${args.zoneName}" is not a DNS name (lowercase, e.g. example.com)` });
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(args.acmeEmail)) problems.push({ path: "acmeEmail", reason: `"${args.acmeEmail}" is not an email address` });
     if (!/\S/.test(args.cloudflareTokenSecretId)) problems.push({ path: "cloudflareTokenSecretId", reason: "is empty (name the Secrets Manager secret holding the Cloudflare DNS token)" });

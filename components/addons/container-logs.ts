@@ -5,7 +5,7 @@ import { podIdentityTrustPolicy } from "../shared/iam";
 import { LOG_RETENTION_DAYS } from "../shared/logs";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, PinnedVersion } from "./addon";
 
 /**
  * The pinned fluent-bit chart: 0.58.1 (fluent/helm-charts tag fluent-bit-0.58.1, commit
@@ -95,12 +95,8 @@ export const CONTAINER_LOGS_DEFAULTS = { chartVersion: FLUENT_BIT_CHART_VERSION.
 export function validateContainerLogsArgs(args: ContainerLogsArgs): void {
     const problems: ArgProblem[] = [];
     const version = args.chartVersion ?? CONTAINER_LOGS_DEFAULTS.chartVersion;
-    const pinned = FLUENT_BIT_CHART_VERSIONS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "chartVersion", reason: `"${version}" is not a version whose compatibility is known (${FLUENT_BIT_CHART_VERSIONS.map((v) => v.version).join(", ")})` });
-    else {
-        const p = compatibilityProblem("fluent-bit", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "chartVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "fluent-bit", path: "chartVersion", version, known: FLUENT_BIT_CHART_VERSIONS, knownName: "FLUENT_BIT_CHART_VERSIONS", kubernetesVersion: args.kubernetesVersion });
+    if (versionProblem) problems.push(versionProblem);
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(args.retentionDays)) problems.push({ path: "retentionDays", reason: `${args.retentionDays} is not a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")})` });
     throwIfProblems("ContainerLogs", problems);
 }

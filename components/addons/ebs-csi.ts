@@ -5,7 +5,7 @@ import { podIdentityTrustPolicy } from "../shared/iam";
 import { isDnsLabel } from "../shared/names";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, forwardedDependsOn, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, forwardedDependsOn, PinnedVersion } from "./addon";
 
 /**
  * The pinned EKS add-on version of the EBS CSI driver (driver v1.64.0, the newest release of
@@ -113,12 +113,8 @@ export const EBS_CSI_DRIVER_DEFAULTS = { addonVersion: EBS_CSI_ADDON_VERSION.ver
 export function validateEbsCsiDriverArgs(args: EbsCsiDriverArgs): void {
     const problems: ArgProblem[] = [];
     const version = args.addonVersion ?? EBS_CSI_DRIVER_DEFAULTS.addonVersion;
-    const pinned = EBS_CSI_ADDON_VERSIONS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "addonVersion", reason: `"${version}" is not a version whose compatibility is known (${EBS_CSI_ADDON_VERSIONS.map((v) => v.version).join(", ")}; add one to EBS_CSI_ADDON_VERSIONS)` });
-    else {
-        const p = compatibilityProblem("aws-ebs-csi-driver", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "addonVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "aws-ebs-csi-driver", path: "addonVersion", version, known: EBS_CSI_ADDON_VERSIONS, knownName: "EBS_CSI_ADDON_VERSIONS", kubernetesVersion: args.kubernetesVersion });
+    if (versionProblem) problems.push(versionProblem);
     const sc = args.storageClassName ?? EBS_CSI_DRIVER_DEFAULTS.storageClassName;
     if (!isDnsLabel(sc)) problems.push({ path: "storageClassName", reason: `"${sc}" is not a DNS label (lowercase letters, digits and '-')` });
     throwIfProblems("EbsCsiDriver", problems);

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isHostname } from "../shared/hostnames";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, forwardedDependsOn, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, forwardedDependsOn, PinnedVersion } from "./addon";
 
 /**
  * The pinned external-dns chart (https://kubernetes-sigs.github.io/external-dns, chart 1.21.1, app
@@ -44,12 +44,8 @@ export const EXTERNAL_DNS_DEFAULTS = { chartVersion: EXTERNAL_DNS_CHART.version 
 export function validateExternalDnsArgs(args: ExternalDnsArgs): void {
     const problems: ArgProblem[] = [];
     const version = args.chartVersion ?? EXTERNAL_DNS_DEFAULTS.chartVersion;
-    const pinned = EXTERNAL_DNS_CHARTS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "chartVersion", reason: `"${version}" is not a chart version whose compatibility is known (${EXTERNAL_DNS_CHARTS.map((v) => v.version).join(", ")}; add one to EXTERNAL_DNS_CHARTS)` });
-    else {
-        const p = compatibilityProblem("external-dns", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "chartVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "external-dns", path: "chartVersion", version, known: EXTERNAL_DNS_CHARTS, knownName: "EXTERNAL_DNS_CHARTS", kubernetesVersion: args.kubernetesVersion, what: "chart version" });
+    if (versionProblem) problems.push(versionProblem);
     if (!isHostname(args.zoneName)) problems.push({ path: "zoneName", reason: `"${args.zoneName}" is not a DNS name (lowercase, e.g. example.com)` });
     if (!/^[0-9a-f]{32}$/.test(args.zoneId)) problems.push({ path: "zoneId", reason: `"${args.zoneId}" is not a Cloudflare zone id (32 hex characters)` });
     if (!/^[a-z0-9-]{1,63}$/.test(args.ownerId)) problems.push({ path: "ownerId", reason: `"${args.ownerId}" is not an owner id (lowercase letters, digits and '-')` });

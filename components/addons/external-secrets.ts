@@ -5,7 +5,7 @@ import { podIdentityTrustPolicy } from "../shared/iam";
 import { Tags } from "../shared/tags";
 import { tenantSecretsReadStatements } from "../shared/tenant-secrets";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, PinnedVersion } from "./addon";
 
 /**
  * The External Secrets Operator chart (external-secrets/external-secrets, tag helm-chart-2.8.0 at
@@ -141,12 +141,8 @@ export function validateExternalSecretsArgs(name: string, args: ExternalSecretsA
         if (role.length > MAX_ROLE_LOGICAL_NAME) problems.push({ path: `tenants[${i}].tenant`, reason: `"${t.tenant}" makes the reader role name ${role} longer than ${MAX_ROLE_LOGICAL_NAME} characters (use a shorter tenant name)` });
     });
     const version = args.chartVersion ?? EXTERNAL_SECRETS_DEFAULTS.chartVersion;
-    const pinned = EXTERNAL_SECRETS_CHART_VERSIONS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "chartVersion", reason: `"${version}" is not a version whose compatibility is known (${EXTERNAL_SECRETS_CHART_VERSIONS.map((v) => v.version).join(", ")}; add one to EXTERNAL_SECRETS_CHART_VERSIONS)` });
-    else {
-        const p = compatibilityProblem("external-secrets", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "chartVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "external-secrets", path: "chartVersion", version, known: EXTERNAL_SECRETS_CHART_VERSIONS, knownName: "EXTERNAL_SECRETS_CHART_VERSIONS", kubernetesVersion: args.kubernetesVersion });
+    if (versionProblem) problems.push(versionProblem);
     throwIfProblems("ExternalSecrets", problems);
 }
 

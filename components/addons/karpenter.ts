@@ -8,7 +8,7 @@ import { isDnsLabel } from "../shared/names";
 import { parseQuantity } from "../shared/quantity";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, PinnedVersion } from "./addon";
 import { ebsCsiKmsPolicy } from "./ebs-csi";
 import { INTERRUPTION_EVENTS, interruptionQueuePolicy, karpenterControllerPolicy } from "./karpenter-iam";
 
@@ -141,12 +141,8 @@ export const KARPENTER_DEFAULTS = { chartVersion: KARPENTER_CHART_VERSION.versio
 export function validateKarpenterArgs(args: KarpenterArgs): void {
     const problems: ArgProblem[] = [];
     const version = args.chartVersion ?? KARPENTER_DEFAULTS.chartVersion;
-    const pinned = KARPENTER_CHART_VERSIONS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "chartVersion", reason: `"${version}" is not a version whose compatibility is known (${KARPENTER_CHART_VERSIONS.map((v) => v.version).join(", ")}; add one to KARPENTER_CHART_VERSIONS)` });
-    else {
-        const p = compatibilityProblem("karpenter", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "chartVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "karpenter", path: "chartVersion", version, known: KARPENTER_CHART_VERSIONS, knownName: "KARPENTER_CHART_VERSIONS", kubernetesVersion: args.kubernetesVersion });
+    if (versionProblem) problems.push(versionProblem);
     if (args.nodePools.length === 0) problems.push({ path: "nodePools", reason: "is empty (list at least one NodePool, or turn the autoscaler off)" });
     const names = new Set<string>();
     args.nodePools.forEach((p, i) => {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, PinnedVersion } from "./addon";
 
 /**
  * The pinned EKS community add-on version of metrics-server (kubernetes-sigs/metrics-server v0.8.1). Not
@@ -39,12 +39,8 @@ export const METRICS_SERVER_DEFAULTS = { addonVersion: METRICS_SERVER_ADDON_VERS
 export function validateMetricsServerArgs(args: MetricsServerArgs): void {
     const problems: ArgProblem[] = [];
     const version = args.addonVersion ?? METRICS_SERVER_DEFAULTS.addonVersion;
-    const pinned = METRICS_SERVER_ADDON_VERSIONS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "addonVersion", reason: `"${version}" is not a version whose compatibility is known (${METRICS_SERVER_ADDON_VERSIONS.map((v) => v.version).join(", ")}; add one to METRICS_SERVER_ADDON_VERSIONS)` });
-    else {
-        const p = compatibilityProblem("metrics-server", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "addonVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "metrics-server", path: "addonVersion", version, known: METRICS_SERVER_ADDON_VERSIONS, knownName: "METRICS_SERVER_ADDON_VERSIONS", kubernetesVersion: args.kubernetesVersion });
+    if (versionProblem) problems.push(versionProblem);
     throwIfProblems("MetricsServer", problems);
 }
 

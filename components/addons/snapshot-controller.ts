@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isDnsLabel } from "../shared/names";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, PinnedVersion } from "./addon";
 import { EBS_CSI_PROVISIONER } from "./ebs-csi";
 
 /**
@@ -70,12 +70,8 @@ export const SNAPSHOT_CONTROLLER_DEFAULTS = { addonVersion: SNAPSHOT_CONTROLLER_
 export function validateSnapshotControllerArgs(args: SnapshotControllerArgs): void {
     const problems: ArgProblem[] = [];
     const version = args.addonVersion ?? SNAPSHOT_CONTROLLER_DEFAULTS.addonVersion;
-    const pinned = SNAPSHOT_CONTROLLER_ADDON_VERSIONS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "addonVersion", reason: `"${version}" is not a version whose compatibility is known (${SNAPSHOT_CONTROLLER_ADDON_VERSIONS.map((v) => v.version).join(", ")}; add one to SNAPSHOT_CONTROLLER_ADDON_VERSIONS)` });
-    else {
-        const p = compatibilityProblem("snapshot-controller", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "addonVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "snapshot-controller", path: "addonVersion", version, known: SNAPSHOT_CONTROLLER_ADDON_VERSIONS, knownName: "SNAPSHOT_CONTROLLER_ADDON_VERSIONS", kubernetesVersion: args.kubernetesVersion });
+    if (versionProblem) problems.push(versionProblem);
     const name = args.snapshotClassName ?? SNAPSHOT_CONTROLLER_DEFAULTS.snapshotClassName;
     if (!isDnsLabel(name)) problems.push({ path: "snapshotClassName", reason: `"${name}" is not a DNS label (lowercase letters, digits and '-')` });
     throwIfProblems("SnapshotController", problems);

@@ -5,7 +5,7 @@ import { podIdentityTrustPolicy } from "../shared/iam";
 import { privateBucket } from "../shared/private-bucket";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { AddonSpec, ClusterAddon, compatibilityProblem, PinnedVersion } from "./addon";
+import { AddonSpec, ClusterAddon, pinnedVersionProblem, PinnedVersion } from "./addon";
 
 /**
  * The Velero chart (vmware-tanzu/helm-charts, tag velero-11.4.0 at d3c3d645a0249d26ad1d7b41b3a53634fd377940,
@@ -134,12 +134,8 @@ export const VELERO_DEFAULTS = { schedule: "0 3 * * *", retentionDays: 30, chart
 export function validateVeleroArgs(args: VeleroArgs): void {
     const problems: ArgProblem[] = [];
     const version = args.chartVersion ?? VELERO_DEFAULTS.chartVersion;
-    const pinned = VELERO_CHART_VERSIONS.find((v) => v.version === version);
-    if (!pinned) problems.push({ path: "chartVersion", reason: `"${version}" is not a version whose compatibility is known (${VELERO_CHART_VERSIONS.map((v) => v.version).join(", ")}; add one to VELERO_CHART_VERSIONS)` });
-    else {
-        const p = compatibilityProblem("velero", pinned, args.kubernetesVersion);
-        if (p) problems.push({ path: "chartVersion", reason: p });
-    }
+    const versionProblem = pinnedVersionProblem({ addon: "velero", path: "chartVersion", version, known: VELERO_CHART_VERSIONS, knownName: "VELERO_CHART_VERSIONS", kubernetesVersion: args.kubernetesVersion });
+    if (versionProblem) problems.push(versionProblem);
     const cron = args.schedule ?? VELERO_DEFAULTS.schedule;
     if (!CRON.test(cron.trim())) problems.push({ path: "schedule", reason: `"${cron}" is not a cron expression (five fields, minute hour day month weekday, e.g. "0 3 * * *", or @daily)` });
     const days = args.retentionDays ?? VELERO_DEFAULTS.retentionDays;
