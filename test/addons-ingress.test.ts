@@ -2,7 +2,6 @@
 // policy is the controller's published one, its values are keys the chart has, its webhooks cannot
 // block what a fresh `up` creates before it is ready, and the plans hold it with its Pod Identity.
 import { createHash } from "crypto";
-import * as fs from "fs";
 import * as YAML from "yaml";
 import {
     AWS_LOAD_BALANCER_CONTROLLER_CHART,
@@ -14,18 +13,10 @@ import {
 import { AWS_LOAD_BALANCER_CONTROLLER_POLICY_V3_5_0 } from "../components/addons/policies/aws-load-balancer-controller-v3.5.0";
 import { loadBalancerPolicySpec, TENANT_LOAD_BALANCER_CLASS } from "../components/tenancy/guardrails";
 import { parseStackConfig } from "../stacks/config";
-import { sharedPlan } from "./helpers/cli";
 import { withEdit } from "./helpers/config";
 import { chartFixture, unknownValuesKeys } from "./helpers/schema";
+import { exactlyOne, PlanRes as Res, planOf } from "./helpers/plan-file";
 
-interface Res {
-    urn: string;
-    type: string;
-    name: string;
-    dependsOn: string[];
-    inputs: any;
-}
-const planOf = (stack: "dev" | "prod"): { resources: Res[]; outputs: any } => JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
 
 describe("the AWS Load Balancer Controller", () => {
     it("uses the controller's published v3.5.0 IAM policy, statement for statement", () => {
@@ -90,11 +81,7 @@ describe("load balancer controller config", () => {
 describe.each(["dev", "prod"] as const)("the %s plan's load balancer controller", (stack) => {
     const plan = planOf(stack);
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-    const one = (type: string, pred: (r: Res) => boolean = () => true) => {
-        const found = plan.resources.filter((r) => r.type === type && pred(r));
-        expect(found).toHaveLength(1);
-        return found[0];
-    };
+    const one = (type: string, pred?: (r: Res) => boolean) => exactlyOne(plan, type, pred);
     const release = one("kubernetes:helm.sh/v3:Release", (r) => r.inputs.chart === "aws-load-balancer-controller");
 
     it("holds the pinned chart from eks-charts, after its Pod Identity association and policy", () => {

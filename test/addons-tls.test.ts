@@ -1,23 +1,14 @@
 // cert-manager and external-dns (components/addons): values the charts' own schemas accept, the
 // ClusterIssuer and the DNS settings that keep records DNS-only in the one zone, tokens that never
 // reach the plan, and the plans holding both with their pinned versions.
-import * as fs from "fs";
 import { ACME_SERVERS, CERT_MANAGER_CHART, certManagerSpec, certManagerValues, clusterIssuerSpec, EXTERNAL_DNS_CHART, externalDnsSpec, externalDnsValues, validateCertManagerArgs, validateExternalDnsArgs } from "../components/addons";
 import { isUnder, tenantDomain } from "../components/shared/hostnames";
 import { hostnamePolicySpec } from "../components/tenancy";
 import { parseStackConfig } from "../stacks/config";
-import { sharedPlan } from "./helpers/cli";
 import { withEdit } from "./helpers/config";
 import { chartFixture, schemaErrors } from "./helpers/schema";
+import { exactlyOne, PlanRes as Res, planOf } from "./helpers/plan-file";
 
-interface Res {
-    urn: string;
-    type: string;
-    name: string;
-    dependsOn: string[];
-    inputs: any;
-}
-const planOf = (stack: "dev" | "prod"): { resources: Res[]; outputs: any } => JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
 const schema = (file: string) => JSON.parse(chartFixture(file));
 
 describe("cert-manager", () => {
@@ -99,11 +90,7 @@ describe("TLS and DNS config", () => {
 describe.each(["dev", "prod"] as const)("the %s plan's TLS and DNS", (stack) => {
     const plan = planOf(stack);
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-    const one = (type: string, pred: (r: Res) => boolean) => {
-        const found = plan.resources.filter((r) => r.type === type && pred(r));
-        expect(found).toHaveLength(1);
-        return found[0];
-    };
+    const one = (type: string, pred?: (r: Res) => boolean) => exactlyOne(plan, type, pred);
     it("holds cert-manager and external-dns at their pinned versions, each Cloudflare token only as a secret", () => {
         const cm = one("kubernetes:helm.sh/v3:Release", (r) => r.inputs.chart === "cert-manager");
         const dns = one("kubernetes:helm.sh/v3:Release", (r) => r.inputs.chart === "external-dns");

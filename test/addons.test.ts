@@ -6,19 +6,11 @@ import { parse as parseYaml } from "yaml";
 import { ROOT } from "./helpers/config";
 import { compatibilityProblem, dependenciesOf, EBS_CSI_ADDON_VERSION, ebsCsiKmsPolicy, ebsCsiSpec, fluentBitValues, FLUENT_BIT_CHART_VERSION, gp3StorageClass, KARPENTER_CHART_VERSION, karpenterValues, METRICS_SERVER_ADDON_VERSION, SNAPSHOT_CONTROLLER_ADDON_VERSION, validateMetricsServerArgs, validateEbsCsiDriverArgs, validateSnapshotControllerArgs } from "../components/addons";
 import { parseStackConfig } from "../stacks/config";
-import { sharedPlan } from "./helpers/cli";
 import { withEdit } from "./helpers/config";
 import { promiseOf } from "./helpers/outputs";
 import * as pulumi from "@pulumi/pulumi";
+import { exactlyOne, PlanRes as Res, planOf } from "./helpers/plan-file";
 
-interface Res {
-    urn: string;
-    type: string;
-    name: string;
-    dependsOn: string[];
-    inputs: any;
-}
-const planOf = (stack: "dev" | "prod"): { resources: Res[]; outputs: any } => JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
 
 describe("the add-on contract", () => {
     it("accepts a cluster version the pinned version is published for and names the fix otherwise", () => {
@@ -84,11 +76,7 @@ describe("add-on config", () => {
 describe.each(["dev", "prod"] as const)("the %s plan's storage", (stack) => {
     const plan = planOf(stack);
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-    const one = (type: string, pred: (r: Res) => boolean = () => true) => {
-        const found = plan.resources.filter((r) => r.type === type && pred(r));
-        expect(found).toHaveLength(1);
-        return found[0];
-    };
+    const one = (type: string, pred?: (r: Res) => boolean) => exactlyOne(plan, type, pred);
     const addon = one("aws:eks/addon:Addon", (r) => r.inputs.addonName === "aws-ebs-csi-driver");
 
     it("holds the EBS CSI driver add-on at its pinned version with a Pod Identity association for its controller", () => {

@@ -1,7 +1,6 @@
 // External Secrets Operator (components/addons/external-secrets.ts) and tenants' use of it: the chart
 // values against the chart's own schema, the pinned version's compatibility, the trust of the tenants'
 // reader roles, and what the dev and prod plans hold.
-import * as fs from "fs";
 import {
     EXTERNAL_SECRETS_CHART,
     externalSecretsSpec,
@@ -12,19 +11,11 @@ import {
 } from "../components/addons";
 import { externalSecretPolicySpec, secretStorePolicySpec, tenantExternalSecretsRules } from "../components/tenancy";
 import { parseStackConfig } from "../stacks/config";
-import { sharedPlan } from "./helpers/cli";
 import { withEdit } from "./helpers/config";
 import { promiseOf } from "./helpers/outputs";
 import { chartSchemaErrors, chartValuesSchema, unknownKeys } from "./helpers/schema";
+import { planOf } from "./helpers/plan-file";
 
-interface Res {
-    urn: string;
-    type: string;
-    name: string;
-    dependsOn: string[];
-    inputs: any;
-}
-const planOf = (stack: "dev" | "prod"): { resources: Res[]; outputs: any } => JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
 
 describe("External Secrets chart values", () => {
     const schema = chartValuesSchema("external-secrets-2.8.0.values.schema.json");

@@ -2,21 +2,12 @@
 // validated through a Cloudflare CNAME, on the TLS listener of the load balancer controller's NLB in
 // front of Grafana's HTTP port, Grafana told its public URL, in the dev and prod plans; the config that
 // turns it on and what it refuses.
-import * as fs from "fs";
 import { GRAFANA_TLS_POLICY, grafanaServerIni, validateGrafanaEndpointArgs, validationRecord } from "../components/gitops";
 import { parseStackConfig } from "../stacks/config";
-import { sharedPlan } from "./helpers/cli";
 import { withEdit } from "./helpers/config";
 import { platformUnderMocks } from "./helpers/platform";
+import { exactlyOne, PlanRes as Res, planOf } from "./helpers/plan-file";
 
-interface Res {
-    urn: string;
-    type: string;
-    name: string;
-    dependsOn: string[];
-    inputs: any;
-}
-const planOf = (stack: "dev" | "prod"): { resources: Res[] } => JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
 const HOSTS = { dev: "grafana.dev.pr-cybr.example", prod: "grafana.pr-cybr.example" };
 
 describe("Grafana's endpoint, pure parts", () => {
@@ -66,11 +57,7 @@ describe("Grafana config", () => {
 describe.each(["dev", "prod"] as const)("the %s plan's Grafana endpoint", (stack) => {
     const plan = planOf(stack);
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-    const one = (type: string, pred: (r: Res) => boolean = () => true) => {
-        const found = plan.resources.filter((r) => r.type === type && pred(r));
-        expect(found).toHaveLength(1);
-        return found[0];
-    };
+    const one = (type: string, pred?: (r: Res) => boolean) => exactlyOne(plan, type, pred);
     const host = HOSTS[stack];
     const cert = one("aws:acm/certificate:Certificate");
     const record = one("cloudflare:index/dnsRecord:DnsRecord", (r) => r.name.endsWith("-grafana-validation-record"));

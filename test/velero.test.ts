@@ -1,22 +1,11 @@
 // Velero (components/addons/velero.ts): chart values against the chart's own schema, the pinned
 // versions, the config with its per-environment defaults, and what the dev and prod plans hold.
-import * as fs from "fs";
 import { VELERO_AWS_PLUGIN_IMAGE, VELERO_CHART, veleroSchedule, veleroSpec, veleroValues, validateVeleroArgs } from "../components/addons";
 import { parseStackConfig } from "../stacks/config";
-import { sharedPlan } from "./helpers/cli";
 import { withEdit } from "./helpers/config";
+import { planOf } from "./helpers/plan-file";
 import { chartSchemaErrors, chartValuesSchema, unknownKeys, withChartDefaults } from "./helpers/schema";
 
-interface Res {
-    urn: string;
-    type: string;
-    name: string;
-    dependsOn: string[];
-    inputs: any;
-    options?: any;
-    protect?: boolean;
-}
-const planOf = (stack: "dev" | "prod"): { resources: Res[]; outputs: any } => JSON.parse(fs.readFileSync(sharedPlan(stack), "utf8"));
 
 describe("Velero chart values", () => {
     const schema = chartValuesSchema("velero-11.4.0.values.schema.json");
