@@ -1,6 +1,11 @@
+import * as fs from "fs";
 import * as path from "path";
 import { DEFERRED } from "../tools/lib/lazy-sdk";
+import { MockHarness } from "./mocks";
+import { sharedPlan } from "./helpers/cli";
 import { ROOT } from "./helpers/config";
+import { platformUnderMocks, runPlatformUnderMocks } from "./helpers/platform";
+import { encode } from "./helpers/platform-snapshot";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const resolver = require("./jest/resolver.js") as { DEFERRED: [string, string][] };
@@ -19,5 +24,18 @@ describe("what makes the jest suite fast", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
         expect(typeof pulumi.automation.LocalWorkspace.create).toBe("function");
+    });
+});
+
+describe("the shared platform run (globalSetup, test/helpers/platform-snapshot.ts)", () => {
+    it.each(["dev", "prod"] as const)("replays %s exactly as the program registers it in this process", async (stack) => {
+        const snapshot = path.join(path.dirname(sharedPlan(stack)), `${stack}.platform.json`);
+        expect(fs.existsSync(snapshot)).toBe(true);
+        const seen = async ({ harness, outputs }: { harness: MockHarness; outputs: unknown }) =>
+            encode({ resources: [...harness.recorder.resources.values()], registered: [...harness.recorder.registeredOutputs], invokes: harness.invokes, secrets: [...harness.generatedSecrets], outputs }, stack);
+        const replayed = await seen(await platformUnderMocks(stack));
+        const live = await seen(await runPlatformUnderMocks(stack));
+        expect(replayed).toEqual(live);
+        expect(JSON.stringify(replayed)).toBe(JSON.stringify(live));
     });
 });
