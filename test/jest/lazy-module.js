@@ -2,10 +2,18 @@
 // stand-in as tools/lib/lazy-sdk.ts, for jest's module registry instead of Node's require.cache.
 module.exports = function lazyModule(real, requireReal) {
     let loaded;
-    const load = () => (loaded ??= requireReal(real));
+    let self;
+    const load = () => {
+        if (loaded === undefined) {
+            loaded = requireReal(real);
+            // A stand-in handed back for the real module would recurse forever on the first read.
+            if (loaded === self) throw new Error(`test/jest/lazy-module.js: requiring ${real} returned its own stand-in`);
+        }
+        return loaded;
+    };
     // `__esModule` makes the SDK's __importStar hand the stand-in through untouched, so nothing is read
     // (and nothing loaded) until the module is really used.
-    return new Proxy(
+    return (self = new Proxy(
         {},
         {
             get: (_t, key) => (key === "__esModule" ? true : load()[key]),
@@ -13,5 +21,5 @@ module.exports = function lazyModule(real, requireReal) {
             ownKeys: () => Reflect.ownKeys(load()),
             getOwnPropertyDescriptor: (_t, key) => Object.getOwnPropertyDescriptor(load(), key),
         },
-    );
+    ));
 };

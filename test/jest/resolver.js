@@ -53,8 +53,9 @@ for (const [anchor, spec] of DEFERRED) {
 
 module.exports = (request, options) => {
     const resolved = options.defaultResolver(request, options);
-    // The stand-in's own require of the real file is not redirected.
-    if (options.basedir === STAND_INS) return resolved;
+    // The stand-in requires the real file by its absolute path: that, and anything else asked for by
+    // path, is not redirected (the SDKs ask for these modules by relative or package name).
+    if (path.isAbsolute(request) || options.basedir === STAND_INS) return resolved;
     return standIns.get(resolved) ?? resolved;
 };
 module.exports.DEFERRED = DEFERRED;
