@@ -1,5 +1,5 @@
 // jest resolver: what tools/lib/lazy-sdk.ts defers for synth (the Automation API, the closure
-// serializer's TypeScript and Arborist, the gRPC stack, zod's translations) is deferred in every test
+// serializer's TypeScript and Arborist, zod's translations) is deferred in every test
 // file too. jest loads the SDKs again for each test file, so this is paid ~50 times per run; a
 // stand-in loads the real module on first use, so a test that does use one still gets it.
 const fs = require("fs");
@@ -8,18 +8,16 @@ const path = require("path");
 const ROOT = path.join(__dirname, "..", "..");
 const STAND_INS = path.join(ROOT, "node_modules", ".cache", "pr-cybr-jest-deferred");
 
-/** Kept equal to DEFERRED in tools/lib/lazy-sdk.ts (test/jest-speed.test.ts checks). */
+/**
+ * DEFERRED of tools/lib/lazy-sdk.ts without the gRPC stack (test/jest-speed.test.ts checks): under jest
+ * the SDK reaches for grpc-js on an invoke's error path, and there the stand-in was handed itself back
+ * for the real module after other test files had run in the worker (endless recursion, a hung test).
+ */
 const DEFERRED = [
     ["@pulumi/pulumi", "./automation/index.js"],
     ["@pulumi/pulumi", "./typescript-shim.js"],
     ["@pulumi/pulumi", "@npmcli/arborist"],
     ["zod", "./v4/locales/index.cjs"],
-    ["@pulumi/pulumi", "@grpc/grpc-js"],
-    ["@pulumi/pulumi", "./proto/resource_grpc_pb.js"],
-    ["@pulumi/pulumi", "./proto/engine_grpc_pb.js"],
-    ["@pulumi/pulumi", "./proto/callback_grpc_pb.js"],
-    ["@pulumi/pulumi", "./proto/provider_grpc_pb.js"],
-    ["@pulumi/pulumi", "./proto/language_grpc_pb.js"],
 ];
 
 /** The directory of an installed package (its package.json may not be exported). */
