@@ -11,4 +11,6 @@ module.exports = {
   // jest defaults to cores - 1 workers, i.e. one on our 2-core machines; the CLI tests mostly wait on children.
   maxWorkers: 2,
   globalSetup: "<rootDir>/test/global-setup.js",
+  // Defers the SDK modules tests never run, as synth does (test/jest/resolver.js).
+  resolver: "<rootDir>/test/jest/resolver.js",
 };

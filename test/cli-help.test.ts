@@ -10,6 +10,7 @@ const COMMANDS: [string, string[]][] = [
     ["graph", [".build/tools/graph.js"]],
     ["critical-path", [".build/tools/critical-path.js"]],
     ["bench", [".build/tools/bench.js"]],
+    ["bench:jest", ["tools/bench-jest.mjs"]],
     ["replace-rules", [".build/tools/replace-rules.js"]],
     ["validate-k8s", ["tools/validate-k8s.mjs"]],
     ["lint:workflows", ["tools/lint-workflows.mjs"]],

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../policy/rules";
 import { ROOT as ROOT_DIR } from "./helpers/config";
-import { derivedStackFile, runTool, sharedPlan, tempDir } from "./helpers/cli";
+import { derivedStackFile, runTool, sharedPlan, sharedSynthRun, tempDir } from "./helpers/cli";
 
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 
@@ -19,13 +19,12 @@ describe("exiting", () => {
 });
 
 describe("npm run synth", () => {
-    const out = tempDir("synth");
-
     it("synthesizes dev: exit 0, the plan file per DESIGN §5, and the summary", () => {
-        const run = runTool("synth", ["--stack", "dev", "--out", out]);
+        // globalSetup ran exactly this (`synth --stack dev --out <dir>`) and kept its output.
+        const run = sharedSynthRun("dev");
         expect(run.stderr).toBe("");
         expect(run.status).toBe(0);
-        const plan = JSON.parse(fs.readFileSync(path.join(out, "dev.plan.json"), "utf8"));
+        const plan = JSON.parse(fs.readFileSync(sharedPlan("dev"), "utf8"));
         expect(Object.keys(plan)).toEqual(["project", "stack", "resources", "outputs", "policies", "stats"]);
         expect(plan).toMatchObject({ project: "pr-cybr-platform", stack: "dev", stats: { resourceCount: plan.resources.length, durationMs: 0 } });
         for (const r of plan.resources) expect(Object.keys(r).filter((k) => k !== "options")).toEqual(["urn", "type", "name", "parent", "dependsOn", "protect", "inputs"]);

@@ -11,7 +11,8 @@ const require = createRequire(import.meta.url);
 // esbuild itself is loaded only when there is something to build.
 const esbuildVersion = JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")).version;
 
-const ROOTS = ["stacks", "components", "policy", "tools", "test/mocks", "bootstrap"];
+// test/helpers: globalSetup runs the program once per stack for the tests (write-shared-platform.ts).
+const ROOTS = ["stacks", "components", "policy", "tools", "test/mocks", "test/helpers", "bootstrap"];
 const SKIP = new Set(["node_modules"]);
 
 function tsFiles(dir) {

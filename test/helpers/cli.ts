@@ -38,3 +38,8 @@ export function sharedPlan(stack: "dev" | "prod"): string {
     if (!dir) throw new Error("PR_CYBR_SHARED_PLANS is unset: run the tests through jest (its globalSetup synthesizes the plans)");
     return path.join(dir, `${stack}.plan.json`);
 }
+
+/** What `runTool("synth", ["--stack", stack, "--out", <dir>])` printed and returned when globalSetup wrote sharedPlan(stack). */
+export function sharedSynthRun(stack: "dev" | "prod"): CliResult {
+    return JSON.parse(fs.readFileSync(path.join(path.dirname(sharedPlan(stack)), `${stack}.run.json`), "utf8")) as CliResult;
+}

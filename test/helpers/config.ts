@@ -3,7 +3,9 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { PROJECT, RawConfig } from "../../stacks/config";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+const HERE = path.resolve(__dirname, "..", "..");
+/** The project root, also when this runs compiled from .build/ (write-shared-platform.ts). */
+export const ROOT = path.basename(HERE) === ".build" ? path.dirname(HERE) : HERE;
 
 /** The raw config of a stack file, shaped as parseStackConfig takes it ({ region, environment, network, ... }). */
 export function rawConfigOf(stack: "dev" | "prod"): RawConfig {

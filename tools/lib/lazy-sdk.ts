@@ -12,7 +12,7 @@ import * as path from "path";
  * from it, so a program that does serialize a closure or switch zod's language still works, just
  * without the saving.
  */
-const DEFERRED: [anchor: string, spec: string][] = [
+export const DEFERRED: [anchor: string, spec: string][] = [
     ["@pulumi/pulumi", "./automation/index.js"],
     ["@pulumi/pulumi", "./typescript-shim.js"],
     ["@pulumi/pulumi", "@npmcli/arborist"],
