@@ -12,6 +12,7 @@ import { platformUnderMocks, stackConfig } from "./helpers/platform";
 import { derivedStackFile, runTool, sharedPlan, tempDir } from "./helpers/cli";
 import { promiseOf } from "./helpers/outputs";
 import * as pulumi from "@pulumi/pulumi";
+import { planOf } from "./helpers/plan-file";
 
 type Obj = Record<string, any>;
 const unwrap = (v: unknown): any => (v instanceof SecretValue ? v.value : v);
@@ -185,6 +186,11 @@ describe.each(["dev", "prod"] as const)("the %s edge", (stack) => {
         expect(image.providerRef).toMatch(/pulumi:providers:docker-build::docker-build-/);
         // The context the real build reads is the directory that holds the Dockerfile.
         expect(fs.readdirSync(AGENT_CONTEXT_DIR).sort()).toEqual(["Dockerfile", "build.sh", "config.yaml", "go.sum", "manifest.yaml"]);
+    });
+
+    it("names the source tree's build context in the synthesized plan, as `pulumi up` from the sources registers it (synth runs from .build/)", () => {
+        const image = planOf(stack).resources.find((r) => r.type === "docker-build:index:Image")!;
+        expect(image.inputs.context).toEqual({ location: "components/edge/agent" });
     });
 
     it("ties generated edge secrets to one rotation clock of secrets.rotationDays", () => {

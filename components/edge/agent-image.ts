@@ -5,14 +5,15 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import { sourceTreeDir } from "../shared/source-tree";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
 
 /**
- * The agent's build context (copied into .build for synth): the Dockerfile, the collector config, and
- * the custom collector's builder manifest with its go.sum and build script.
+ * The agent's build context: the Dockerfile, the collector config, and the custom collector's builder
+ * manifest with its go.sum and build script (the source tree's, also when synth runs from .build/).
  */
-export const AGENT_CONTEXT_DIR = path.join(__dirname, "agent");
+export const AGENT_CONTEXT_DIR = path.join(sourceTreeDir(__dirname), "agent");
 
 /** The collector release the builder manifest builds (its `dist.version`): the image is that version. */
 export function agentManifestVersion(dir = AGENT_CONTEXT_DIR): string {
