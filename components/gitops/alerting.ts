@@ -12,6 +12,8 @@
  * backup script records nothing), see docs/architecture.md "Monitoring".
  */
 
+import { swarmAlertGroups } from "./alerting-swarm";
+
 export const ALERTMANAGER_SLACK_SECRET = "alertmanager-slack";
 export const ALERTMANAGER_SLACK_KEY = "webhook-url";
 
@@ -86,6 +88,7 @@ export function platformAlertGroups(): { name: string; rules: AlertRule[] }[] {
                 },
             ],
         },
+        ...swarmAlertGroups(),
     ];
 }
 
