@@ -13,9 +13,44 @@
  * (`max_over_time`) rather than the current sample: a silent node or an hourly timestamp stays known.
  */
 import type { AlertRule } from "./alerting";
-import { BACKUP_SUCCESS_METRIC, EDGE_LAST_SEEN_METRIC } from "../swarm/service-specs";
+import { BACKUP_SUCCESS_METRIC, COLLECTOR_METRICS_PORT, EDGE_LAST_SEEN_METRIC } from "../swarm/service-specs";
 
 export const SWARM_MANAGERS_JOB = "swarm-managers";
+
+/** The instance tag every manager carries (components/swarm/managers.ts), which discovery selects on. */
+export const SWARM_TAG = "pr-cybr.io:swarm";
+
+/**
+ * Prometheus' scrape job for the managers' collectors (prometheusSpec.additionalScrapeConfigs): EC2
+ * discovery of the running instances tagged with the swarm, each scraped on its own private address, so
+ * every manager is its own target and `up` names the one that is down. An NLB in front of the three
+ * would answer from any healthy one (and hide the others' series behind one target). Discovery calls
+ * ec2:DescribeInstances (Prometheus docs, ec2_sd_config); the filter names are EC2's
+ * (DescribeInstances `tag:<key>`, `instance-state-name`). The ec2 meta labels: __meta_ec2_tag_<name>
+ * with the tag name sanitised, __meta_ec2_instance_id, __meta_ec2_availability_zone.
+ */
+export function swarmScrapeConfig(args: { region: string; swarmName: string }): Record<string, unknown> {
+    return {
+        job_name: SWARM_MANAGERS_JOB,
+        scrape_interval: "30s",
+        ec2_sd_configs: [
+            {
+                region: args.region,
+                port: COLLECTOR_METRICS_PORT,
+                refresh_interval: "60s",
+                filters: [
+                    { name: `tag:${SWARM_TAG}`, values: [args.swarmName] },
+                    { name: "instance-state-name", values: ["running"] },
+                ],
+            },
+        ],
+        relabel_configs: [
+            { source_labels: ["__meta_ec2_tag_Name"], target_label: "manager" },
+            { source_labels: ["__meta_ec2_instance_id"], target_label: "instance_id" },
+            { source_labels: ["__meta_ec2_availability_zone"], target_label: "availability_zone" },
+        ],
+    };
+}
 
 const RUNBOOKS = "https://github.com/pr-cybr/pr-cybr-platform/blob/main/docs/runbooks";
 

@@ -6,6 +6,13 @@ import { KUBE_PROMETHEUS_STACK_REPOSITORY, KUBE_PROMETHEUS_STACK_VERSION } from 
 export const PLATFORM_PROJECT = "platform";
 export const MONITORING_NAMESPACE = "monitoring";
 
+/**
+ * Prometheus' service account, named in the chart's values (prometheus.serviceAccount.name) so its Pod
+ * Identity association (PrometheusIdentity) does not depend on the release name
+ * (kube-prometheus-stack 81.6.2 templates/_helpers.tpl: `<fullname>-prometheus` otherwise).
+ */
+export const PROMETHEUS_SERVICE_ACCOUNT = "kube-prometheus-stack-prometheus";
+
 const automated = { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } } };
 
 /**
@@ -92,6 +99,8 @@ export function kubePrometheusStackSpec(args: {
     prometheusStorage?: string;
     /** Alertmanager posts to Slack through the webhook in Secret ALERTMANAGER_SLACK_SECRET; unset, alerts go nowhere. */
     alertsSlack?: { channel: string };
+    /** Scrape jobs beyond the chart's monitors (prometheusSpec.additionalScrapeConfigs), e.g. the Swarm managers. Defaults to none. */
+    additionalScrapeConfigs?: Record<string, unknown>[];
 }): Record<string, unknown> {
     const volume = (size: string) => (args.storageClass ? { volumeClaimTemplate: { spec: { storageClassName: args.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } } } : undefined);
     return {
@@ -111,6 +120,8 @@ export function kubePrometheusStackSpec(args: {
                     kubeEtcd: { enabled: false },
                     kubeProxy: { enabled: false },
                     prometheus: {
+                        // Named: its Pod Identity association (PrometheusIdentity) names it too.
+                        serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT },
                         additionalServiceMonitors: ciliumServiceMonitors(),
                         prometheusSpec: {
                             replicas: args.ha ? 2 : 1,
@@ -119,6 +130,7 @@ export function kubePrometheusStackSpec(args: {
                             serviceMonitorSelectorNilUsesHelmValues: false,
                             podMonitorSelectorNilUsesHelmValues: false,
                             ruleSelectorNilUsesHelmValues: false,
+                            ...(args.additionalScrapeConfigs?.length ? { additionalScrapeConfigs: args.additionalScrapeConfigs } : {}),
                             // On the encrypted gp3 class (WaitForFirstConsumer: the volume follows the pod's zone).
                             ...(volume(args.prometheusStorage ?? "50Gi") ? { storageSpec: volume(args.prometheusStorage ?? "50Gi") } : {}),
                         },

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { isDnsLabel } from "../shared/names";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
+import { swarmScrapeConfig } from "./alerting-swarm";
 import { kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
 import { certificateSpec } from "../shared/certificates";
 import { ARGOCD_NAMESPACE, ARGOCD_SERVER_TLS_SECRET, ArgoCdSso, argocdServerLoadBalancer, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
@@ -54,6 +55,8 @@ export interface ArgoCdArgs {
     readonly monitoringStorageClass?: string;
     /** Alertmanager's Slack webhook (Secrets Manager) and the channel it names. Defaults to none (alerts go nowhere). */
     readonly alertsSlack?: { readonly webhookSecretId: string; readonly channel: string };
+    /** The Swarm whose managers' collectors Prometheus scrapes (EC2 discovery by the swarm's tag). Defaults to none. */
+    readonly swarmScrape?: { readonly region: string; readonly swarmName: string };
 }
 
 export const ARGOCD_DEFAULTS = {
@@ -215,6 +218,7 @@ export class ArgoCd extends pulumi.ComponentResource {
                 storageClass: args.monitoringStorageClass,
                 prometheusStorage: ha ? "100Gi" : "20Gi",
                 alertsSlack: args.alertsSlack && { channel: args.alertsSlack.channel },
+                additionalScrapeConfigs: args.swarmScrape ? [swarmScrapeConfig(args.swarmScrape)] : [],
             }),
             [platformProject, ...monitoringSecrets],
         );
