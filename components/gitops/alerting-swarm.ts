@@ -1,6 +1,6 @@
 /**
  * Alerts on the Docker Swarm, its Raft backups and the edge nodes (issue 19 item 7). Their series reach
- * Prometheus through the collector on each manager (components/swarm/service-specs.ts collectorConfig),
+ * Prometheus through the collector on each manager (components/swarm/service-specs.ts collectorConfig; names in components/shared/swarm-telemetry.ts),
  * scraped as job SWARM_MANAGERS_JOB, one target per manager (EC2 discovery, swarmScrapeConfig):
  * - `up` of that job: the manager's collector answers (it is a task of the manager's dockerd, so a
  *   stopped engine stops it too);
@@ -13,12 +13,9 @@
  * (`max_over_time`) rather than the current sample: a silent node or an hourly timestamp stays known.
  */
 import type { AlertRule } from "./alerting";
-import { BACKUP_SUCCESS_METRIC, COLLECTOR_METRICS_PORT, EDGE_LAST_SEEN_METRIC } from "../swarm/service-specs";
+import { BACKUP_SUCCESS_METRIC, COLLECTOR_METRICS_PORT, EDGE_LAST_SEEN_METRIC, SWARM_INSTANCE_TAG } from "../shared/swarm-telemetry";
 
 export const SWARM_MANAGERS_JOB = "swarm-managers";
-
-/** The instance tag every manager carries (components/swarm/managers.ts), which discovery selects on. */
-export const SWARM_TAG = "pr-cybr.io:swarm";
 
 /**
  * Prometheus' scrape job for the managers' collectors (prometheusSpec.additionalScrapeConfigs): EC2
@@ -39,7 +36,7 @@ export function swarmScrapeConfig(args: { region: string; swarmName: string }): 
                 port: COLLECTOR_METRICS_PORT,
                 refresh_interval: "60s",
                 filters: [
-                    { name: `tag:${SWARM_TAG}`, values: [args.swarmName] },
+                    { name: `tag:${SWARM_INSTANCE_TAG}`, values: [args.swarmName] },
                     { name: "instance-state-name", values: ["running"] },
                 ],
             },

@@ -9,7 +9,7 @@ import { globalName, globalNameSuffixProblem } from "../shared/names";
 import { privateBucket } from "../shared/private-bucket";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
-import { COLLECTOR_METRICS_PORT } from "./service-specs";
+import { COLLECTOR_METRICS_PORT, SWARM_INSTANCE_TAG } from "../shared/swarm-telemetry";
 import { ManagerHostSettings, packUserData, renderManagerUserData } from "./user-data";
 
 export const SWARM_PORTS = {
@@ -117,7 +117,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
         // `:` not `/`: the launch template puts instance tags in metadata (the termination hook reads the
         // group name there), and then EC2 refuses to launch an instance with a tag key holding `/`
         // (EC2 user guide, "View tags for your EC2 instances using instance metadata").
-        const tags = { ...d.tags, ...args.tags, "pr-cybr.io:swarm": args.swarmName };
+        const tags = { ...d.tags, ...args.tags, [SWARM_INSTANCE_TAG]: args.swarmName };
         const swarm = args.swarmName;
         const invoke = { parent: this };
         const account = aws.getCallerIdentityOutput({}, invoke).accountId;

@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import * as YAML from "yaml";
+import { COLLECTOR_METRICS_PORT, EDGE_LAST_SEEN_METRIC } from "../shared/swarm-telemetry";
 
 /** Pinned images: a tag here is a reviewed change, never "latest". */
 export const SWARM_IMAGES = {
@@ -88,14 +89,8 @@ export const DOCKERD_METRICS_ADDR = "127.0.0.1:9323";
 /** The collector's OTLP/HTTP receiver on loopback: the Raft backup reports its success there (swarm-backup.sh). */
 export const COLLECTOR_LOCAL_OTLP_HTTP = "127.0.0.1:4318";
 
-/** The collector's Prometheus exporter, which the cluster's Prometheus scrapes on each manager's own address. */
-export const COLLECTOR_METRICS_PORT = 9464;
+export { BACKUP_SUCCESS_METRIC, COLLECTOR_METRICS_PORT, EDGE_LAST_SEEN_METRIC } from "../shared/swarm-telemetry";
 
-/** The liveness series of an edge node (label `edge_node`, `site`): when one of the collectors last received its telemetry. */
-export const EDGE_LAST_SEEN_METRIC = "pr_cybr_edge_last_seen_timestamp_seconds";
-
-/** The Raft backup's success series (swarm-backup.sh posts it to COLLECTOR_LOCAL_OTLP_HTTP). */
-export const BACKUP_SUCCESS_METRIC = "pr_cybr_swarm_backup_last_success_timestamp_seconds";
 
 /**
  * The collector's configuration: OTLP over mutual TLS in from the edge, CloudWatch out (the managers'
