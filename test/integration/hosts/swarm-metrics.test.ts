@@ -96,9 +96,13 @@ function collectorTestConfig(): string {
 async function startCollector(h: SimHost): Promise<() => Promise<void>> {
     fs.writeFileSync(path.join(h.dir, "fs", "etc", "pr-cybr", "collector-test.yaml"), collectorTestConfig());
     const binary = (engine("swarm-collector").env as Record<string, string>).PR_CYBR_SWARM_COLLECTOR;
-    void h.run(["bash", "-c", `echo $$ >/run/collector-test.pid; exec ${binary} --config=/etc/pr-cybr/collector-test.yaml >/run/collector-test.log 2>&1`]);
+    const running = h.run(["bash", "-c", `echo $$ >/run/collector-test.pid; exec ${binary} --config=/etc/pr-cybr/collector-test.yaml >/run/collector-test.log 2>&1`]);
     await until(`the collector on ${h.name} exports`, async () => (await scrape(h, `127.0.0.1:${COLLECTOR_METRICS_PORT}`)) !== undefined, 60000);
-    return async () => void (await h.run(["bash", "-c", "kill $(cat /run/collector-test.pid)"]));
+    // Waits for the run to end too: its log line must land before the hosts are removed.
+    return async () => {
+        await h.run(["bash", "-c", "kill $(cat /run/collector-test.pid)"]);
+        await running;
+    };
 }
 
 scenario("swarm-metrics-backup", "the plan's collector on each manager exports dockerd's swarm gauges and an edge node's last-seen time; a real backup run makes its success timestamp appear on the manager that backed up, a run whose upload fails leaves it, the next success advances it", async () => {
