@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PrometheusIdentity } from "../components/gitops/prometheus-identity";
 import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
 import { EnvironmentBudget } from "../components/cost";
 import { ArgoCd, GrafanaEndpoint } from "../components/gitops";
@@ -169,6 +170,8 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
         tags: { component: "addons" },
     };
     const addons = buildAddons(cfg, addonContext);
+    // Prometheus discovers the Swarm managers through EC2 (swarmScrapeConfig).
+    new PrometheusIdentity(`${prefix}-prometheus-identity`, { clusterName: cluster.clusterName, clusterArn: cluster.cluster.arn, tags: { ...platformTags(cfg), component: "monitoring" } }, { providers: { aws } });
     const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
     const argocd = new ArgoCd(
         `${prefix}-argocd`,
@@ -194,6 +197,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
             alertsSlack: cfg.gitops.notifications?.alertsSlackWebhookSecretId
                 ? { webhookSecretId: cfg.gitops.notifications.alertsSlackWebhookSecretId, channel: cfg.gitops.notifications.alertsSlackChannel }
                 : undefined,
+            swarmScrape: { region: cfg.region, swarmName: `${prefix}-swarm` },
         },
         // No dependsOn: its namespaces and secrets need only the API server, and its release's pods wait for
         // nodes and DNS at run time (Helm waits for them) — so its install overlaps the node groups and
@@ -277,7 +281,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });
-    const swarm = buildSwarm(cfg, { aws, cloudflare, network, prefix, telemetryClientCaPem: edgeCa.certPem });
+    const swarm = buildSwarm(cfg, { aws, cloudflare, network, prefix, telemetryClientCaPem: edgeCa.certPem, metricsScraperSecurityGroupIds: [cluster.clusterSecurityGroupId] });
     const privateRouteTableIds = Array.from({ length: cfg.network.azCount }, (_, i) => network.privateRouteTableIds.apply((ids) => ids[i]));
     const edge = buildEdge(cfg, { aws, cloudflare, prefix, ca: edgeCa, swarm, secretsKeyArn: secretsKey.keyArn, privateRouteTableIds });
 
@@ -326,7 +330,7 @@ function platformTls(cfg: PlatformConfig, addons: ClusterAddon[]) {
 /** The Swarm management plane: managers on EC2, their PKI, the swarm's services and their DNS names. */
 function buildSwarm(
     cfg: PlatformConfig,
-    ctx: { aws: ReturnType<typeof awsProvider>; cloudflare: ReturnType<typeof cloudflareProvider>; network: Vpc; prefix: string; telemetryClientCaPem: pulumi.Output<string> },
+    ctx: { aws: ReturnType<typeof awsProvider>; cloudflare: ReturnType<typeof cloudflareProvider>; network: Vpc; prefix: string; telemetryClientCaPem: pulumi.Output<string>; metricsScraperSecurityGroupIds: pulumi.Input<string>[] },
 ) {
     const swarmName = `${ctx.prefix}-swarm`;
     const opts = { providers: { aws: ctx.aws } };
@@ -349,6 +353,7 @@ function buildSwarm(
             // Explicit: provider default tags do not reach what an Auto Scaling group launches.
             tags: { ...platformTags(cfg), component: "swarm" },
             globalNameSuffix: cfg.globalNameSuffix,
+            metricsScraperSecurityGroupIds: ctx.metricsScraperSecurityGroupIds,
         },
         { ...opts, dependsOn: ctx.network.privateEgress },
     );

@@ -250,6 +250,21 @@ describe.each(["dev", "prod"] as const)("monitoring in %s (kube-prometheus-stack
 
     it("hands the platform's alert rules to the chart", () => {
         const groups = values.additionalPrometheusRulesMap["pr-cybr-platform"].groups.map((g: any) => g.name);
-        expect(groups).toEqual(["pr-cybr-certificates", "pr-cybr-eks-control-plane", "pr-cybr-eks-nodes"]);
+        expect(groups).toEqual(["pr-cybr-certificates", "pr-cybr-eks-control-plane", "pr-cybr-eks-nodes", "pr-cybr-swarm", "pr-cybr-edge"]);
+    });
+
+    it("scrapes each Swarm manager's collector on its own address, found by the swarm's tag (not through a load balancer)", () => {
+        const jobs = values.prometheus.prometheusSpec.additionalScrapeConfigs;
+        expect(jobs.map((j: any) => j.job_name)).toEqual(["swarm-managers"]);
+        const sd = jobs[0].ec2_sd_configs[0];
+        expect(sd).toEqual({ region: expect.any(String), port: 9464, refresh_interval: "60s", filters: [{ name: "tag:pr-cybr.io:swarm", values: [`pr-cybr-${stack}-swarm`] }, { name: "instance-state-name", values: ["running"] }] });
+        // The same tag the managers' launch template puts on the instances.
+        const lt = plan.resources.find((r: any) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.name.includes("swarm-lt"));
+        expect(lt.inputs.tagSpecifications.find((t: any) => t.resourceType === "instance").tags["pr-cybr.io:swarm"]).toBe(`pr-cybr-${stack}-swarm`);
+        // Port 9464 on the managers is open to the cluster's security group only.
+        const rules = plan.resources.filter((r: any) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.fromPort === 9464);
+        expect(rules).toHaveLength(1);
+        expect(rules[0].inputs.cidrIpv4).toBeUndefined();
+        expect(rules[0].inputs.referencedSecurityGroupId).toBeDefined();
     });
 });

@@ -11,10 +11,11 @@
  *   page on pressure at warning, replacing the chart's info-level KubeNodePressure, and on a cluster-wide
  *   share of nodes not Ready).
  * Each rule has promtool unit tests, firing and look-alike silent cases: test/integration/prometheus/.
- * The Swarm, Raft-backup and edge alerts of issue 19 are not here: no metric of them reaches Prometheus
- * (the collector on the managers exports to CloudWatch only, dockerd's metrics endpoint is off and the
- * backup script records nothing), see docs/architecture.md "Monitoring".
+ * The Swarm, Raft-backup and edge-node alerts live in alerting-swarm.ts (their metrics come from the
+ * managers' collectors, scraped per manager).
  */
+
+import { swarmAlertGroups } from "./alerting-swarm";
 
 export const ALERTMANAGER_SLACK_SECRET = "alertmanager-slack";
 export const ALERTMANAGER_SLACK_KEY = "webhook-url";
@@ -101,6 +102,7 @@ export function platformAlertGroups(): { name: string; rules: AlertRule[] }[] {
                 },
             ],
         },
+        ...swarmAlertGroups(),
     ];
 }
 

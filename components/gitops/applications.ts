@@ -7,6 +7,13 @@ import { KUBE_PROMETHEUS_STACK_REPOSITORY, KUBE_PROMETHEUS_STACK_VERSION } from 
 export const PLATFORM_PROJECT = "platform";
 export const MONITORING_NAMESPACE = "monitoring";
 
+/**
+ * Prometheus' service account, named in the chart's values (prometheus.serviceAccount.name) so its Pod
+ * Identity association (PrometheusIdentity) does not depend on the release name
+ * (kube-prometheus-stack 81.6.2 templates/_helpers.tpl: `<fullname>-prometheus` otherwise).
+ */
+export const PROMETHEUS_SERVICE_ACCOUNT = "kube-prometheus-stack-prometheus";
+
 const automated = { automated: { prune: true, selfHeal: true }, retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } } };
 
 /**
@@ -157,6 +164,8 @@ export function kubePrometheusStackSpec(args: {
     grafanaHostname?: string;
     /** Grafana's OIDC sign-in; unset, only the local admin signs in. */
     grafanaSso?: GrafanaSso;
+    /** Scrape jobs beyond the chart's monitors (prometheusSpec.additionalScrapeConfigs), e.g. the Swarm managers. Defaults to none. */
+    additionalScrapeConfigs?: Record<string, unknown>[];
 }): Record<string, unknown> {
     const sso = args.grafanaSso && grafanaSsoValues(args.grafanaSso);
     const ini = { ...(args.grafanaHostname ? grafanaServerIni(args.grafanaHostname) : {}), ...(sso?.ini ?? {}) };
@@ -178,6 +187,8 @@ export function kubePrometheusStackSpec(args: {
                     kubeEtcd: { enabled: false },
                     kubeProxy: { enabled: false },
                     prometheus: {
+                        // Named: its Pod Identity association (PrometheusIdentity) names it too.
+                        serviceAccount: { create: true, name: PROMETHEUS_SERVICE_ACCOUNT },
                         // cert-manager's gauges feed the certificate alerts (alerting.ts); with the add-on off it selects nothing.
                         additionalServiceMonitors: [...ciliumServiceMonitors(), certManagerServiceMonitor()],
                         prometheusSpec: {
@@ -187,6 +198,7 @@ export function kubePrometheusStackSpec(args: {
                             serviceMonitorSelectorNilUsesHelmValues: false,
                             podMonitorSelectorNilUsesHelmValues: false,
                             ruleSelectorNilUsesHelmValues: false,
+                            ...(args.additionalScrapeConfigs?.length ? { additionalScrapeConfigs: args.additionalScrapeConfigs } : {}),
                             // On the encrypted gp3 class (WaitForFirstConsumer: the volume follows the pod's zone).
                             ...(volume(args.prometheusStorage ?? "50Gi") ? { storageSpec: volume(args.prometheusStorage ?? "50Gi") } : {}),
                         },

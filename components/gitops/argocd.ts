@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { isDnsLabel } from "../shared/names";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
+import { swarmScrapeConfig } from "./alerting-swarm";
 import { GRAFANA_OIDC_SECRET_KEY, GrafanaSso, kubePrometheusStackSpec, MONITORING_NAMESPACE, PLATFORM_PROJECT, platformProjectSpec, rootApplicationSpec, TenantRepo, tenantApplicationSetSpec } from "./applications";
 import { certificateSpec } from "../shared/certificates";
 import { ARGOCD_NAMESPACE, ARGOCD_SERVER_TLS_SECRET, ArgoCdSso, argocdServerLoadBalancer, argocdValues, NOTIFICATIONS_SECRET_NAME, OIDC_SECRET_NAME } from "./argocd-values";
@@ -58,6 +59,8 @@ export interface ArgoCdArgs {
     readonly grafanaHostname?: string;
     /** Grafana's OIDC sign-in; its client secret is read from Secrets Manager at deploy time. Defaults to none (local admin only). */
     readonly grafanaSso?: Omit<GrafanaSso, "secretName"> & { readonly clientSecretId: string };
+    /** The Swarm whose managers' collectors Prometheus scrapes (EC2 discovery by the swarm's tag). Defaults to none. */
+    readonly swarmScrape?: { readonly region: string; readonly swarmName: string };
 }
 
 export const ARGOCD_DEFAULTS = {
@@ -238,6 +241,7 @@ export class ArgoCd extends pulumi.ComponentResource {
                 alertsSlack: args.alertsSlack && { channel: args.alertsSlack.channel },
                 grafanaHostname: args.grafanaHostname,
                 grafanaSso,
+                additionalScrapeConfigs: args.swarmScrape ? [swarmScrapeConfig(args.swarmScrape)] : [],
             }),
             [platformProject, ...monitoringSecrets],
         );

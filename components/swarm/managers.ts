@@ -9,6 +9,7 @@ import { globalName, globalNameSuffixProblem } from "../shared/names";
 import { privateBucket } from "../shared/private-bucket";
 import { Tags } from "../shared/tags";
 import { ArgProblem, throwIfProblems } from "../shared/validation";
+import { COLLECTOR_METRICS_PORT, SWARM_INSTANCE_TAG } from "../shared/swarm-telemetry";
 import { ManagerHostSettings, packUserData, renderManagerUserData } from "./user-data";
 
 export const SWARM_PORTS = {
@@ -22,6 +23,8 @@ export const SWARM_PORTS = {
     dockerApi: 2376,
     /** OTLP gRPC of the telemetry collector (mutual TLS). */
     otlp: 4317,
+    /** The collector's Prometheus exporter (the cluster's Prometheus scrapes each manager). */
+    metrics: COLLECTOR_METRICS_PORT,
 };
 
 export interface SwarmManagersArgs {
@@ -50,6 +53,8 @@ export interface SwarmManagersArgs {
     readonly telemetryRetentionDays?: number;
     /** Tags for every taggable child and, through the launch template, the instances. Defaults to {}. */
     readonly tags?: Tags;
+    /** Security groups whose members may scrape the collectors' Prometheus exporter (the EKS cluster's, which its nodes and ENI-mode pods carry). Defaults to []. */
+    readonly metricsScraperSecurityGroupIds?: pulumi.Input<string>[];
     /** Appended as `-<suffix>` to the account-wide (world-wide) backup bucket name, for a recovery stack in another region of the same account. Defaults to none (""). */
     readonly globalNameSuffix?: string;
 }
@@ -112,7 +117,7 @@ export class SwarmManagers extends pulumi.ComponentResource {
         // `:` not `/`: the launch template puts instance tags in metadata (the termination hook reads the
         // group name there), and then EC2 refuses to launch an instance with a tag key holding `/`
         // (EC2 user guide, "View tags for your EC2 instances using instance metadata").
-        const tags = { ...d.tags, ...args.tags, "pr-cybr.io:swarm": args.swarmName };
+        const tags = { ...d.tags, ...args.tags, [SWARM_INSTANCE_TAG]: args.swarmName };
         const swarm = args.swarmName;
         const invoke = { parent: this };
         const account = aws.getCallerIdentityOutput({}, invoke).accountId;
@@ -218,6 +223,8 @@ export class SwarmManagers extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+        // The collectors' metrics to the cluster's Prometheus only: each manager scraped on its own address.
+        (args.metricsScraperSecurityGroupIds ?? []).forEach((sg, i) => ingress(`metrics-${i}`, hostSg, SWARM_PORTS.metrics, "tcp", { sg }, "Collector metrics (Prometheus) from the EKS cluster"));
         args.deployCidrs.forEach((cidr, i) => ingress(`docker-api-${i}`, hostSg, SWARM_PORTS.dockerApi, "tcp", { cidr }, "Docker API (mutual TLS) from the deployment network"));
         for (const port of [80, 443]) {
             ingress(`web-${port}-world`, publicLbSg, port, "tcp", { cidr: "0.0.0.0/0" }, `Web ${port} from the internet to the load balancer`);

@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import * as YAML from "yaml";
+import { COLLECTOR_METRICS_PORT, EDGE_LAST_SEEN_METRIC } from "../shared/swarm-telemetry";
 
 /** Pinned images: a tag here is a reviewed change, never "latest". */
 export const SWARM_IMAGES = {
@@ -79,23 +80,82 @@ export function traefikStaticConfig(args: { acmeEmail: string; network: string }
  */
 export const COLLECTOR_USER = { uid: "10001", gid: "10001" };
 
-/** The collector's configuration: OTLP over mutual TLS in, CloudWatch out (the managers' role writes). */
+/**
+ * dockerd's metrics endpoint (daemon.json `metrics-addr`, swarm-bootstrap.sh): loopback only, so only
+ * processes on the host, the collector among them (host network), reach it.
+ */
+export const DOCKERD_METRICS_ADDR = "127.0.0.1:9323";
+
+/** The collector's OTLP/HTTP receiver on loopback: the Raft backup reports its success there (swarm-backup.sh). */
+export const COLLECTOR_LOCAL_OTLP_HTTP = "127.0.0.1:4318";
+
+export { BACKUP_SUCCESS_METRIC, COLLECTOR_METRICS_PORT, EDGE_LAST_SEEN_METRIC } from "../shared/swarm-telemetry";
+
+
+/**
+ * The collector's configuration: OTLP over mutual TLS in from the edge, CloudWatch out (the managers'
+ * role writes); and, for the cluster's Prometheus, a Prometheus exporter on each manager
+ * (COLLECTOR_METRICS_PORT) with three kinds of series:
+ * - dockerd's own metrics (swarmkit's `swarm_manager_leader`, `swarm_node_manager`, `swarm_manager_nodes`),
+ *   scraped from the engine's loopback endpoint;
+ * - the backup's success timestamp, which the backup script posts to the OTLP/HTTP receiver on loopback;
+ * - one liveness gauge per edge node: each batch an edge agent sends is counted (count connector, which
+ *   keeps the batch's resource), turned into a gauge of the time it arrived and labelled with the agent's
+ *   `host.name` and `pr_cybr.site` (its resource processor sets them), so the rule can take the newest
+ *   over every collector: an agent whose connection moves to another manager stays one node.
+ * Each manager is its own scrape target (EC2 discovery in the cluster's Prometheus, not the NLB), so
+ * `up` says which manager is down.
+ */
 export function collectorConfig(args: { region: string; logGroup: string; namespace: string }): string {
     const tls = { cert_file: "/run/secrets/collector-cert.pem", key_file: "/run/secrets/collector-key.pem", client_ca_file: "/run/secrets/client-ca.pem" };
+    const batch = ["memory_limiter", "batch"];
     return YAML.stringify({
-        receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317", tls } } } },
-        processors: { memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 }, batch: {} },
+        receivers: {
+            otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317", tls } } },
+            // Loopback, no TLS: only processes of the host (the backup unit) reach it.
+            "otlp/local": { protocols: { http: { endpoint: COLLECTOR_LOCAL_OTLP_HTTP } } },
+            "prometheus/dockerd": { config: { scrape_configs: [{ job_name: "dockerd", scrape_interval: "30s", static_configs: [{ targets: [DOCKERD_METRICS_ADDR] }] }] } },
+        },
+        connectors: {
+            // The count connector groups by data point attributes only and copies the resource
+            // (opentelemetry-collector-contrib connector/countconnector v0.128.0 connector.go, counter.go).
+            "count/edge": { datapoints: { [EDGE_LAST_SEEN_METRIC]: { description: "When this collector last received the edge node's telemetry (Unix seconds)" } } },
+        },
+        processors: {
+            memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
+            batch: {},
+            "transform/edge-last-seen": {
+                metric_statements: [
+                    { context: "metric", statements: ["convert_sum_to_gauge()"] },
+                    {
+                        context: "datapoint",
+                        statements: [
+                            "set(value_double, Double(UnixSeconds(Now())))",
+                            'set(attributes["edge_node"], resource.attributes["host.name"])',
+                            'set(attributes["site"], resource.attributes["pr_cybr.site"])',
+                        ],
+                    },
+                    // Only the two labels reach Prometheus: the hostmetrics resource (CPU model, OS) stays in CloudWatch.
+                    { context: "resource", statements: ['keep_keys(attributes, [])'] },
+                ],
+            },
+        },
         exporters: {
             awsemf: { region: args.region, namespace: args.namespace, log_group_name: `${args.logGroup}/metrics` },
             awscloudwatchlogs: { region: args.region, log_group_name: `${args.logGroup}/logs`, log_stream_name: "edge" },
+            // Series not updated for metric_expiration (5m, the default) leave the page: a silent node's
+            // last-seen gauge and a backup's timestamp stay in Prometheus' history, where the rules look.
+            prometheus: { endpoint: `0.0.0.0:${COLLECTOR_METRICS_PORT}`, metric_expiration: "5m" },
         },
         // On the host's network (services.ts): the health endpoint answers the host only.
         extensions: { health_check: { endpoint: "127.0.0.1:13133" } },
         service: {
             extensions: ["health_check"],
             pipelines: {
-                metrics: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsemf"] },
-                logs: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awscloudwatchlogs"] },
+                metrics: { receivers: ["otlp"], processors: batch, exporters: ["awsemf", "count/edge"] },
+                "metrics/edge-last-seen": { receivers: ["count/edge"], processors: ["transform/edge-last-seen"], exporters: ["prometheus"] },
+                "metrics/swarm": { receivers: ["prometheus/dockerd", "otlp/local"], processors: batch, exporters: ["prometheus"] },
+                logs: { receivers: ["otlp"], processors: batch, exporters: ["awscloudwatchlogs"] },
             },
         },
     });

@@ -60,3 +60,11 @@ key="raft/$(date -u +%Y/%m/%d/%H%M%S)-$(imds meta-data/instance-id)-$(imds meta-
 # with AWS KMS (SSE-KMS)"; PutObject x-amz-server-side-encryption-aws-kms-key-id).
 aws s3 cp --only-show-errors "${archive}" "s3://${BACKUP_BUCKET}/${key}"
 log "backed up the Raft state to s3://${BACKUP_BUCKET}/${key}"
+# The success reaches Prometheus through the collector on this host (OTLP/HTTP on loopback, then its
+# Prometheus exporter): SwarmRaftBackupTooOld alerts when the newest is over two hours old. Only a
+# completed upload gets here (set -e); a failed report leaves the backup in place and says so. The
+# collector is a task of this node, which dockerd's stop ended: retried until the swarm restarts it.
+now=$(date +%s)
+metric='{"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"swarm-backup"}}]},"scopeMetrics":[{"metrics":[{"name":"pr_cybr_swarm_backup_last_success_timestamp_seconds","gauge":{"dataPoints":[{"asDouble":'"${now}"',"timeUnixNano":"'"${now}"'000000000","attributes":[{"key":"swarm","value":{"stringValue":"'"${SWARM_NAME}"'"}}]}]}}]}]}]}'
+curl -fsS --max-time 10 --retry "${REPORT_RETRIES:-30}" --retry-delay 5 --retry-connrefused -H 'Content-Type: application/json' -d "${metric}" "${COLLECTOR_OTLP_HTTP}/v1/metrics" >/dev/null ||
+    log "could not report the backup's success to the collector at ${COLLECTOR_OTLP_HTTP}"

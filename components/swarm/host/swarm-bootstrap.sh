@@ -30,6 +30,9 @@ configure_tls_api() {
         sleep 10
         waited=$((waited + 10))
     done
+    # metrics-addr: the engine's and (on managers) swarmkit's Prometheus metrics, on loopback only: the
+    # collector runs on the host's network and scrapes it; nothing off the host can (moby
+    # daemon/metrics.go listens on exactly this address; not experimental since Engine 20.10, docker/cli#4391).
     cat >"${ROOT}/etc/docker/daemon.json" <<JSON
 {
   "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"],
@@ -39,7 +42,8 @@ configure_tls_api() {
   "tlskey": "/etc/docker/tls/server-key.pem",
   "labels": ["az=${AZ}", "role=manager"],
   "log-driver": "local",
-  "live-restore": false
+  "live-restore": false,
+  "metrics-addr": "${METRICS_ADDR}"
 }
 JSON
     # The packaged unit passes -H fd://, which conflicts with "hosts" above.

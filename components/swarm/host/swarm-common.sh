@@ -37,4 +37,11 @@ fetch_tls_material() {
     [ -s "$1/ca.pem" ] && [ -s "$1/server-cert.pem" ] && [ -s "$1/server-key.pem" ]
 }
 
+# dockerd's metrics endpoint (daemon.json metrics-addr), which the collector scrapes; the collector's
+# OTLP/HTTP receiver on loopback, where the backup reports its success.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+METRICS_ADDR=127.0.0.1:9323
+# shellcheck disable=SC2034
+COLLECTOR_OTLP_HTTP=http://127.0.0.1:4318
+
 swarm_state() { docker info --format '{{.Swarm.LocalNodeState}}'; }

@@ -7,6 +7,7 @@ import { autoScalingClaims } from "./claims/autoscaling";
 import { Account, backendClaims } from "./claims/backend";
 import { ciliumClaims } from "./claims/cilium";
 import { containerLogsClaims } from "./claims/container-logs";
+import { prometheusClaims } from "./claims/prometheus";
 import { ebsCsiClaims } from "./claims/ebs-csi";
 import { karpenterClaims } from "./claims/karpenter";
 import { edgeClaims } from "./claims/edge";
@@ -55,6 +56,8 @@ beforeAll(async () => {
         ...(await karpenterClaims(prod)),
         ...(await containerLogsClaims(dev)),
         ...(await containerLogsClaims(prod)),
+        ...(await prometheusClaims(dev)),
+        ...(await prometheusClaims(prod)),
         ...(await tenantIdentityClaims(dev)),
         ...(await tenantIdentityClaims(prod)),
         ...(await tenantAppClaims(dev)),
