@@ -55,6 +55,8 @@ type RunbookRule = AlertRule & { annotations: AlertRule["annotations"] & { runbo
 
 /** How far back the backup rules look: the series is on the page 5 minutes an hour, so a week is few samples. */
 const BACKUP_LOOKBACK = "7d";
+/** How far back the most managers ever discovered is remembered. */
+const MANAGERS_LOOKBACK = "1d";
 /** How far back a silent edge node is remembered (one sample per scrape per collector while it sends). */
 const EDGE_LOOKBACK = "1d";
 
@@ -74,6 +76,20 @@ export function swarmAlertGroups(): { name: string; rules: RunbookRule[] }[] {
                         summary: "Swarm manager {{ $labels.manager }} ({{ $labels.instance_id }}) is down or no longer a manager",
                         description: "Its collector does not answer (dockerd stopped, the host hung) or its engine left the managers. One more loss and the swarm loses its Raft quorum.",
                         runbook_url: `${RUNBOOKS}/swarm.md#alert-swarmmanagerdown`,
+                    },
+                },
+                {
+                    alert: "SwarmManagerMissing",
+                    // A terminated manager leaves EC2 discovery, so its `up` goes stale and SwarmManagerDown resolves:
+                    // count the managers discovered now against the most seen in the last day. A replacement
+                    // (old gone, new discovered) takes a few minutes; 15m outlasts it.
+                    expr: `(count(up{${job}}) or vector(0)) < max_over_time((count(up{${job}}) or vector(0))[${MANAGERS_LOOKBACK}:5m])`,
+                    for: "15m",
+                    labels: { severity: "warning" },
+                    annotations: {
+                        summary: "{{ $value }} Swarm managers are discovered, fewer than in the last day",
+                        description: `A manager's instance is gone and its group has not replaced it. After ${MANAGERS_LOOKBACK} the smaller count is the new normal and this alert ends.`,
+                        runbook_url: `${RUNBOOKS}/swarm.md#alert-swarmmanagermissing`,
                     },
                 },
                 {
