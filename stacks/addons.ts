@@ -283,7 +283,17 @@ export function buildExternalSecrets(cfg: PlatformConfig, ctx: AddonContext, ten
  * The GitOps bridge: the in-cluster cluster Secret announcing each add-on's namespace, service account
  * and role, and the cluster's facts, to ApplicationSets in Git (components/gitops/cluster-secret.ts).
  */
-export function buildGitopsBridge(cfg: PlatformConfig, ctx: AddonContext, addons: ClusterAddon[], args: { vpcId: pulumi.Output<string>; argocd: pulumi.Resource }): InClusterSecret {
+export function buildGitopsBridge(
+    cfg: PlatformConfig,
+    ctx: AddonContext,
+    addons: ClusterAddon[],
+    args: {
+        vpcId: pulumi.Output<string>;
+        argocd: pulumi.Resource;
+        /** Platform identities that are no ClusterAddon (Prometheus' EC2 discovery), announced the same way. */
+        identities?: { name: string; namespace: string; serviceAccount: string; roleArn: pulumi.Output<string> }[];
+    },
+): InClusterSecret {
     return new InClusterSecret(
         `${ctx.prefix}-in-cluster`,
         {
@@ -293,7 +303,10 @@ export function buildGitopsBridge(cfg: PlatformConfig, ctx: AddonContext, addons
             accountId: ctx.accountId,
             vpcId: args.vpcId,
             addonsRepo: { url: cfg.gitops.repoUrl, revision: cfg.gitops.targetRevision, path: `${cfg.gitops.path}/addons` },
-            addons: addons.map((a) => ({ name: a.spec.name, namespace: a.spec.namespace, serviceAccount: a.roleArn ? a.spec.podIdentity[0]?.serviceAccount : undefined, roleArn: a.roleArn, facts: a.gitopsFacts })),
+            addons: [
+                ...addons.map((a) => ({ name: a.spec.name, namespace: a.spec.namespace, serviceAccount: a.roleArn ? a.spec.podIdentity[0]?.serviceAccount : undefined, roleArn: a.roleArn, facts: a.gitopsFacts })),
+                ...(args.identities ?? []),
+            ],
         },
         // Argo CD's namespace only (not its release: Argo CD reads cluster Secrets whenever they appear); nothing waits for this Secret.
         { providers: { kubernetes: ctx.providers.kubernetes }, dependsOn: [args.argocd] },

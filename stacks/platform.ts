@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PrometheusIdentity } from "../components/gitops/prometheus-identity";
 import { Cilium, CoreDns, EksCluster, ManagedNodeGroup } from "../components/cluster";
 import { EnvironmentBudget } from "../components/cost";
-import { ArgoCd, GrafanaEndpoint } from "../components/gitops";
+import { ArgoCd, GrafanaEndpoint, MONITORING_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT } from "../components/gitops";
 import { INTERFACE_ENDPOINT_SERVICES, planSubnets, Vpc } from "../components/network";
 import { EnvironmentKey, JoinTokenRotation } from "../components/secrets";
 import { EdgeCa } from "../components/edge";
@@ -171,7 +171,7 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
     };
     const addons = buildAddons(cfg, addonContext);
     // Prometheus discovers the Swarm managers through EC2 (swarmScrapeConfig).
-    new PrometheusIdentity(`${prefix}-prometheus-identity`, { clusterName: cluster.clusterName, clusterArn: cluster.cluster.arn, tags: { ...platformTags(cfg), component: "monitoring" } }, { providers: { aws } });
+    const prometheusIdentity = new PrometheusIdentity(`${prefix}-prometheus-identity`, { clusterName: cluster.clusterName, clusterArn: cluster.cluster.arn, tags: { ...platformTags(cfg), component: "monitoring" } }, { providers: { aws } });
     const tenantNamespaces = Object.fromEntries(cfg.tenants.map((t) => [t.name, t.namespaces ?? [t.name]]));
     const argocd = new ArgoCd(
         `${prefix}-argocd`,
@@ -277,7 +277,9 @@ export function buildPlatform(cfg: PlatformConfig): PlatformOutputs {
 
     const externalSecrets = buildExternalSecrets(cfg, addonContext, tenantsForAddons);
     if (externalSecrets) addons.push(externalSecrets);
-    buildGitopsBridge(cfg, addonContext, addons, { vpcId: network.vpcId, argocd: argocd.namespaceObject });
+    // kube-prometheus-stack moved to Git keeps Prometheus' identity (its service account's association).
+    const prometheus = { name: "kube-prometheus-stack", namespace: MONITORING_NAMESPACE, serviceAccount: PROMETHEUS_SERVICE_ACCOUNT, roleArn: prometheusIdentity.roleArn };
+    buildGitopsBridge(cfg, addonContext, addons, { vpcId: network.vpcId, argocd: argocd.namespaceObject, identities: [prometheus] });
 
     // The edge CA exists before the swarm: the collector accepts the agents' node certificates.
     const edgeCa = new EdgeCa(`${prefix}-edge-ca`, { commonName: `${prefix} edge CA` });
